@@ -1,0 +1,50 @@
+"""One place for the project's paths.
+
+Relative paths in configs are resolved against the project root, so an
+experiment gives the same result whatever the working directory is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "PROJECT_ROOT",
+    "DATA_DIR",
+    "RAW_DIR",
+    "INTERIM_DIR",
+    "PROCESSED_DIR",
+    "EXPERIMENTS_DIR",
+    "TAXONOMIES_DIR",
+    "MLRUNS_DIR",
+    "EMBEDDING_CACHE_DIR",
+    "DEFAULT_TRACKING_URI",
+    "resolve",
+]
+
+
+def _project_root() -> Path:
+    # TOPICLAB_ROOT lets an installed (non-editable) package point at a checkout.
+    env = os.environ.get("TOPICLAB_ROOT")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parents[2]
+
+
+PROJECT_ROOT = _project_root()
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+INTERIM_DIR = DATA_DIR / "interim"
+PROCESSED_DIR = DATA_DIR / "processed"
+EXPERIMENTS_DIR = PROJECT_ROOT / "experiments"
+TAXONOMIES_DIR = EXPERIMENTS_DIR / "taxonomies"
+MLRUNS_DIR = PROJECT_ROOT / "mlruns"
+EMBEDDING_CACHE_DIR = Path(os.environ.get("TOPICLAB_CACHE_DIR", INTERIM_DIR / "embeddings"))
+DEFAULT_TRACKING_URI = f"sqlite:///{PROJECT_ROOT / 'mlflow.db'}"
+
+
+def resolve(path: str | os.PathLike) -> Path:
+    """Absolute path for ``path``; relative paths are taken from the project root."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else PROJECT_ROOT / p
