@@ -65,6 +65,96 @@ def run(
 
 
 @app.command()
+def sweep(
+    config: str = typer.Argument(..., help="Experiment YAML file (its sweep: block, if any, is the base grid)"),
+    more_grid: Optional[list[str]] = typer.Argument(None, help="More key=v1,v2 grid items", show_default=False),
+    grid: Optional[list[str]] = typer.Option(None, "--grid", help="Grid item key=v1,v2 (repeatable)"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+    optuna: Optional[int] = typer.Option(None, "--optuna", help="Run N Optuna trials instead of the grid"),
+    objective: Optional[str] = typer.Option(None, "--objective", help="Metric to optimise (default: nmi)"),
+):
+    """Run every grid combination as a nested MLflow run; summary table on the parent run."""
+    from .evaluate import markdown_table
+    from .sweep import plan_sweep
+    from .tracking import track_sweep
+
+    plan = plan_sweep(config, [*(grid or []), *(more_grid or [])], set_ or [], optuna, objective)
+    total = len(plan.trials) or plan.spec.n_trials
+    typer.echo(f"sweep of {plan.base.name}: {total} trials ({plan.spec.method}), objective "
+               f"{plan.spec.objective}", err=True)
+    done = []
+
+    def report(row):
+        done.append(row)
+        typer.echo(f"  trial {len(done)}/{total}: {plan.spec.objective}={row[plan.spec.objective]:.4f}", err=True)
+
+    frame, run_id = track_sweep(plan, progress=sys.stderr.isatty(), on_trial=report)
+    typer.echo(markdown_table(frame.drop(columns=["run_id"])))
+    typer.echo(f"MLflow parent run id: {run_id}")
+
+
+@app.command()
+def bench(
+    out: str = typer.Option("BENCHMARKS.md", help="Markdown file to write"),
+    datasets: str = typer.Option("bbc_news,ag_news_4k", help="Comma-separated dataset names"),
+    scaling: bool = typer.Option(True, help="Measure clustering time and memory at 2k..128k documents"),
+):
+    """Measure quality and speed against the baselines; writes BENCHMARKS.md."""
+    from .benchmark import run_benchmark
+
+    run_benchmark(out=out, datasets=[d.strip() for d in datasets.split(",") if d.strip()], scaling=scaling)
+
+
+@app.command()
+def segment(
+    file: str = typer.Argument(..., help="Raw dump: one paragraph (or sentence) per line"),
+    method: str = typer.Option("learned", help="Segmenter: none, blankline, fixed, texttiling, learned"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Segment option, e.g. threshold=0.6"),
+):
+    """Print the articles found in a dump: line span and first words."""
+    from .segment_bench import segment_file
+
+    for line in segment_file(file, method, set_ or []):
+        typer.echo(line)
+
+
+@app.command("segment-eval")
+def segment_eval(
+    config: str = typer.Argument("experiments/segmentation.yaml", help="Segmentation benchmark YAML"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+):
+    """Score segmenters (Pk, WindowDiff, boundary F1) on synthetic dumps; one MLflow run each."""
+    from .segment_bench import format_results, load_segment_eval_config
+    from .tracking import track_segment_eval
+
+    settings = load_segment_eval_config(config, set_ or [])
+    typer.echo(f"segment-eval {settings.name}: {settings.data.dumps} dump(s) of "
+               f"{settings.data.articles_per_dump} articles from {settings.data.path} "
+               f"({settings.data.split} split, one {settings.data.unit} per line)", err=True)
+    rows = track_segment_eval(settings, on_result=lambda row: typer.echo(
+        f"  {row['segmenter']}: Pk={row['pk']:.4f}", err=True))
+    typer.echo(format_results(rows, settings.baseline))
+
+
+@app.command("segment-train")
+def segment_train(
+    config: str = typer.Argument("experiments/segmentation.yaml", help="YAML with a train: section"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+    output: Optional[str] = typer.Option(None, help="Where to write the model (default: the shipped one)"),
+):
+    """Fit the learned segmenter's boundary model on synthetic dumps of the train split."""
+    from .segment_bench import default_model_path, load_segment_eval_config
+    from .tracking import track_segment_train
+    from .vectorize import make_embedder
+
+    settings = load_segment_eval_config(config, set_ or [])
+    target = output or (settings.train.output if settings.train else None) or default_model_path()
+    model, run_id = track_segment_train(settings, make_embedder(progress=sys.stderr.isatty()), target)
+    typer.echo(f"boundary model written to {target}: threshold {model.threshold:.3f}, "
+               f"validation Pk {model.info['validation_pk']:.4f} (MLflow run {run_id})")
+
+
+@app.command()
 def ui(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(5000, help="Port to listen on."),

@@ -137,4 +137,8 @@ def cluster_vectors(features: np.ndarray, config: ClusterConfig, seed: int,
     if n < 3 and not needs_k:
         raise TopiclabError(f"method {config.method!r} needs at least 3 documents, got {n}")
     labels = make_clusterer(config, seed, seeds).fit_predict(features, texts)
+    if config.refine.method != "none":  # self-training on confident members (refine.py)
+        from .refine import refine_labels
+
+        labels = refine_labels(features, labels, config.refine, seed, texts)
     return np.asarray(labels, dtype=int)

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import TopiclabError
 from .paths import resolve
 
 __all__ = [
     "ExperimentConfig",
+    "SegmentConfig",
+    "PassageConfig",
     "load_config",
     "config_from_dict",
     "apply_overrides",
@@ -32,12 +34,54 @@ class _Section(BaseModel):
 
 
 class DataConfig(_Section):
-    path: str
+    path: str | None = None
+    dataset: str | None = None  # a name from datasets.DATASETS, instead of a path
     format: Literal["auto", "dump", "csv", "jsonl", "folder"] = "auto"
     gold: str | None = None
     text_column: str = "text"
     label_column: str = "label"
     limit: int | None = Field(default=None, gt=0)
+
+    @field_validator("dataset")
+    @classmethod
+    def _known_dataset(cls, name: str | None) -> str | None:
+        from .datasets import check_dataset_name  # raises the one-line error itself
+
+        return None if name is None else check_dataset_name(name)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "DataConfig":
+        if (self.path is None) == (self.dataset is None):
+            raise TopiclabError("data: set exactly one of data.path and data.dataset")
+        return self
+
+
+class PassageConfig(_Section):
+    """How articles are cut into passages (segment.level: passage)."""
+
+    unit: Literal["paragraph", "sentences"] = "paragraph"
+    size: int = Field(default=3, gt=0)  # sentences per window
+    overlap: int = Field(default=1, ge=0)  # sentences shared by consecutive windows
+    max_chars: int = Field(default=2000, ge=100)
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "PassageConfig":
+        if self.overlap >= self.size:
+            raise ValueError(f"overlap ({self.overlap}) must be smaller than size ({self.size})")
+        return self
+
+
+class SegmentConfig(_Section):
+    """Dumps only: ``line`` keeps one document per line; ``article``/``passage`` segment."""
+
+    level: Literal["line", "article", "passage"] = "line"
+    method: Literal["none", "blankline", "fixed", "texttiling", "learned"] = "learned"
+    fixed_lines: int = Field(default=10, gt=0)  # fixed: lines per article
+    window: int = Field(default=3, gt=0)  # texttiling: lines on each side of a gap
+    cutoff: float = 0.0  # texttiling: depth > mean + cutoff * std
+    model: str | None = None  # learned: boundary model JSON; None = the shipped one
+    threshold: float | None = Field(default=None, gt=0.0, lt=1.0)  # learned: override
+    passage: PassageConfig = PassageConfig()
 
 
 class EmbeddingConfig(_Section):
@@ -74,12 +118,24 @@ class HdbscanConfig(_Section):
     cluster_selection_method: Literal["eom", "leaf"] = "eom"
 
 
+class RefineConfig(_Section):
+    """Self-training on confident cluster members (see refine.py); ``none`` keeps the clusters."""
+
+    method: Literal["none", "self_train"] = "none"
+    iterations: int = Field(default=5, ge=1)
+    confident_share: float = Field(default=0.5, gt=0.0, le=1.0)
+    view: Literal["features", "features+tfidf"] = "features"
+    C: float = Field(default=1.0, gt=0.0)
+    tfidf_weight: float = Field(default=1.0, ge=0.0)
+
+
 class ClusterConfig(_Section):
     method: Literal["kmeans", "agglomerative", "umap_hdbscan", "bertopic"] = "kmeans"
     k: int | None = Field(default=3, gt=0)
     linkage: Literal["ward", "average", "complete"] = "ward"
     umap: UmapConfig = UmapConfig()
     hdbscan: HdbscanConfig = HdbscanConfig()
+    refine: RefineConfig = RefineConfig()
 
 
 class TopicsConfig(_Section):
@@ -87,20 +143,37 @@ class TopicsConfig(_Section):
     taxonomy: str | None = "experiments/taxonomies/news.yaml"
     label_threshold: float = Field(default=0.3, ge=-1.0, le=1.0)
     guided: bool = True
+    coherence: bool = True  # NPMI and C_v of the top-10 words (coherence.py)
 
 
 class TrackingConfig(_Section):
     experiment: str = "topiclab"
 
 
+class SweepConfig(_Section):
+    """Parameter search (sweep.py): ``grid`` maps dotted config keys to values to try.
+
+    With ``method: optuna`` a list is a categorical choice and ``{low, high, log}``
+    a numeric range; ``n_trials`` trials maximise (or minimise) ``objective``.
+    """
+
+    grid: dict[str, Any] = Field(default_factory=dict)
+    method: Literal["grid", "optuna"] = "grid"
+    n_trials: int = Field(default=20, gt=0)
+    objective: str = "nmi"
+    direction: Literal["maximize", "minimize"] = "maximize"
+
+
 class ExperimentConfig(_Section):
     name: str
     seed: int = 42
     data: DataConfig
+    segment: SegmentConfig = SegmentConfig()
     vectorize: VectorizeConfig = VectorizeConfig()
     cluster: ClusterConfig = ClusterConfig()
     topics: TopicsConfig = TopicsConfig()
     tracking: TrackingConfig = TrackingConfig()
+    sweep: SweepConfig | None = None
 
 
 def _describe(error: ValidationError) -> str:

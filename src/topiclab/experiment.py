@@ -17,7 +17,10 @@ from sklearn.decomposition import PCA
 from . import metrics as m
 from .cluster import cluster_vectors
 from .config import ExperimentConfig
-from .corpus import Corpus, Gold, label_from_gold, load_corpus, load_gold
+from .corpus import Corpus, Gold, label_from_gold, load_gold
+from .coherence import topic_coherence
+from .datasets import load_data
+from .segment import segment_corpus
 from .topics import (Topic, centroids, ctfidf_keywords, describe_topics, load_taxonomy,
                      name_topics, taxonomy_texts)
 from .vectorize import BaseEmbedder, make_embedder, vectorize
@@ -97,9 +100,10 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     timings: dict[str, float] = {}
     seed = config.seed
     with _timed(timings, "load"):
-        corpus = load_corpus(config.data.path, config.data.format, config.data.text_column,
-                             config.data.label_column, config.data.limit)
+        corpus = load_data(config.data)  # a named dataset or a path
         gold = load_gold(config.data.gold) if config.data.gold else None
+    with _timed(timings, "segment"):  # dumps: lines -> articles or passages (config.segment)
+        corpus = segment_corpus(corpus, config.segment, embedder)
         if gold is not None and corpus.format == "dump":
             corpus = label_from_gold(corpus, gold)
     texts = corpus.texts
@@ -136,6 +140,9 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         scores: dict[str, float] = {"n_documents": len(texts), "n_topics": len(set(labels.tolist()) - {-1})}
         scores.update(m.internal_metrics(vectors.features, labels))
         scores["topic_diversity"] = m.topic_diversity(keywords)
+        if config.topics.coherence:  # NPMI and C_v of the top-10 words, on this corpus
+            top10 = keywords if config.topics.n_keywords >= 10 else ctfidf_keywords(texts, labels, 10)
+            scores.update(topic_coherence(top10, texts))
         scores["outlier_share"] = m.outlier_share(labels)
         scores["embedding_cache_hits"] = vectors.cache_hits
         scores["embedding_cache_misses"] = vectors.cache_misses

@@ -19,6 +19,8 @@ __all__ = [
     "TAXONOMIES_DIR",
     "MLRUNS_DIR",
     "EMBEDDING_CACHE_DIR",
+    "SHARED_DIR",
+    "SHARED_DATASETS_DIR",
     "DEFAULT_TRACKING_URI",
     "resolve",
 ]
@@ -41,6 +43,9 @@ EXPERIMENTS_DIR = PROJECT_ROOT / "experiments"
 TAXONOMIES_DIR = EXPERIMENTS_DIR / "taxonomies"
 MLRUNS_DIR = PROJECT_ROOT / "mlruns"
 EMBEDDING_CACHE_DIR = Path(os.environ.get("TOPICLAB_CACHE_DIR", INTERIM_DIR / "embeddings"))
+# Read-only material beside the checkout (labelled benchmark corpora); absent in a user's clone.
+SHARED_DIR = Path(os.environ.get("TOPICLAB_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
+SHARED_DATASETS_DIR = SHARED_DIR / "datasets"
 DEFAULT_TRACKING_URI = f"sqlite:///{PROJECT_ROOT / 'mlflow.db'}"
 
 

@@ -1,0 +1,200 @@
+"""Features of the gaps between the lines of a dump, for boundary detection.
+
+Gap ``i`` lies between line ``i`` and line ``i + 1``. Each gap is described by
+how similar the text before it is to the text after it (sentence embeddings
+and TF-IDF, over windows of 1 to 5 lines, as TextTiling does), how deep that
+similarity dips compared with its neighbourhood, and by style cues: a line that
+stops mid-sentence (a cut-off article), an upper-case kicker such as
+``ALLIES:``, a jump in line length, a line that opens like a continuation.
+
+Similarities are also given as z-scores within the dump, so that a dump of long
+cased paragraphs and one of short lower-cased sentences look alike to a model
+trained on either. Each line is read through a bounded window (see
+``segment_text``), so cost stays linear in the number of lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from .segment_text import EDGE_CHARS, has_kicker, is_truncated, line_sentences
+from .vectorize import TOKEN_PATTERN, BaseEmbedder
+
+__all__ = ["LineViews", "line_views", "window_similarity", "depth_scores", "gap_features",
+           "FEATURE_NAMES", "WINDOWS"]
+
+WINDOWS = (1, 2, 3, 5)
+_LEX_WINDOWS = (1, 3, 5)
+# Words that open a sentence which continues the previous one's story.
+_CONTINUATIONS = frozenset(
+    "he she it they his her its their this that these those but and also however meanwhile "
+    "still yet so then there here such both mr mrs ms".split()
+)
+_QUOTES = "\"'\u201c\u2018"
+
+
+@dataclass
+class LineViews:
+    """Per-line vectors: whole line, first sentence, last sentence."""
+
+    mean: np.ndarray
+    head: np.ndarray
+    tail: np.ndarray
+    lexical: np.ndarray  # TF-IDF rows (dense, L2-normalised)
+
+
+def _lexical(lines: list[str]) -> np.ndarray:
+    texts = [line if len(line) <= 2 * EDGE_CHARS else f"{line[:EDGE_CHARS]} {line[-EDGE_CHARS:]}"
+             for line in lines]
+    vectorizer = TfidfVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, sublinear_tf=True,
+                                 lowercase=True)
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # no words at all (digits, punctuation): nothing lexical to compare
+        return np.zeros((len(lines), 1), dtype=np.float32)
+    return matrix  # sparse; windows are summed below
+
+
+def line_views(lines: list[str], embedder: BaseEmbedder | None) -> LineViews:
+    """Embed each line's (bounded) sentences once; ``embedder=None`` skips embeddings."""
+    sentences = [line_sentences(line) for line in lines]
+    if embedder is not None:
+        flat = [s for group in sentences for s in group]
+        vectors = embedder.embed(flat)
+        bounds = np.cumsum([0] + [len(g) for g in sentences])
+        mean = np.stack([vectors[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])])
+        head = vectors[bounds[:-1]]
+        tail = vectors[bounds[1:] - 1]
+        mean, head, tail = normalize(mean), normalize(head), normalize(tail)
+    else:
+        mean = head = tail = np.zeros((len(lines), 1), dtype=np.float32)
+    return LineViews(mean=mean, head=head, tail=tail, lexical=_lexical(lines))
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+    return np.where(norms > 0, (a * b).sum(axis=1) / np.maximum(norms, 1e-12), 0.0)
+
+
+def window_similarity(matrix, width: int) -> np.ndarray:
+    """Cosine of the summed ``width`` rows on either side of each gap."""
+    n = matrix.shape[0]
+    if n < 2:
+        return np.zeros(0)
+    if hasattr(matrix, "toarray"):  # sparse TF-IDF: never densify a big dump's vocabulary
+        return _sparse_window_similarity(matrix, width)
+    # Dense rows: window sums from cumulative sums, linear in the number of lines.
+    cumulative = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
+    gaps = np.arange(n - 1)
+    left = cumulative[gaps + 1] - cumulative[np.maximum(0, gaps - width + 1)]
+    right = cumulative[np.minimum(n, gaps + 1 + width)] - cumulative[gaps + 1]
+    return _cosine(left, right)
+
+
+def _sparse_window_similarity(matrix, width: int) -> np.ndarray:
+    from scipy import sparse
+
+    n = matrix.shape[0]
+    rows, cols = [], []
+    for offset in range(width):
+        rows.append(np.arange(n - 1))
+        cols.append(np.arange(n - 1) - offset)
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    keep = cols >= 0
+    left_sel = sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])), shape=(n - 1, n))
+    cols = np.concatenate([np.arange(n - 1) + 1 + offset for offset in range(width)])
+    rows = np.concatenate([np.arange(n - 1)] * width)
+    keep = cols < n
+    right_sel = sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])), shape=(n - 1, n))
+    left, right = left_sel @ matrix, right_sel @ matrix
+    dots = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    norms = (np.sqrt(np.asarray(left.multiply(left).sum(axis=1)).ravel())
+             * np.sqrt(np.asarray(right.multiply(right).sum(axis=1)).ravel()))
+    return np.where(norms > 0, dots / np.maximum(norms, 1e-12), 0.0)
+
+
+def depth_scores(similarity: np.ndarray) -> np.ndarray:
+    """TextTiling depth: how far the similarity climbs back up on each side of a gap."""
+    # Climb while the curve rises; the climb stops at the first peak on each side.
+    left_near = similarity.copy()
+    for i in range(1, len(similarity)):
+        if similarity[i - 1] >= similarity[i]:
+            left_near[i] = max(left_near[i - 1], similarity[i])
+    right_near = similarity.copy()
+    for i in range(len(similarity) - 2, -1, -1):
+        if similarity[i + 1] >= similarity[i]:
+            right_near[i] = max(right_near[i + 1], similarity[i])
+    return (left_near - similarity) + (right_near - similarity)
+
+
+def _zscore(values: np.ndarray) -> np.ndarray:
+    spread = values.std()
+    return (values - values.mean()) / spread if spread > 1e-9 else np.zeros_like(values)
+
+
+def _local_dip(values: np.ndarray, reach: int = 2) -> np.ndarray:
+    """How much lower a gap's similarity is than the lowest of its neighbours."""
+    n = len(values)
+    padded = np.concatenate([np.full(reach, np.inf), values, np.full(reach, np.inf)])
+    neighbours = np.stack([padded[reach + d: reach + d + n] for d in range(-reach, reach + 1) if d])
+    lowest = neighbours.min(axis=0)
+    lowest = np.where(np.isfinite(lowest), lowest, values)
+    return lowest - values
+
+
+def _opens_like_continuation(line: str) -> bool:
+    stripped = line.lstrip()
+    if stripped[:1] in _QUOTES:
+        return True
+    first = stripped[:20].split(maxsplit=1)
+    return bool(first) and first[0].strip(",.:;").lower() in _CONTINUATIONS
+
+
+def _style(lines: list[str]) -> dict[str, np.ndarray]:
+    length = np.log1p(np.array([len(line) for line in lines], dtype=float))
+    median = np.median(length)
+    return {
+        "length": length - median,
+        "truncated": np.array([is_truncated(line) for line in lines], dtype=float),
+        "kicker": np.array([has_kicker(line) for line in lines], dtype=float),
+        "continues": np.array([_opens_like_continuation(line) for line in lines], dtype=float),
+    }
+
+
+FEATURE_NAMES: list[str] = (
+    [f"emb_sim_{w}" for w in WINDOWS]
+    + [f"emb_sim_{w}_z" for w in WINDOWS]
+    + ["emb_tail_head", "emb_tail_head_z", "emb_depth_3", "emb_dip_1", "emb_dip_3"]
+    + [f"lex_sim_{w}" for w in _LEX_WINDOWS]
+    + [f"lex_sim_{w}_z" for w in _LEX_WINDOWS]
+    + ["lex_depth_3", "lex_dip_3"]
+    + ["left_length", "right_length", "length_jump", "left_truncated", "right_kicker",
+       "right_continues", "left_continues", "left_kicker", "right_truncated"]
+)
+
+
+def gap_features(lines: list[str], embedder: BaseEmbedder | None) -> np.ndarray:
+    """One row of ``FEATURE_NAMES`` per gap between consecutive (non-blank) lines."""
+    n = len(lines)
+    if n < 2:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    views = line_views(lines, embedder)
+    columns: list[np.ndarray] = []
+    emb = {w: window_similarity(views.mean, w) for w in WINDOWS}
+    columns += [emb[w] for w in WINDOWS] + [_zscore(emb[w]) for w in WINDOWS]
+    tail_head = _cosine(views.tail[:-1], views.head[1:])
+    columns += [tail_head, _zscore(tail_head), depth_scores(emb[3]),
+                _local_dip(emb[1]), _local_dip(emb[3])]
+    lex = {w: window_similarity(views.lexical, w) for w in _LEX_WINDOWS}
+    columns += [lex[w] for w in _LEX_WINDOWS] + [_zscore(lex[w]) for w in _LEX_WINDOWS]
+    columns += [depth_scores(lex[3]), _local_dip(lex[3])]
+    style = _style(lines)
+    columns += [style["length"][:-1], style["length"][1:],
+                np.abs(style["length"][1:] - style["length"][:-1]),
+                style["truncated"][:-1], style["kicker"][1:], style["continues"][1:],
+                style["continues"][:-1], style["kicker"][:-1], style["truncated"][1:]]
+    return np.column_stack(columns).astype(np.float64)

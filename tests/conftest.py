@@ -1,0 +1,63 @@
+"""Shared fixtures: a temporary MLflow store and embedding cache per session,
+the project's seed corpus, and ``../shared`` (skipped with a reason if absent)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Before topiclab is imported: keep the user's cache and store untouched.
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="topiclab-tests-"))
+os.environ["TOPICLAB_CACHE_DIR"] = str(_SESSION_DIR / "embeddings")
+os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_SESSION_DIR / 'mlflow.db'}"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from topiclab.paths import PROJECT_ROOT  # noqa: E402
+
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return PROJECT_ROOT / "data" / "raw" / "seed_news.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_gold_path() -> Path:
+    return PROJECT_ROOT / "data" / "raw" / "seed_news.gold.json"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED_DIR / "README.md").is_file():
+        pytest.skip("../shared is absent (a user's clone has none); the datasets live there")
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def session_dir() -> Path:
+    return _SESSION_DIR
+
+
+@pytest.fixture
+def tracking_uri(tmp_path, monkeypatch) -> str:
+    """A fresh, empty SQLite MLflow store for one test."""
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    return uri
+
+
+@pytest.fixture(scope="session")
+def shared_tracking_uri() -> str:
+    """The session's MLflow store (creating a SQLite store costs seconds)."""
+    return os.environ["MLFLOW_TRACKING_URI"]

@@ -1,0 +1,114 @@
+"""Bad input: one-line errors, non-zero exit, no traceback, no MLflow run left RUNNING.
+
+Every bad input is checked through the tracked pipeline in-process; the
+command line's formatting and exit codes are checked in subprocesses.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from mlflow.tracking import MlflowClient
+
+from topiclab import load_config
+from topiclab.errors import TopiclabError
+from topiclab.paths import PROJECT_ROOT
+from topiclab.tracking import track_experiment
+
+TOPICLAB = [sys.executable, "-m", "topiclab.cli"]
+
+
+def run_cli(args, tracking_uri):
+    env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri}
+    return subprocess.run(TOPICLAB + args, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT,
+                          timeout=300)
+
+
+def error_line(completed):
+    assert completed.returncode == 1, completed.stderr
+    assert "Traceback" not in completed.stderr
+    lines = [line for line in completed.stderr.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, completed.stderr
+    return lines[0]
+
+
+def runs_of(tracking_uri, experiment):
+    client = MlflowClient(tracking_uri)
+    found = client.get_experiment_by_name(experiment)
+    return client.search_runs([found.experiment_id]) if found else []
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make_input, message",
+    [
+        (lambda d: d / "missing.txt", "input file not found"),
+        (lambda d: write(d / "empty.txt", b"\n  \n"), "corpus is empty"),
+        (lambda d: write(d / "latin1.txt", b"na\xefve caf\xe9\n"), "is not UTF-8 text"),
+        (lambda d: write(d / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00"), "is not UTF-8 text"),
+    ],
+)
+def test_bad_input_ends_run_failed(tmp_path, shared_tracking_uri, make_input, message):
+    experiment = f"bad-{uuid.uuid4().hex[:8]}"
+    config = load_config("experiments/seed_news.yaml", [f"data.path={make_input(tmp_path)}", "data.gold=null",
+                                                        f"tracking.experiment={experiment}"])
+    with pytest.raises(TopiclabError, match=message) as error:
+        track_experiment(config)
+    assert "\n" not in str(error.value)
+    (run,) = runs_of(shared_tracking_uri, experiment)
+    assert run.info.status == "FAILED" and message in run.data.tags["error"]
+
+
+def test_k_larger_than_corpus_ends_run_failed(shared_tracking_uri):
+    experiment = f"bad-{uuid.uuid4().hex[:8]}"
+    config = load_config("experiments/seed_news.yaml", ["cluster.k=500", f"tracking.experiment={experiment}"])
+    with pytest.raises(TopiclabError, match=r"cluster\.k=500 is larger than the number of documents"):
+        track_experiment(config)
+    (run,) = runs_of(shared_tracking_uri, experiment)
+    assert run.info.status == "FAILED"
+
+
+def test_cli_bad_input_file_is_one_line_and_exit_1(tmp_path, shared_tracking_uri):
+    experiment = f"cli-{uuid.uuid4().hex[:8]}"
+    latin1 = write(tmp_path / "latin1.txt", b"caf\xe9\n")
+    completed = run_cli(["run", "experiments/seed_news.yaml", "--set", f"data.path={latin1}",
+                         "--set", f"tracking.experiment={experiment}"], shared_tracking_uri)
+    assert "is not UTF-8 text" in error_line(completed)
+    assert [run.info.status for run in runs_of(shared_tracking_uri, experiment)] == ["FAILED"]
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("cluster.kk=3", "cluster.kk: unknown key"),
+        ("cluster.k=three", "cluster.k: Input should be a valid integer"),
+    ],
+)
+def test_cli_bad_config_starts_no_run(shared_tracking_uri, override, message):
+    experiment = f"cli-{uuid.uuid4().hex[:8]}"
+    completed = run_cli(["run", "experiments/seed_news.yaml", "--set", override,
+                         "--set", f"tracking.experiment={experiment}"], shared_tracking_uri)
+    assert message in error_line(completed)
+    assert runs_of(shared_tracking_uri, experiment) == []
+
+
+def test_traceback_flag_shows_the_stack(shared_tracking_uri):
+    completed = run_cli(["--traceback", "run", "experiments/nope.yaml"], shared_tracking_uri)
+    assert completed.returncode != 0
+    assert "Traceback" in completed.stderr and "config file not found" in completed.stderr
+
+
+def test_run_prints_topic_table_and_run_id(shared_tracking_uri):
+    completed = run_cli(["run", "experiments/seed_news.yaml"], shared_tracking_uri)
+    assert completed.returncode == 0, completed.stderr
+    for text in ("Balkans diplomacy", "Elections", "Russia-China relations", "MLflow run id:", "topiclab ui"):
+        assert text in completed.stdout
+    run_id = completed.stdout.split("MLflow run id:")[1].split()[0]
+    assert MlflowClient(shared_tracking_uri).get_run(run_id).info.status == "FINISHED"

