@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab clean-cache
+.PHONY: setup run test ui lab kernel hooks browser clean-cache
 
 setup: $(STAMP)
 
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/topiclab run experiments/seed_news.yaml
 
-test: setup
+test: setup browser
 	$(PY) -m pytest -q
 
 ui: setup
@@ -29,3 +29,26 @@ ui: setup
 
 clean-cache:
 	rm -rf data/interim/embeddings
+
+# JupyterLab on 127.0.0.1 with the `topiclab` kernel (this venv, so notebooks use the installed
+# package); notebooks/ holds the experiment notebooks.
+lab: kernel hooks
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/notebooks
+
+kernel: setup
+	$(PY) -m ipykernel install --prefix "$(abspath $(VENV))" --name topiclab --display-name "Python (topiclab)"
+
+# Strip notebook outputs when they are committed (the nbstripout filter that .gitattributes names).
+hooks: setup
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install && echo "nbstripout filter installed"; \
+	else echo "not a git checkout: no nbstripout filter to install"; fi
+
+# Debian's chromium for the MLflow UI browser test. Never fails make: without root, apt-get or a
+# package mirror, tests/test_ui_browser.py skips and says why.
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "browser test uses /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser test (apt-get)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	    || echo "warning: could not install chromium; tests/test_ui_browser.py will skip"; \
+	else echo "warning: /usr/bin/chromium is missing and needs root and apt-get to install; tests/test_ui_browser.py will skip"; fi

@@ -35,7 +35,7 @@ from sklearn.svm import LinearSVC
 from .classify_config import ClassifierConfig, ClassifierSpec
 from .corpus import Corpus, label_from_gold, load_gold
 from .errors import TopiclabError
-from .textmodel import TEXT_COLUMN, TextClassifier, embedding_columns, feature_frame
+from .textmodel import TEXT_COLUMN, TextClassifier, as_probabilities, embedding_columns, feature_frame
 from .vectorize import TOKEN_PATTERN, BaseEmbedder, make_embedder
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "labelled_from_corpus",
     "labelled_from_assignments",
     "load_labelled",
+    "drop_rare_labels",
     "check_labels",
     "make_estimator",
     "score_probabilities",
@@ -119,6 +120,18 @@ def load_labelled(config: ClassifierConfig) -> LabelledTexts:
     return labelled_from_corpus(corpus)
 
 
+def drop_rare_labels(data: LabelledTexts, min_documents: int | None) -> tuple[LabelledTexts, list[str]]:
+    """Keep labels with at least ``min_documents`` documents; returns the data and the dropped labels."""
+    counts = Counter(data.labels)
+    dropped = sorted(label for label, n in counts.items() if min_documents and n < min_documents)
+    if not dropped:
+        return data, []
+    keep = [i for i, label in enumerate(data.labels) if label not in dropped]
+    subset = LabelledTexts(data.name, data.source, [data.ids[i] for i in keep], [data.texts[i] for i in keep],
+                           [data.labels[i] for i in keep], data.content_hash)
+    return subset, dropped
+
+
 def check_labels(labels: list[str], folds: int, test_size: float) -> None:
     """Refuse label sets that cannot be cross-validated or split, naming the problem."""
     counts = Counter(labels)
@@ -129,7 +142,8 @@ def check_labels(labels: list[str], folds: int, test_size: float) -> None:
     label, fewest = min(counts.items(), key=lambda item: (item[1], item[0]))
     if fewest < folds:
         raise TopiclabError(f"label {label!r} has {fewest} document(s), fewer than evaluation.folds={folds}: "
-                            "add documents of that label or lower the folds")
+                            "add documents of that label, lower the folds, or drop small labels "
+                            "with labels.min_documents")
     held_out = math.ceil(test_size * len(labels))
     if held_out < len(counts) or len(labels) - held_out < len(counts):
         raise TopiclabError(f"evaluation.test_size={test_size} holds out {held_out} of {len(labels)} documents; "
@@ -184,7 +198,7 @@ def score_probabilities(y_true, proba: np.ndarray, labels: list[str]) -> dict[st
     scores = {
         "accuracy": float(skm.accuracy_score(y_true, predicted)),
         "macro_f1": float(skm.f1_score(y_true, predicted, labels=labels, average="macro", zero_division=0)),
-        "log_loss": float(skm.log_loss(y_true, np.clip(proba, 1e-15, 1.0), labels=labels)),
+        "log_loss": float(skm.log_loss(y_true, proba, labels=labels)),
     }
     precision, recall, f1, _ = skm.precision_recall_fscore_support(y_true, predicted, labels=labels,
                                                                    zero_division=0)
@@ -198,7 +212,7 @@ def _fit_proba(spec, config, frame, y, train, test, dimension, labels) -> np.nda
     estimator = make_estimator(spec, config, y[train], dimension).fit(frame.iloc[train], y[train])
     proba = estimator.predict_proba(frame.iloc[test])
     order = [list(estimator.classes_).index(label) for label in labels]
-    return proba[:, order]
+    return as_probabilities(proba)[:, order]
 
 
 @dataclass

@@ -51,6 +51,7 @@ class LabelsConfig(_Section):
     run_id: str | None = None  # with source "run": this run ...
     experiment: str | None = None  # ... or the latest finished run of this experiment
     include_outliers: bool = False  # keep documents of the outlier topic (-1)
+    min_documents: int | None = Field(default=None, gt=0)  # drop labels with fewer (e.g. tiny clusters)
 
     @model_validator(mode="after")
     def _run_named(self) -> "LabelsConfig":
@@ -107,7 +108,7 @@ class EvaluationConfig(_Section):
 
 
 class RegistryConfig(_Section):
-    register: bool = True
+    enabled: bool = True  # register the best classifier at all
     model_name: str = DEFAULT_MODEL_NAME
     alias: str = "champion"
     select_by: Literal["cv_accuracy", "cv_macro_f1", "holdout_accuracy", "holdout_macro_f1"] = "cv_accuracy"

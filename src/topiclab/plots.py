@@ -10,7 +10,7 @@ matplotlib.use("Agg")  # files only; no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import plotly.express as px  # noqa: E402
 
-__all__ = ["document_map", "topic_sizes"]
+__all__ = ["document_map", "topic_sizes", "confusion_matrix"]
 
 
 def document_map(result):
@@ -31,5 +31,25 @@ def topic_sizes(result):
     axis.barh(table["label"][::-1], table["size"][::-1], color="#4C72B0")
     axis.set_xlabel("documents")
     axis.set_title(f"Topic sizes: {result.config.name}")
+    figure.tight_layout()
+    return figure
+
+
+def confusion_matrix(matrix, labels: list[str], title: str):
+    """Heat map of a confusion matrix: true labels down, predicted across, counts in cells."""
+    size = max(4.0, 0.9 * len(labels) + 2.0)
+    figure, axis = plt.subplots(figsize=(size + 1.0, size))
+    image = axis.imshow(matrix, cmap="Blues")
+    axis.set_xticks(range(len(labels)), labels=labels, rotation=45, ha="right")
+    axis.set_yticks(range(len(labels)), labels=labels)
+    axis.set_xlabel("predicted label")
+    axis.set_ylabel("true label")
+    threshold = matrix.max() / 2 if matrix.size else 0
+    for i in range(matrix.shape[0]):
+        for j in range(matrix.shape[1]):
+            axis.text(j, i, str(matrix[i, j]), ha="center", va="center",
+                      color="white" if matrix[i, j] > threshold else "black")
+    axis.set_title(title)
+    figure.colorbar(image, ax=axis, fraction=0.046, pad=0.04)
     figure.tight_layout()
     return figure

@@ -75,10 +75,11 @@ def _article_lines(text: str, unit: str, rng: np.random.Generator, max_sentences
     sentences = split_sentences(" ".join(text.split()))
     if unit == "sentence":
         lines = sentences
-    else:  # paragraphs of 1..max_sentences sentences
+    else:  # paragraphs; each article has its own style, around `typical` sentences a line
+        typical = int(rng.integers(1, max_sentences + 1))
         lines, i = [], 0
         while i < len(sentences):
-            take = int(rng.integers(1, max_sentences + 1))
+            take = int(rng.integers(max(1, typical - 1), typical + 2))
             lines.append(" ".join(sentences[i:i + take]))
             i += take
     if truncate and lines:

@@ -27,7 +27,8 @@ from .vectorize import TOKEN_PATTERN, BaseEmbedder
 __all__ = ["LineViews", "line_views", "window_similarity", "depth_scores", "gap_features",
            "FEATURE_NAMES", "WINDOWS"]
 
-WINDOWS = (1, 2, 3, 5)
+WINDOWS = (1, 2, 3, 5, 8)
+_REACH = (3, 5)  # one line against a window on the other side
 _LEX_WINDOWS = (1, 3, 5)
 # Words that open a sentence which continues the previous one's story.
 _CONTINUATIONS = frozenset(
@@ -80,37 +81,43 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(norms > 0, (a * b).sum(axis=1) / np.maximum(norms, 1e-12), 0.0)
 
 
-def window_similarity(matrix, width: int) -> np.ndarray:
-    """Cosine of the summed ``width`` rows on either side of each gap."""
+def _dense_windows(matrix: np.ndarray, left_width: int, right_width: int):
+    """Sums of the rows just before and just after each gap (cumulative sums: linear)."""
+    n = matrix.shape[0]
+    cumulative = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
+    gaps = np.arange(n - 1)
+    left = cumulative[gaps + 1] - cumulative[np.maximum(0, gaps - left_width + 1)]
+    right = cumulative[np.minimum(n, gaps + 1 + right_width)] - cumulative[gaps + 1]
+    return left, right
+
+
+def window_similarity(matrix, width: int, right_width: int | None = None) -> np.ndarray:
+    """Cosine of the summed ``width`` rows before each gap and ``right_width`` (default
+    ``width``) rows after it."""
     n = matrix.shape[0]
     if n < 2:
         return np.zeros(0)
+    right_width = width if right_width is None else right_width
     if hasattr(matrix, "toarray"):  # sparse TF-IDF: never densify a big dump's vocabulary
-        return _sparse_window_similarity(matrix, width)
-    # Dense rows: window sums from cumulative sums, linear in the number of lines.
-    cumulative = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
-    gaps = np.arange(n - 1)
-    left = cumulative[gaps + 1] - cumulative[np.maximum(0, gaps - width + 1)]
-    right = cumulative[np.minimum(n, gaps + 1 + width)] - cumulative[gaps + 1]
-    return _cosine(left, right)
+        return _sparse_window_similarity(matrix, width, right_width)
+    return _cosine(*_dense_windows(matrix, width, right_width))
 
 
-def _sparse_window_similarity(matrix, width: int) -> np.ndarray:
+def _sparse_window_similarity(matrix, left_width: int, right_width: int) -> np.ndarray:
+    """Window sums as products with sparse 0/1 selection matrices (linear in the non-zeros)."""
     from scipy import sparse
 
     n = matrix.shape[0]
-    rows, cols = [], []
-    for offset in range(width):
-        rows.append(np.arange(n - 1))
-        cols.append(np.arange(n - 1) - offset)
-    rows, cols = np.concatenate(rows), np.concatenate(cols)
-    keep = cols >= 0
-    left_sel = sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])), shape=(n - 1, n))
-    cols = np.concatenate([np.arange(n - 1) + 1 + offset for offset in range(width)])
-    rows = np.concatenate([np.arange(n - 1)] * width)
-    keep = cols < n
-    right_sel = sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])), shape=(n - 1, n))
-    left, right = left_sel @ matrix, right_sel @ matrix
+    gaps = np.arange(n - 1)
+
+    def selection(offsets: range) -> sparse.csr_matrix:
+        rows = np.concatenate([gaps] * len(offsets))
+        cols = np.concatenate([gaps + offset for offset in offsets])
+        keep = (cols >= 0) & (cols < n)
+        return sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])), shape=(n - 1, n))
+
+    left = selection(range(-left_width + 1, 1)) @ matrix
+    right = selection(range(1, right_width + 1)) @ matrix
     dots = np.asarray(left.multiply(right).sum(axis=1)).ravel()
     norms = (np.sqrt(np.asarray(left.multiply(left).sum(axis=1)).ravel())
              * np.sqrt(np.asarray(right.multiply(right).sum(axis=1)).ravel()))
@@ -165,15 +172,25 @@ def _style(lines: list[str]) -> dict[str, np.ndarray]:
     }
 
 
+def _window_mean_jump(values: np.ndarray, width: int) -> np.ndarray:
+    """|mean of the ``width`` values after a gap - mean of those before it|."""
+    column = values[:, None]
+    left, right = _dense_windows(column, width, width)
+    counts_left, counts_right = _dense_windows(np.ones_like(column), width, width)
+    return np.abs(right / counts_right - left / counts_left)[:, 0]
+
+
 FEATURE_NAMES: list[str] = (
     [f"emb_sim_{w}" for w in WINDOWS]
     + [f"emb_sim_{w}_z" for w in WINDOWS]
     + ["emb_tail_head", "emb_tail_head_z", "emb_depth_3", "emb_dip_1", "emb_dip_3"]
+    + [f"emb_left_{w}_next" for w in _REACH] + [f"emb_prev_right_{w}" for w in _REACH]
+    + ["emb_left_3_next_z", "emb_prev_right_3_z"]
     + [f"lex_sim_{w}" for w in _LEX_WINDOWS]
     + [f"lex_sim_{w}_z" for w in _LEX_WINDOWS]
     + ["lex_depth_3", "lex_dip_3"]
     + ["left_length", "right_length", "length_jump", "left_truncated", "right_kicker",
-       "right_continues", "left_continues", "left_kicker", "right_truncated"]
+       "right_continues", "left_continues", "left_kicker", "right_truncated", "length_window_jump"]
 )
 
 
@@ -189,6 +206,10 @@ def gap_features(lines: list[str], embedder: BaseEmbedder | None) -> np.ndarray:
     tail_head = _cosine(views.tail[:-1], views.head[1:])
     columns += [tail_head, _zscore(tail_head), depth_scores(emb[3]),
                 _local_dip(emb[1]), _local_dip(emb[3])]
+    left_next = {w: window_similarity(views.mean, w, 1) for w in _REACH}
+    prev_right = {w: window_similarity(views.mean, 1, w) for w in _REACH}
+    columns += [left_next[w] for w in _REACH] + [prev_right[w] for w in _REACH]
+    columns += [_zscore(left_next[3]), _zscore(prev_right[3])]
     lex = {w: window_similarity(views.lexical, w) for w in _LEX_WINDOWS}
     columns += [lex[w] for w in _LEX_WINDOWS] + [_zscore(lex[w]) for w in _LEX_WINDOWS]
     columns += [depth_scores(lex[3]), _local_dip(lex[3])]
@@ -196,5 +217,6 @@ def gap_features(lines: list[str], embedder: BaseEmbedder | None) -> np.ndarray:
     columns += [style["length"][:-1], style["length"][1:],
                 np.abs(style["length"][1:] - style["length"][:-1]),
                 style["truncated"][:-1], style["kicker"][1:], style["continues"][1:],
-                style["continues"][:-1], style["kicker"][:-1], style["truncated"][1:]]
+                style["continues"][:-1], style["kicker"][:-1], style["truncated"][1:],
+                _window_mean_jump(style["length"], 3)]
     return np.column_stack(columns).astype(np.float64)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -32,6 +34,7 @@ __all__ = [
     "FORMAT_VERSION",
     "embedding_columns",
     "feature_frame",
+    "as_probabilities",
     "probability_column",
     "check_texts",
     "TextClassifier",
@@ -66,9 +69,31 @@ def probability_column(label: str) -> str:
     return f"proba_{label}"
 
 
+def as_probabilities(proba) -> np.ndarray:
+    """Float64 rows that sum to one (float32 features give float32 probabilities)."""
+    proba = np.asarray(proba, dtype=np.float64)
+    return proba / np.maximum(proba.sum(axis=1, keepdims=True), np.finfo(np.float64).tiny)
+
+
+@lru_cache(maxsize=2)
+def _serving_error_type(mlflow_error: type) -> type:
+    return type("TextInputError", (TopiclabError, mlflow_error), {})
+
+
+def _input_error(message: str) -> Exception:
+    """A TopiclabError; under MLflow also an MlflowException, so that the scoring
+    server answers HTTP 400 with this message, not a generic error. MLflow is
+    looked up among loaded modules, never imported here."""
+    exceptions = sys.modules.get("mlflow.exceptions")
+    if exceptions is None:
+        return TopiclabError(message)
+    return _serving_error_type(exceptions.MlflowException).invalid_parameter_value(message)
+
+
 def _describe_value(value) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text[:40]}"
+    if value is None or (isinstance(value, float) and value != value):
+        return "a missing value (None/NaN)"
+    return f"{type(value).__name__} {repr(value)[:40]}"
 
 
 def check_texts(model_input) -> list[str]:
@@ -82,18 +107,18 @@ def check_texts(model_input) -> list[str]:
     elif isinstance(model_input, pd.DataFrame):
         if TEXT_COLUMN not in model_input.columns:
             columns = ", ".join(map(str, model_input.columns)) or "none"
-            raise TopiclabError(f"input has no {TEXT_COLUMN!r} column (columns: {columns})")
+            raise _input_error(f"input has no {TEXT_COLUMN!r} column (columns: {columns})")
         values = model_input[TEXT_COLUMN].tolist()
     elif isinstance(model_input, pd.Series):
         values = model_input.tolist()
     elif isinstance(model_input, (list, tuple)):
         values = list(model_input)
     else:
-        raise TopiclabError(f"input must be a DataFrame with a {TEXT_COLUMN!r} column or a list of "
+        raise _input_error(f"input must be a DataFrame with a {TEXT_COLUMN!r} column or a list of "
                             f"strings, got {type(model_input).__name__}")
     for row, value in enumerate(values):
         if not isinstance(value, str):
-            raise TopiclabError(f"column {TEXT_COLUMN!r} must hold strings; row {row} holds "
+            raise _input_error(f"column {TEXT_COLUMN!r} must hold strings; row {row} holds "
                                 f"{_describe_value(value)}")
     return values
 
@@ -148,7 +173,7 @@ class TextClassifier:
         embeddings = self._embed(texts) if self.needs_embeddings else None
         proba = self.estimator.predict_proba(feature_frame(texts, embeddings))
         order = [list(self.estimator.classes_).index(label) for label in self.labels]
-        return np.asarray(proba, dtype=np.float64)[:, order]
+        return as_probabilities(proba)[:, order]
 
     def predict(self, model_input, params=None) -> pd.DataFrame:
         """One row per input text; an empty text gets label None and all probabilities 0."""

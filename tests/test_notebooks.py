@@ -1,0 +1,184 @@
+"""Every notebook in ``notebooks/`` runs top to bottom, and none is committed with outputs.
+
+Each notebook is executed by papermill in a fresh kernel named ``topiclab``
+(as ``make lab`` installs it), with small parameters and the session's
+temporary MLflow store and embedding cache (inherited from conftest.py's
+environment). A cell that raises fails its test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from topiclab.paths import PROJECT_ROOT
+
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+KERNEL = "topiclab"
+# Small data for every run: TF-IDF needs no embedding model; the seed dump has 27 lines.
+TFIDF = ["vectorize.representation=tfidf", "topics.taxonomy="]
+EXECUTED = {"02-topic-clustering.ipynb", "03-compare-runs.ipynb"}
+
+
+def _notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def kernel_name(tmp_path_factory) -> str:
+    """A ``topiclab`` kernelspec for this interpreter, found first on JUPYTER_PATH."""
+    from ipykernel.kernelspec import install
+
+    prefix = tmp_path_factory.mktemp("jupyter")
+    install(kernel_name=KERNEL, display_name="Python (topiclab)", prefix=str(prefix))
+    spec = json.loads((prefix / "share/jupyter/kernels" / KERNEL / "kernel.json").read_text())
+    assert spec["argv"][0] == sys.executable
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
+        yield KERNEL
+
+
+def execute(name: str, kernel: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
+    """Run notebook ``name`` with papermill; its executed copy goes to ``out_dir``."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(NOTEBOOKS_DIR / name), str(out_dir / name), parameters=parameters, kernel_name=kernel,
+        cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, execution_timeout=600,
+    )
+    notebook = nbformat.read(out_dir / name, as_version=4)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors, errors
+    return notebook
+
+
+def outputs_of(notebook, fragment: str) -> list[dict]:
+    """Outputs of the code cell whose source contains ``fragment`` (exactly one such cell)."""
+    cells = [c for c in notebook.cells if c.cell_type == "code" and fragment in c.source]
+    assert len(cells) == 1, f"{len(cells)} code cells contain {fragment!r}"
+    return cells[0].outputs
+
+
+def data_of(outputs: list[dict], mimetype: str) -> list:
+    return [o["data"][mimetype] for o in outputs if mimetype in o.get("data", {})]
+
+
+def runs_of(experiment: str):
+    from topiclab.tracking import search_runs
+
+    return search_runs(experiment, include_summaries=True)
+
+
+# --- hygiene: every notebook is thin, parameterised, tested, and committed without outputs ---
+
+def test_every_notebook_is_executed_by_this_suite():
+    assert {p.name for p in _notebooks()} == EXECUTED
+
+
+def _committed_json(path: Path) -> dict:
+    """The notebook as a commit would hold it: the git index's copy if tracked, else the file."""
+    relative = path.relative_to(PROJECT_ROOT).as_posix()
+    try:
+        shown = subprocess.run(["git", "show", f":{relative}"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        shown = None
+    text = shown.stdout if shown is not None and shown.returncode == 0 else path.read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    notebook = _committed_json(path)
+    dirty = [i for i, c in enumerate(notebook["cells"])
+             if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
+    assert not dirty, (f"{path.name} has outputs in cells {dirty}: strip them "
+                       f"(`.venv/bin/nbstripout {path.relative_to(PROJECT_ROOT)}`; `make hooks` does it on commit)")
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.name)
+def test_notebook_is_thin_and_parameterised(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    tagged = [i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters' (papermill needs one)"
+    assert notebook.metadata["kernelspec"]["name"] == KERNEL
+    for cell in code:  # logic lives in the topiclab package, not in notebooks
+        for line in cell.source.splitlines():
+            assert not line.lstrip().startswith(("def ", "class ", "lambda ")), f"{path.name}: {line}"
+    assert "topiclab" in code[0].source
+
+
+# --- each notebook, executed ---
+
+def test_02_topic_clustering(kernel_name, tmp_path):
+    experiment = "nb-02-topic-clustering"
+    notebook = execute("02-topic-clustering.ipynb", kernel_name, tmp_path,
+                       overrides=[*TFIDF, "cluster.k=3", f"tracking.experiment={experiment}"])
+    runs = runs_of(experiment)
+    assert len(runs) == 1 and runs.loc[0, "status"] == "FINISHED"
+    run = runs.loc[0]
+    assert run["params.cluster.k"] == "3" and run["metrics.n_topics"] == 3
+
+    topics_html = data_of(outputs_of(notebook, "result.topic_table()"), "text/html")
+    assert topics_html and "keywords" in topics_html[0]
+    assert data_of(outputs_of(notebook, "plots.document_map(result)"), "application/vnd.plotly.v1+json")
+    assert data_of(outputs_of(notebook, "plots.topic_sizes(result)"), "image/png")
+    metrics_html = data_of(outputs_of(notebook, "reports.metrics_frame"), "text/html")[0]
+    assert "silhouette" in metrics_html and "time_" not in metrics_html
+    link = data_of(outputs_of(notebook, "tracking.track_experiment"), "text/markdown")[0]
+    assert f"/#/experiments/{run['experiment_id']}/runs/{run['run_id']}" in link
+
+
+def test_03_compare_runs(kernel_name, tmp_path):
+    experiment, reports_experiment = "nb-03-compare-runs", "nb-03-comparisons"
+    notebook = execute("03-compare-runs.ipynb", kernel_name, tmp_path, experiment=experiment,
+                       sweep_grid={"cluster.k": [2, 3]}, overrides=TFIDF, param="cluster.k",
+                       metric="silhouette", report_experiment=reports_experiment)
+    trials = runs_of(experiment)
+    trials = trials[trials["tags.topiclab.sweep"] == "trial"]
+    assert sorted(trials["params.cluster.k"]) == ["2", "3"]
+
+    table_html = data_of(outputs_of(notebook, "reports.comparison_table"), "text/html")[0]
+    for run_id in trials["run_id"]:
+        assert f"/#/experiments/{trials['experiment_id'].iloc[0]}/runs/{run_id}" in table_html
+    assert data_of(outputs_of(notebook, "reports.metric_vs_param"), "image/png")
+    best = trials.loc[trials["metrics.silhouette"].idxmax()]
+    best_link = data_of(outputs_of(notebook, "reports.best_run"), "text/markdown")[0]
+    assert best["run_id"] in best_link and f"cluster.k = {best['params.cluster.k']}" in best_link
+
+    reports = runs_of(reports_experiment)
+    assert len(reports) == 1 and reports.loc[0, "tags.topiclab.kind"] == "report"
+    assert reports.loc[0, "params.metric"] == "silhouette"
+    from topiclab.tracking import client
+
+    artifacts = {a.path for a in client().list_artifacts(reports.loc[0, "run_id"])}
+    assert {"comparison.csv", "silhouette_vs_cluster.k.png"} <= artifacts
+
+
+def test_nbstripout_filter_strips_outputs_on_commit(tmp_path):
+    """What ``make hooks`` installs, with the project's .gitattributes, strips outputs on ``git add``."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".gitattributes").write_text((PROJECT_ROOT / ".gitattributes").read_text())
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=60, check=True)
+
+    git("init", "-q")
+    subprocess.run([sys.executable, "-m", "nbstripout", "--install"], cwd=repo, check=True, timeout=60)
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1 + 1", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]
+    notebook.cells = [cell]
+    nbformat.write(notebook, repo / "x.ipynb")
+    git("add", "x.ipynb")
+    staged = nbformat.reads(git("show", ":x.ipynb").stdout, as_version=4)
+    assert staged.cells[0].source == "1 + 1"
+    assert staged.cells[0].outputs == [] and staged.cells[0].execution_count is None
+    assert nbformat.read(repo / "x.ipynb", as_version=4).cells[0].outputs  # the working copy keeps them
