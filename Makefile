@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser clean-cache
+.PHONY: setup run test ui lab kernel hooks browser clean-cache segment-benchmark
 
 setup: $(STAMP)
 
@@ -30,10 +30,17 @@ ui: setup
 clean-cache:
 	rm -rf data/interim/embeddings
 
+# Segmentation benchmark: Pk of each segmenter on synthetic BBC dumps (needs ../shared),
+# best beside the baseline; one MLflow run per segmenter in experiment `segmentation`.
+segment-benchmark: setup
+	$(VENV)/bin/topiclab segment-eval experiments/segmentation.yaml
+
 # JupyterLab on 127.0.0.1 with the `topiclab` kernel (this venv, so notebooks use the installed
 # package); notebooks/ holds the experiment notebooks.
+# Jupyter refuses root unless told (containers and CI machines run as root).
 lab: kernel hooks
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/notebooks
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+	  --ServerApp.default_url=/lab/tree/notebooks $(LAB_ARGS) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 kernel: setup
 	$(PY) -m ipykernel install --prefix "$(abspath $(VENV))" --name topiclab --display-name "Python (topiclab)"

@@ -22,7 +22,9 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 KERNEL = "topiclab"
 # Small data for every run: TF-IDF needs no embedding model; the seed dump has 27 lines.
 TFIDF = ["vectorize.representation=tfidf", "topics.taxonomy="]
-EXECUTED = {"02-topic-clustering.ipynb", "03-compare-runs.ipynb"}
+SEGMENTER = "fixed"  # no embedding model to load; the learned default is tested in test_segment.py
+EXECUTED = {"01-explore-corpus.ipynb", "02-topic-clustering.ipynb", "03-compare-runs.ipynb",
+            "04-train-classifier.ipynb"}
 
 
 def _notebooks() -> list[Path]:
@@ -58,8 +60,11 @@ def execute(name: str, kernel: str, out_dir: Path, **parameters) -> nbformat.Not
 
 
 def outputs_of(notebook, fragment: str) -> list[dict]:
-    """Outputs of the code cell whose source contains ``fragment`` (exactly one such cell)."""
+    """Outputs of the code cell whose source contains ``fragment`` (exactly one such cell, or
+    exactly one whose whole source it is)."""
     cells = [c for c in notebook.cells if c.cell_type == "code" and fragment in c.source]
+    if len(cells) > 1:
+        cells = [c for c in cells if c.source.strip() == fragment]
     assert len(cells) == 1, f"{len(cells)} code cells contain {fragment!r}"
     return cells[0].outputs
 
@@ -115,6 +120,36 @@ def test_notebook_is_thin_and_parameterised(path):
 
 
 # --- each notebook, executed ---
+
+def test_01_explore_corpus(kernel_name, tmp_path, seed_path):
+    experiment = "nb-01-explore-corpus"
+    notebook = execute("01-explore-corpus.ipynb", kernel_name, tmp_path, report_experiment=experiment,
+                       segmenter=SEGMENTER)
+    n_lines = len(seed_path.read_text(encoding="utf-8").splitlines())
+    lines_html = data_of(outputs_of(notebook, "explore.line_table(corpus)"), "text/html")[0]
+    assert "language" in lines_html and "duplicate_of" in lines_html
+    languages_html = data_of(outputs_of(notebook, "explore.language_counts(lines)"), "text/html")[0]
+    assert ">en<" in languages_html
+    assert data_of(outputs_of(notebook, "explore.dump_figure"), "image/png")
+    scores_html = data_of(outputs_of(notebook, "explore.segmentation_scores"), "text/html")[0]
+    assert "pk" in scores_html and "windowdiff" in scores_html
+
+    reports = runs_of(experiment)
+    assert len(reports) == 1 and reports.loc[0, "status"] == "FINISHED"
+    report = reports.loc[0]
+    assert report["metrics.n_lines"] == n_lines and report["params.segment.method"] == SEGMENTER
+    from topiclab.tracking import client
+
+    artifacts = {a.path for a in client().list_artifacts(report["run_id"])}
+    assert {"lines.csv", "articles.csv", "languages.csv", "dump.png"} <= artifacts
+    import pandas as pd
+
+    articles = pd.read_csv(client().download_artifacts(report["run_id"], "articles.csv", str(tmp_path)))
+    # The articles partition the dump: contiguous spans from the first line to the last.
+    assert articles["line_start"].iloc[0] == 1 and articles["line_end"].iloc[-1] == n_lines
+    assert (articles["line_start"].iloc[1:].to_numpy() == articles["line_end"].iloc[:-1].to_numpy() + 1).all()
+    assert report["metrics.n_articles"] == len(articles)
+
 
 def test_02_topic_clustering(kernel_name, tmp_path):
     experiment = "nb-02-topic-clustering"
@@ -182,3 +217,29 @@ def test_nbstripout_filter_strips_outputs_on_commit(tmp_path):
     assert staged.cells[0].source == "1 + 1"
     assert staged.cells[0].outputs == [] and staged.cells[0].execution_count is None
     assert nbformat.read(repo / "x.ipynb", as_version=4).cells[0].outputs  # the working copy keeps them
+
+
+def test_04_train_classifier(kernel_name, tmp_path):
+    experiment, model_name = "nb-04-train-classifier", "nb-04-classifier"
+    texts = ["Serbia and Kosovo talks on autonomy resume in Brussels.", "Xi Jinping met Vladimir Putin."]
+    notebook = execute("04-train-classifier.ipynb", kernel_name, tmp_path, new_texts=texts, overrides=[
+        "classifiers=[{kind: tfidf_logreg, C: 10.0, class_weight: balanced}]",
+        f"registry.model_name={model_name}", f"tracking.experiment={experiment}"])
+    from topiclab.tracking import client
+
+    version = client().get_model_version_by_alias(model_name, "champion")
+    training = runs_of(experiment)
+    trained = training[training["tags.topiclab.kind"] == "classifier"]
+    assert len(trained) == 1 and version.run_id == trained["run_id"].iloc[0]
+
+    assert "cv_accuracy" in data_of(outputs_of(notebook, "reports.training_table"), "text/html")[0]
+    assert data_of(outputs_of(notebook, "reports.metric_bars"), "image/png")
+    assert data_of(outputs_of(notebook, "plots.confusion_matrix"), "image/png")
+    link = data_of(outputs_of(notebook, "reports.model_version_url"), "text/markdown")[0]
+    assert f"#/models/{model_name}/versions/{version.version}" in link
+
+    predictions = outputs_of(notebook, "tracking.load_text_model(model_uri)")
+    html = data_of(predictions, "text/html")[0]
+    labels = {"Balkans diplomacy", "Elections", "Russia-China relations"}
+    assert all(text in html for text in texts)
+    assert any(label in html for label in labels) and "probability" in html

@@ -127,6 +127,7 @@ class RefineConfig(_Section):
     view: Literal["features", "features+tfidf"] = "features"
     C: float = Field(default=1.0, gt=0.0)
     tfidf_weight: float = Field(default=1.0, ge=0.0)
+    folds: int = Field(default=0, ge=0)  # >= 2: each document judged by a model not trained on it
 
 
 class ClusterConfig(_Section):

@@ -8,6 +8,11 @@ classifier can see more than the clusterer did: ``view: features+tfidf`` adds
 the full sparse TF-IDF of the texts to the clustering features, so the word
 evidence that a dense embedding blurs can move border documents.
 
+With ``folds`` >= 2 the relabelling is cross-fitted: the documents are split
+into folds, and each fold is relabelled by a classifier trained on the
+confident members of the other folds, so no document's own (possibly wrong)
+cluster label votes for itself.
+
 Outliers (-1) stay outliers. Every random choice takes the given seed.
 """
 
@@ -69,12 +74,13 @@ class SelfTrainingRefiner:
     """
 
     def __init__(self, iterations: int = 5, confident_share: float = 0.5, view: str = "features",
-                 C: float = 1.0, tfidf_weight: float = 1.0, random_state: int = 0):
+                 C: float = 1.0, tfidf_weight: float = 1.0, folds: int = 0, random_state: int = 0):
         self.iterations = iterations
         self.confident_share = confident_share
         self.view = view
         self.C = C
         self.tfidf_weight = tfidf_weight
+        self.folds = folds
         self.random_state = random_state
 
     def _design(self, features: np.ndarray, texts: list[str] | None):
@@ -95,12 +101,9 @@ class SelfTrainingRefiner:
         confidence = _centroid_confidence(features, labels)
         original = labels.copy()
         for _ in range(self.iterations):
-            train = confident_members(labels, confidence, self.confident_share)
-            classifier = LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
-            classifier.fit(design[train], labels[train])
-            proba = classifier.predict_proba(design[inliers])
+            classes, proba = self._relabel(design, labels, confidence, inliers)
             relabelled = labels.copy()
-            relabelled[inliers] = classifier.classes_[proba.argmax(axis=1)]
+            relabelled[inliers] = classes[proba.argmax(axis=1)]
             confidence = np.full(len(labels), -np.inf)
             confidence[inliers] = proba.max(axis=1)
             self.n_iter_ += 1
@@ -111,6 +114,30 @@ class SelfTrainingRefiner:
         self.changed_ = int((labels != original).sum())
         return labels
 
+    def _classifier(self, design, labels, train):
+        classifier = LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
+        return classifier.fit(design[train], labels[train])
+
+    def _relabel(self, design, labels, confidence, inliers):
+        """Class ids and probabilities for the inliers, in their order."""
+        classes = np.unique(labels[inliers])
+        rows = np.flatnonzero(inliers)
+        train = confident_members(labels, confidence, self.confident_share)
+        if self.folds < 2:
+            classifier = self._classifier(design, labels, train)
+            return classifier.classes_, classifier.predict_proba(design[rows])
+        proba = np.zeros((len(rows), len(classes)))
+        fold_of = np.random.default_rng(self.random_state).permutation(len(rows)) % self.folds
+        in_train = np.zeros(len(labels), dtype=bool)
+        in_train[train] = True
+        for fold in range(self.folds):
+            held_out = rows[fold_of == fold]
+            others = rows[(fold_of != fold) & in_train[rows]]
+            classifier = self._classifier(design, labels, others)
+            columns = np.searchsorted(classes, classifier.classes_)
+            proba[np.flatnonzero(fold_of == fold)[:, None], columns] = classifier.predict_proba(design[held_out])
+        return classes, proba
+
 
 def refine_labels(features: np.ndarray, labels: np.ndarray, config, seed: int,
                   texts: list[str] | None = None) -> np.ndarray:
@@ -118,5 +145,5 @@ def refine_labels(features: np.ndarray, labels: np.ndarray, config, seed: int,
     if config.method == "none":
         return np.asarray(labels, dtype=int)
     refiner = SelfTrainingRefiner(config.iterations, config.confident_share, config.view, config.C,
-                                  config.tfidf_weight, seed)
+                                  config.tfidf_weight, config.folds, seed)
     return refiner.fit_predict(features, labels, texts)

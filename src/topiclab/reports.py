@@ -20,8 +20,9 @@ import yaml
 from .config import flatten
 from .errors import TopiclabError
 
-__all__ = ["DEFAULT_UI_URL", "run_url", "compare_url", "grid_items", "config_frame", "metrics_frame",
-           "varying_params", "comparison_table", "best_run", "metric_vs_param", "link_table"]
+__all__ = ["DEFAULT_UI_URL", "run_url", "compare_url", "model_version_url", "grid_items", "config_frame",
+           "metrics_frame", "varying_params", "comparison_table", "best_run", "metric_vs_param",
+           "training_table", "metric_bars", "link_table"]
 
 DEFAULT_UI_URL = "http://127.0.0.1:5000"  # where ``topiclab ui`` listens by default
 _HIDDEN_METRICS = ("time_", "embedding_cache_")  # bookkeeping, not quality
@@ -41,6 +42,11 @@ def compare_url(run_ids: list[str], experiment_ids: list[str], ui_url: str = DEF
     runs = encode([str(r) for r in run_ids])
     experiments = encode(sorted(set(map(str, experiment_ids))))
     return f"{ui_url.rstrip('/')}/#/compare-runs?runs={runs}&experiments={experiments}"
+
+
+def model_version_url(name: str, version: str | int, ui_url: str = DEFAULT_UI_URL) -> str:
+    """A registered model version's page in the MLflow UI."""
+    return f"{ui_url.rstrip('/')}/#/models/{quote(name)}/versions/{version}"
 
 
 def grid_items(grid: dict[str, list[Any]]) -> list[str]:
@@ -180,10 +186,47 @@ def metric_vs_param(table: pd.DataFrame, param: str, metric: str):
     return figure
 
 
+TRAINING_METRICS = ("cv_accuracy", "cv_macro_f1", "cv_log_loss", "holdout_accuracy", "holdout_macro_f1")
+
+
+def training_table(training, experiment_id: str, ui_url: str = DEFAULT_UI_URL,
+                   metrics: tuple[str, ...] = TRAINING_METRICS) -> pd.DataFrame:
+    """One row per classifier of a ``tracking.Training``: scores, whether it is the best, its run."""
+    rows = []
+    for trained in training.classifiers:
+        scores = trained.report.metrics
+        rows.append({"classifier": trained.report.name, "kind": trained.report.kind,
+                     **{name: float(scores[name]) if name in scores else np.nan for name in metrics},
+                     "best": trained is training.best,
+                     "link": run_url(experiment_id, trained.run_id, ui_url)})
+    return pd.DataFrame(rows)
+
+
+def metric_bars(table: pd.DataFrame, metrics: list[str], by: str, title: str | None = None):
+    """Grouped horizontal bars: each row of ``table`` (named by column ``by``), one bar per metric."""
+    from matplotlib.figure import Figure  # no pyplot: the figure is shown once, as a value
+
+    _check_names([by, *metrics], list(table.columns), "column")
+    height = 0.8 / max(len(metrics), 1)
+    figure = Figure(figsize=(8, 0.45 * len(table) * len(metrics) + 1.5))
+    axis = figure.add_subplot()
+    positions = np.arange(len(table))
+    for i, metric in enumerate(metrics):
+        axis.barh(positions + i * height, table[metric].astype(float), height=height, label=metric)
+    axis.set_yticks(positions + height * (len(metrics) - 1) / 2, table[by].astype(str))
+    axis.invert_yaxis()
+    axis.grid(axis="x", alpha=0.3)
+    axis.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    axis.set_title(title or f"{', '.join(metrics)} by {by}")
+    figure.tight_layout()
+    return figure
+
+
 def link_table(table: pd.DataFrame, digits: int = 3) -> Any:
     """``table`` for display, its ``link`` column as clickable links (a pandas Styler)."""
-    numeric = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])]
-    styler = table.style.format({c: f"{{:.{digits}f}}" for c in numeric}, na_rep="")
+    formats: dict[str, Any] = {c: f"{{:.{digits}f}}" for c in table.columns
+                               if pd.api.types.is_float_dtype(table[c])}
     if "link" in table.columns:
-        styler = styler.format({"link": lambda url: f'<a href="{url}" target="_blank">open</a>'})
-    return styler.hide(axis="index")
+        formats["link"] = lambda url: f'<a href="{url}" target="_blank">open</a>'
+    # One format() call: a second one would reset the columns the first formatted.
+    return table.style.format(formats, na_rep="").hide(axis="index")

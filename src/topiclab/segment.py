@@ -169,19 +169,18 @@ class LearnedSegmenter(BaseSegmenter):
         self.threshold = threshold
 
     def probabilities(self, dump: Dump, embedder: BaseEmbedder | None) -> np.ndarray:
+        """P(boundary) of each gap."""
         if dump.n_gaps == 0:
             return np.zeros(0)
+        if embedder is None:
+            raise TopiclabError("the learned segmenter needs an embedding model")
         model = self.model or load_boundary_model()
         return model.probabilities(gap_features(dump.units, embedder))
 
     def boundaries(self, dump, embedder=None):
-        if dump.n_gaps == 0:
-            return np.zeros(0, dtype=bool)
-        if embedder is None:
-            raise TopiclabError("the learned segmenter needs an embedding model")
         model = self.model or load_boundary_model()
         threshold = model.threshold if self.threshold is None else self.threshold
-        return model.probabilities(gap_features(dump.units, embedder)) >= threshold
+        return self.probabilities(dump, embedder) >= threshold
 
 
 SEGMENTERS = {

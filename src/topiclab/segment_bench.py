@@ -23,7 +23,7 @@ from .segment_model import DEFAULT_MODEL_RESOURCE, BoundaryModel
 from .vectorize import BaseEmbedder
 
 __all__ = ["DumpSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config", "eval_dumps",
-           "train_from_config", "default_model_path"]
+           "training_dumps", "train_from_config", "default_model_path", "segment_file", "format_results"]
 
 
 class _Section(BaseModel):
@@ -109,8 +109,8 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parent / DEFAULT_MODEL_RESOURCE
 
 
-def train_from_config(config: SegmentEvalConfig, embedder: BaseEmbedder) -> BoundaryModel:
-    """Fit the boundary model on the ``train`` dumps of ``config`` (never the eval half)."""
+def training_dumps(config: SegmentEvalConfig) -> tuple[list[SyntheticDump], list[SyntheticDump]]:
+    """(fit, validation) dumps from the ``train`` half; validation uses other articles."""
     if config.train is None:
         raise TopiclabError("config has no 'train' section")
     train, validation = [], []
@@ -128,6 +128,12 @@ def train_from_config(config: SegmentEvalConfig, embedder: BaseEmbedder) -> Boun
         seed = config.seed + 1000 * (number + 1)
         train += _dumps(spec, seed, kept, spec.dumps - n_held)
         validation += _dumps(spec, seed + 500, held, n_held)
+    return train, validation
+
+
+def train_from_config(config: SegmentEvalConfig, embedder: BaseEmbedder) -> BoundaryModel:
+    """Fit the boundary model on the ``train`` dumps of ``config`` (never the eval half)."""
+    train, validation = training_dumps(config)
     info = {
         "trained_on": sorted({spec.path for spec in config.train.data}),
         "split": "train",

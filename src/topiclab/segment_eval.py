@@ -82,8 +82,13 @@ def _article_lines(text: str, unit: str, rng: np.random.Generator, max_sentences
             take = int(rng.integers(max(1, typical - 1), typical + 2))
             lines.append(" ".join(sentences[i:i + take]))
             i += take
+    if truncate and lines and rng.random() < 0.5:
+        # A teaser: the article's first few hundred characters on one line, cut mid-sentence,
+        # as news feeds and scraped front pages give them.
+        teaser = " ".join(lines)[:int(rng.integers(300, 1000))]
+        return [teaser.rsplit(" ", 1)[0].rstrip(".!?")] if " " in teaser else [teaser]
     if truncate and lines:
-        # Cut the article off mid-sentence, as scraped dumps often are.
+        # Cut the article off mid-sentence after some of its lines, as scraped dumps often are.
         keep = int(rng.integers(1, len(lines) + 1))
         lines = lines[:keep]
         words = lines[-1].split()
@@ -95,7 +100,11 @@ def _article_lines(text: str, unit: str, rng: np.random.Generator, max_sentences
 
 def build_dump(articles: list[Document], seed: int, unit: str = "sentence", max_sentences: int = 4,
                truncate_share: float = 0.0) -> SyntheticDump:
-    """Concatenate ``articles`` in an order shuffled with ``seed``, one ``unit`` per line."""
+    """Concatenate ``articles`` in an order shuffled with ``seed``, one ``unit`` per line.
+
+    ``truncate_share`` of the articles are cut off mid-sentence: half of them after a random
+    number of lines, half as a single teaser line of their first 300-1000 characters.
+    """
     if unit not in ("sentence", "paragraph"):
         raise TopiclabError(f"unknown dump unit {unit!r} (sentence or paragraph)")
     rng = np.random.default_rng(seed)

@@ -191,6 +191,7 @@ FEATURE_NAMES: list[str] = (
     + ["lex_depth_3", "lex_dip_3"]
     + ["left_length", "right_length", "length_jump", "left_truncated", "right_kicker",
        "right_continues", "left_continues", "left_kicker", "right_truncated", "length_window_jump"]
+    + ["start_proximity", "end_proximity"]
 )
 
 
@@ -219,4 +220,7 @@ def gap_features(lines: list[str], embedder: BaseEmbedder | None) -> np.ndarray:
                 style["truncated"][:-1], style["kicker"][1:], style["continues"][1:],
                 style["continues"][:-1], style["kicker"][:-1], style["truncated"][1:],
                 _window_mean_jump(style["length"], 3)]
+    # Near the ends of a dump the windows are short and their similarities less reliable.
+    gaps = np.arange(n - 1)
+    columns += [1.0 / (gaps + 1), 1.0 / (n - 1 - gaps)]
     return np.column_stack(columns).astype(np.float64)

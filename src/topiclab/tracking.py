@@ -29,6 +29,7 @@ from .paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
 __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "tracked_run",
            "log_params", "log_result", "track_experiment", "git_commit", "client", "ui_command",
            "log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep",
+           "latest_sweep_summary", "log_benchmark_summary",
            "track_segment_eval", "track_segment_train",
            "pseudo_labels", "load_training_data", "log_text_model", "log_classifier", "register_classifier",
            "TrainedClassifier", "Training", "track_training", "resolve_model_uri", "load_text_model",
@@ -300,9 +301,9 @@ _SUMMARY_METRICS = ("cv_accuracy", "cv_accuracy_std", "cv_macro_f1", "cv_log_los
                     "holdout_accuracy", "holdout_macro_f1", "holdout_log_loss")
 
 
-def _first_line(error: Exception) -> str:
-    text = str(getattr(error, "message", None) or error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+def _one_line(error: Exception, limit: int = 400) -> str:
+    text = " ".join(str(getattr(error, "message", None) or error).split())
+    return text[:limit] if text else type(error).__name__
 
 
 def _finished_run_with_assignments(experiment: str) -> str:
@@ -363,11 +364,16 @@ def load_training_data(config):
 
 
 def _log_labelled(data, context: str = "training") -> None:
+    from mlflow.exceptions import MlflowException
+
     mlflow.set_tags({"data_hash": data.content_hash, "data_source": data.source, "data_name": data.name})
+    frame, digest = data.to_frame(), data.content_hash[:16]
     with warnings.catch_warnings():  # a local path matches two equivalent MLflow source types
         warnings.simplefilter("ignore", UserWarning)
-        dataset = mlflow.data.from_pandas(data.to_frame(), source=data.source, name=data.name,
-                                          digest=data.content_hash[:16])
+        try:
+            dataset = mlflow.data.from_pandas(frame, source=data.source, name=data.name, digest=digest)
+        except MlflowException:  # e.g. runs:/... (pseudo-labels): no resolver; the tag keeps the source
+            dataset = mlflow.data.from_pandas(frame, name=data.name, digest=digest)
     mlflow.log_input(dataset, context=context)
 
 
@@ -415,11 +421,10 @@ def log_classifier(report, data) -> Any:
     mlflow.log_metrics({k: float(v) for k, v in report.metrics.items()})
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        for stem, matrix, what in (("confusion_matrix", report.cv_confusion, "cross-validation"),
-                                   ("confusion_matrix_holdout", report.holdout_confusion, "held-out split")):
-            figure = plots.confusion_matrix(matrix, report.labels, f"{report.name}: {what}")
-            figure.savefig(out / f"{stem}.png", dpi=120)
-            plots.plt.close(figure)
+        figure = plots.confusion_matrix(report.cv_confusion, report.labels,
+                                        f"{report.name}: {report.metrics['n_documents']} documents, out-of-fold")
+        figure.savefig(out / "confusion_matrix.png", dpi=100)
+        plots.plt.close(figure)
         (out / "classification_report.txt").write_text(report.report, encoding="utf-8")
         report.predictions.to_csv(out / "cv_predictions.csv", index=False)
         mlflow.log_artifacts(folder)
@@ -471,7 +476,8 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
     shared = flatten(config.model_dump(mode="json", exclude={"classifiers"}))
     with tracked_run(experiment, config.name, tags={"topiclab.kind": "classifier-training"}) as parent:
         log_params({**shared, "classifiers": ", ".join(s.name for s in config.classifiers)})
-        mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
+        config_yaml = yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False)
+        mlflow.log_text(config_yaml, "config.yaml")
         if config_path is not None:
             mlflow.log_text(resolve(config_path).read_text(encoding="utf-8"), f"config/{Path(config_path).name}")
         data = load_training_data(config)
@@ -486,6 +492,7 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
             with tracked_run(experiment, spec.name, nested=True, tags=tags) as run:
                 spec_params = flatten(spec.model_dump(mode="json", exclude={"name"}), "classifier.")
                 log_params({**shared, **spec_params, "classifier.name": spec.name})
+                mlflow.log_text(config_yaml, "config.yaml")
                 _log_labelled(data)
                 report = train_classifier(spec, config, data, features)
                 info = log_classifier(report, data)
@@ -567,7 +574,7 @@ def load_text_model(uri: str):
     try:
         model = mlflow.pyfunc.load_model(resolved)
     except (MlflowException, OSError) as error:
-        raise TopiclabError(f"cannot load model {uri}: {_first_line(error)}") from None
+        raise TopiclabError(f"cannot load model {uri}: {_one_line(error)}") from None
     loader = model.metadata.flavors.get("python_function", {}).get("loader_module")
     if loader != "topiclab.textmodel":
         raise TopiclabError(f"{uri} is not a topiclab text classifier (loader {loader!r})")
@@ -579,10 +586,12 @@ def classify_texts(model, texts: list[str]):
     import pandas as pd
     from mlflow.exceptions import MlflowException
 
+    from .textmodel import TEXT_COLUMN, check_texts
+
     try:
-        return model.predict(pd.DataFrame({"text": texts}))
+        return model.predict(pd.DataFrame({TEXT_COLUMN: check_texts(list(texts))}, dtype=object))
     except MlflowException as error:
-        raise TopiclabError(f"the model refused the input: {_first_line(error)}") from None
+        raise TopiclabError(f"the model refused the input: {_one_line(error)}") from None
 
 
 def move_alias(name: str, version: str | int, alias: str = "champion") -> str | None:
@@ -666,3 +675,45 @@ def log_report(experiment: str, run_name: str, tables: dict[str, Any] | None = N
         for name, figure in (figures or {}).items():
             mlflow.log_figure(figure, name)
         return run.info.run_id
+
+
+def latest_sweep_summary(experiment: str, config_name: str):
+    """``(run id, summary frame)`` of the newest finished sweep of ``config_name``, or None."""
+    import pandas as pd
+
+    store = client()
+    found = store.get_experiment_by_name(experiment)
+    if found is None:
+        return None
+    runs = store.search_runs([found.experiment_id],
+                             filter_string=f"tags.`topiclab.sweep` = 'parent' and attributes.status = 'FINISHED' "
+                                           f"and attributes.run_name = '{config_name}-sweep'",
+                             order_by=["attributes.start_time DESC"], max_results=1)
+    if not runs:
+        return None
+    run_id = runs[0].info.run_id
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path = store.download_artifacts(run_id, "sweep_summary.csv", folder)
+        except Exception:  # an older or partial sweep without the table
+            return None
+        return run_id, pd.read_csv(path)
+
+
+def log_benchmark_summary(speed: dict, report_path) -> None:
+    """Speed numbers as metrics of the benchmark's parent run, and the report itself."""
+    metrics = {}
+    if "cold_warm" in speed:
+        metrics.update({"cold_run_s": speed["cold_warm"]["cold_s"], "warm_run_s": speed["cold_warm"]["warm_s"]})
+    if "overhead" in speed:
+        o = speed["overhead"]
+        metrics.update({"bare_bertopic_s": o["bare_s"], "ours_bertopic_s": o["ours_s"],
+                        "ours_bertopic_without_metrics_s": o["ours_without_metrics_s"]})
+    if "scaling" in speed:
+        metrics["clustering_growth_exponent"] = speed["scaling"]["exponent"]
+        for point in speed["scaling"]["points"]:
+            metrics[f"cluster_s_{point.n_documents}"] = point.seconds
+            metrics[f"cluster_peak_rss_gib_{point.n_documents}"] = point.process_peak_rss_bytes / 2**30
+    if metrics:
+        mlflow.log_metrics(metrics)
+    mlflow.log_artifact(str(report_path))

@@ -1,0 +1,140 @@
+"""Sweeps: grids from the CLI and the YAML, validated before any work, nested MLflow runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from topiclab.errors import TopiclabError
+from topiclab.sweep import check_key, parse_grid, plan_sweep, run_sweep
+
+ROWS = [
+    ("goal striker league match coach", "sport"), ("stadium referee penalty season club", "sport"),
+    ("striker goal penalty match", "sport"), ("coach league club season", "sport"),
+    ("shares investors profit market stocks", "markets"), ("bank earnings prices trading economy", "markets"),
+    ("stocks market shares bank", "markets"), ("profit earnings investors trading", "markets"),
+    ("rocket orbit astronaut launch satellite", "space"), ("mission planet telescope lunar crew", "space"),
+    ("orbit launch rocket crew", "space"), ("satellite telescope planet mission", "space"),
+]
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    csv = tmp_path / "toy.csv"
+    csv.write_text("id,text,label\n" + "\n".join(f"{i},{t},{l}" for i, (t, l) in enumerate(ROWS)) + "\n")
+    config = {"name": "toy", "data": {"path": str(csv)}, "vectorize": {"representation": "tfidf"},
+              "cluster": {"k": 3}, "topics": {"taxonomy": None}, "tracking": {"experiment": "sweep-test"},
+              "sweep": {"grid": {"cluster.k": [2, 3]}}}
+    path = tmp_path / "toy.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def test_parse_grid_reads_yaml_scalars():
+    assert parse_grid(["cluster.k=2,3", "vectorize.representation=tfidf,combined", "cluster.refine.C=0.5"]) == {
+        "cluster.k": [2, 3], "vectorize.representation": ["tfidf", "combined"], "cluster.refine.C": [0.5]}
+    with pytest.raises(TopiclabError, match="not of the form key=value1,value2"):
+        parse_grid(["cluster.k"])
+
+
+def test_check_key_knows_the_config_schema():
+    assert check_key("cluster.refine.confident_share") == "cluster.refine.confident_share"
+    assert check_key("data.dataset") == "data.dataset"
+    with pytest.raises(TopiclabError, match="'cluster.kk' is not in the config"):
+        check_key("cluster.kk")
+    with pytest.raises(TopiclabError, match="names a section"):
+        check_key("cluster.umap")
+    with pytest.raises(TopiclabError, match="cannot be swept"):
+        check_key("sweep.n_trials")
+
+
+def test_plan_combines_the_yaml_block_and_the_cli_grid(config_file):
+    plan = plan_sweep(config_file, ["vectorize.tfidf.sublinear_tf=true,false"])
+    assert len(plan.trials) == 4
+    combos = {(t.config.cluster.k, t.config.vectorize.tfidf.sublinear_tf) for t in plan.trials}
+    assert combos == {(2, True), (2, False), (3, True), (3, False)}
+    assert all(t.config.sweep is None for t in plan.trials)
+    assert len({t.config.name for t in plan.trials}) == 4
+    override = plan_sweep(config_file, ["cluster.k=4"])  # the CLI wins over the YAML for a key
+    assert [t.config.cluster.k for t in override.trials] == [4]
+
+
+def test_bad_sweeps_fail_before_any_trial(config_file, tmp_path):
+    calls = []
+    for grid, message in ((["cluster.nope=1,2"], "'cluster.nope' is not in the config"),
+                          (["cluster.method=kmeans,magic"], "cluster.method"),
+                          (["data.path=missing.csv"], "input file not found")):
+        with pytest.raises(TopiclabError, match=message):
+            run_sweep(plan_sweep(config_file, grid), lambda c, v: calls.append(c))
+    assert calls == []
+    nolabels = tmp_path / "nolabels.csv"
+    nolabels.write_text("text\nfirst text here\nsecond text there\nthird one\n")
+    with pytest.raises(TopiclabError, match="needs gold labels"):
+        plan_sweep(config_file, [f"data.path={nolabels}", "cluster.k=2"])
+
+
+def test_run_sweep_sorts_the_summary_best_first(config_file):
+    plan = plan_sweep(config_file, [])
+    seen = []
+
+    def runner(config, values):
+        seen.append(values["cluster.k"])
+        return {"nmi": 0.1 * config.cluster.k, "time_cluster_s": 1.0}, f"run-{config.cluster.k}"
+
+    frame = run_sweep(plan, runner)
+    assert seen == [2, 3]
+    assert frame["run_id"].tolist() == ["run-3", "run-2"]
+    assert frame["nmi"].tolist() == pytest.approx([0.3, 0.2])
+
+
+def test_optuna_search_draws_from_the_ranges(config_file):
+    plan = plan_sweep(config_file, ["cluster.refine.C=0.1,1.0"], n_trials=3)
+    plan.spec.grid["vectorize.tfidf_weight"] = {"low": 0.2, "high": 0.6}
+    values = []
+
+    def runner(config, trial_values):
+        values.append(trial_values)
+        return {"nmi": config.vectorize.tfidf_weight}, None
+
+    frame = run_sweep(plan, runner)
+    assert len(frame) == 3 and plan.trials == []
+    assert all(0.2 <= v["vectorize.tfidf_weight"] <= 0.6 and v["cluster.refine.C"] in (0.1, 1.0) for v in values)
+    assert frame["nmi"].is_monotonic_decreasing
+    with pytest.raises(TopiclabError, match="needs sweep.method: optuna"):
+        from topiclab.sweep import _check_spec
+
+        spec = plan.spec.model_copy(update={"method": "grid"})
+        _check_spec(spec)
+
+
+def test_tracked_sweep_nests_trials_under_a_parent_with_the_summary(config_file, shared_tracking_uri):
+    from topiclab import tracking
+
+    plan = plan_sweep(config_file, ["vectorize.representation=tfidf,embedding"])
+    frame, parent_id = tracking.track_sweep(plan)
+    store = tracking.client()
+    parent = store.get_run(parent_id)
+    assert parent.info.status == "FINISHED" and parent.data.tags["topiclab.sweep"] == "parent"
+    assert parent.data.metrics["best_nmi"] == pytest.approx(frame["nmi"].max())
+    children = store.search_runs([parent.info.experiment_id], f"tags.mlflow.parentRunId = '{parent_id}'")
+    assert len(children) == 4 == len(frame)
+    assert {c.info.status for c in children} == {"FINISHED"}
+    assert {c.info.run_id for c in children} == set(frame["run_id"])
+    artifacts = {a.path for a in store.list_artifacts(parent_id)}
+    assert {"sweep_summary.csv", "sweep_summary.md", "sweep_summary.json", "sweep.yaml"} <= artifacts
+    # The second embedding trial reused the first one's cached embeddings.
+    embedding_runs = [c for c in children if c.data.params["vectorize.representation"] == "embedding"]
+    misses = sorted(c.data.metrics["embedding_cache_misses"] for c in embedding_runs)
+    assert misses[0] == 0 and misses[1] == len(ROWS)
+    found = tracking.latest_sweep_summary("sweep-test", "toy")
+    assert found is not None and found[0] == parent_id and len(found[1]) == 4
+
+
+def test_cli_reports_a_bad_grid_key_in_one_line(config_file):
+    completed = subprocess.run([sys.executable, "-m", "topiclab.cli", "sweep", str(config_file),
+                                "--grid", "cluster.kk=1,2"], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 1
+    assert completed.stderr.strip() == "error: sweep grid key 'cluster.kk' is not in the config (no 'cluster.kk')"
