@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser clean-cache segment-benchmark
+.PHONY: setup run test ui lab kernel hooks browser clean-cache segment-benchmark bench
 
 setup: $(STAMP)
 
@@ -29,6 +29,11 @@ ui: setup
 
 clean-cache:
 	rm -rf data/interim/embeddings
+
+# Quality against BERTopic, LDA, NMF and TF-IDF k-means on BBC News and AG News 4k (needs
+# ../shared), and speed; writes BENCHMARKS.md and logs every run to MLflow (experiment benchmarks).
+bench: setup
+	$(VENV)/bin/topiclab bench --out BENCHMARKS.md
 
 # Segmentation benchmark: Pk of each segmenter on synthetic BBC dumps (needs ../shared),
 # best beside the baseline; one MLflow run per segmenter in experiment `segmentation`.

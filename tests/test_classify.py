@@ -205,3 +205,63 @@ def test_check_texts_accepts_strings_only():
     assert check_texts("one") == ["one"]
     with pytest.raises(TopiclabError, match="row 0 holds bytes"):
         check_texts([b"raw"])
+
+
+_CLEAN_ENV_SCRIPT = """
+import importlib.abc, json, sys
+allowed = set(json.loads(sys.argv[1]))
+
+class OnlyRequired(importlib.abc.MetaPathFinder):
+    # Stands in for a clean environment: a package outside the model's requirements is absent.
+    def find_spec(self, name, path, target=None):
+        top = name.partition(".")[0]
+        if top in sys.stdlib_module_names or top in allowed or top.startswith("_"):
+            return None
+        raise ModuleNotFoundError(f"No module named {name!r} (not among the model's requirements)")
+
+sys.meta_path.insert(0, OnlyRequired())
+from topiclab.textmodel import TextClassifier
+print(json.dumps(TextClassifier.load(sys.argv[2]).predict(json.loads(sys.argv[3]))["label"].tolist()))
+"""
+
+
+def _requirement_closure(names: list[str]) -> set[str]:
+    """The distributions pip installs for ``names`` (dependencies without extras, markers evaluated)."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    todo, seen = [Requirement(n).name for n in names], set()
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen
+
+
+def test_model_code_imports_only_its_pinned_requirements(tiny_reports, tmp_path):
+    """What ``import topiclab.textmodel`` needs is within ``pip_requirements`` (+ topiclab's own code)."""
+    import json
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    from packaging.utils import canonicalize_name
+
+    from topiclab.textmodel import pip_requirements
+
+    closure = _requirement_closure(pip_requirements(needs_embeddings=False))
+    modules = {"topiclab"} | {module for module, dists in metadata.packages_distributions().items()
+                              if any(canonicalize_name(d) in closure for d in dists)}
+    model = tiny_reports[2]["tfidf_logreg"].model
+    folder = model.save(tmp_path / "tfidf")
+    done = subprocess.run([sys.executable, "-c", _CLEAN_ENV_SCRIPT, json.dumps(sorted(modules)), str(folder),
+                           json.dumps(NEW_TEXTS)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert json.loads(done.stdout) == model.predict(NEW_TEXTS)["label"].tolist()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -20,11 +21,22 @@ from topiclab.paths import PROJECT_ROOT
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 KERNEL = "topiclab"
-# Small data for every run: TF-IDF needs no embedding model; the seed dump has 27 lines.
+# Small data for every run: TF-IDF needs no embedding model; the seed dump has 28 lines.
 TFIDF = ["vectorize.representation=tfidf", "topics.taxonomy="]
 SEGMENTER = "fixed"  # no embedding model to load; the learned default is tested in test_segment.py
-EXECUTED = {"01-explore-corpus.ipynb", "02-topic-clustering.ipynb", "03-compare-runs.ipynb",
-            "04-train-classifier.ipynb"}
+NEW_TEXTS = ["Serbia and Kosovo talks on autonomy resume in Brussels.", "Xi Jinping met Vladimir Putin."]
+# Each notebook's papermill parameters, slowest first (they run two at a time).
+PARAMETERS = {
+    "04-train-classifier.ipynb": {"new_texts": NEW_TEXTS, "overrides": [
+        "classifiers=[{kind: tfidf_logreg, C: 10.0, class_weight: balanced}]",
+        "registry.model_name=nb-04-classifier", "tracking.experiment=nb-04-train-classifier"]},
+    "01-explore-corpus.ipynb": {"report_experiment": "nb-01-explore-corpus", "segmenter": SEGMENTER},
+    "03-compare-runs.ipynb": {"experiment": "nb-03-compare-runs", "sweep_grid": {"cluster.k": [2, 3]},
+                              "overrides": TFIDF, "param": "cluster.k", "metric": "silhouette",
+                              "report_experiment": "nb-03-comparisons"},
+    "02-topic-clustering.ipynb": {"overrides": [*TFIDF, "cluster.k=3",
+                                                "tracking.experiment=nb-02-topic-clustering"]},
+}
 
 
 def _notebooks() -> list[Path]:
@@ -59,6 +71,19 @@ def execute(name: str, kernel: str, out_dir: Path, **parameters) -> nbformat.Not
     return notebook
 
 
+@pytest.fixture(scope="module")
+def executed(kernel_name, tmp_path_factory) -> dict[str, Future]:
+    """Every notebook, run with its PARAMETERS, two kernels at a time (each runs alone, top to
+    bottom; running two at once only saves wall time)."""
+    from topiclab.tracking import client
+
+    client().search_experiments()  # creates the store's tables now: two kernels would race to
+    out_dir = tmp_path_factory.mktemp("executed")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return {name: pool.submit(execute, name, kernel_name, out_dir, **parameters)
+                for name, parameters in PARAMETERS.items()}
+
+
 def outputs_of(notebook, fragment: str) -> list[dict]:
     """Outputs of the code cell whose source contains ``fragment`` (exactly one such cell, or
     exactly one whose whole source it is)."""
@@ -82,7 +107,7 @@ def runs_of(experiment: str):
 # --- hygiene: every notebook is thin, parameterised, tested, and committed without outputs ---
 
 def test_every_notebook_is_executed_by_this_suite():
-    assert {p.name for p in _notebooks()} == EXECUTED
+    assert {p.name for p in _notebooks()} == set(PARAMETERS)
 
 
 def _committed_json(path: Path) -> dict:
@@ -121,10 +146,9 @@ def test_notebook_is_thin_and_parameterised(path):
 
 # --- each notebook, executed ---
 
-def test_01_explore_corpus(kernel_name, tmp_path, seed_path):
-    experiment = "nb-01-explore-corpus"
-    notebook = execute("01-explore-corpus.ipynb", kernel_name, tmp_path, report_experiment=experiment,
-                       segmenter=SEGMENTER)
+def test_01_explore_corpus(executed, tmp_path, seed_path):
+    name = "01-explore-corpus.ipynb"
+    notebook, experiment = executed[name].result(), PARAMETERS[name]["report_experiment"]
     n_lines = len(seed_path.read_text(encoding="utf-8").splitlines())
     lines_html = data_of(outputs_of(notebook, "explore.line_table(corpus)"), "text/html")[0]
     assert "language" in lines_html and "duplicate_of" in lines_html
@@ -151,10 +175,8 @@ def test_01_explore_corpus(kernel_name, tmp_path, seed_path):
     assert report["metrics.n_articles"] == len(articles)
 
 
-def test_02_topic_clustering(kernel_name, tmp_path):
-    experiment = "nb-02-topic-clustering"
-    notebook = execute("02-topic-clustering.ipynb", kernel_name, tmp_path,
-                       overrides=[*TFIDF, "cluster.k=3", f"tracking.experiment={experiment}"])
+def test_02_topic_clustering(executed):
+    notebook, experiment = executed["02-topic-clustering.ipynb"].result(), "nb-02-topic-clustering"
     runs = runs_of(experiment)
     assert len(runs) == 1 and runs.loc[0, "status"] == "FINISHED"
     run = runs.loc[0]
@@ -170,11 +192,10 @@ def test_02_topic_clustering(kernel_name, tmp_path):
     assert f"/#/experiments/{run['experiment_id']}/runs/{run['run_id']}" in link
 
 
-def test_03_compare_runs(kernel_name, tmp_path):
-    experiment, reports_experiment = "nb-03-compare-runs", "nb-03-comparisons"
-    notebook = execute("03-compare-runs.ipynb", kernel_name, tmp_path, experiment=experiment,
-                       sweep_grid={"cluster.k": [2, 3]}, overrides=TFIDF, param="cluster.k",
-                       metric="silhouette", report_experiment=reports_experiment)
+def test_03_compare_runs(executed):
+    name = "03-compare-runs.ipynb"
+    notebook = executed[name].result()
+    experiment, reports_experiment = PARAMETERS[name]["experiment"], PARAMETERS[name]["report_experiment"]
     trials = runs_of(experiment)
     trials = trials[trials["tags.topiclab.sweep"] == "trial"]
     assert sorted(trials["params.cluster.k"]) == ["2", "3"]
@@ -219,12 +240,9 @@ def test_nbstripout_filter_strips_outputs_on_commit(tmp_path):
     assert nbformat.read(repo / "x.ipynb", as_version=4).cells[0].outputs  # the working copy keeps them
 
 
-def test_04_train_classifier(kernel_name, tmp_path):
+def test_04_train_classifier(executed):
+    notebook, texts = executed["04-train-classifier.ipynb"].result(), NEW_TEXTS
     experiment, model_name = "nb-04-train-classifier", "nb-04-classifier"
-    texts = ["Serbia and Kosovo talks on autonomy resume in Brussels.", "Xi Jinping met Vladimir Putin."]
-    notebook = execute("04-train-classifier.ipynb", kernel_name, tmp_path, new_texts=texts, overrides=[
-        "classifiers=[{kind: tfidf_logreg, C: 10.0, class_weight: balanced}]",
-        f"registry.model_name={model_name}", f"tracking.experiment={experiment}"])
     from topiclab.tracking import client
 
     version = client().get_model_version_by_alias(model_name, "champion")

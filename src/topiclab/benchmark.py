@@ -46,6 +46,7 @@ class BenchmarkSettings:
     topic_counts: tuple[int, ...] = (10, 20)
     baselines: tuple[str, ...] = BASELINES
     speed_dataset: str | None = "bbc_news"  # None: no speed section
+    overhead: bool = True  # our pipeline with BERTopic inside vs bare BERTopic
     scaling_sizes: tuple[int, ...] = (2000, 8000, 32000, 128000)
     cache_dir: Path = EMBEDDING_CACHE_DIR
     experiment: str = "benchmarks"
@@ -91,14 +92,20 @@ def _ours(config: ExperimentConfig, method: str, embedder) -> Evaluation:
     return evaluation_from_result(run_experiment(config, embedder=embedder), method=method)
 
 
-def _embedding_variants(config: ExperimentConfig, k: int) -> dict[str, ExperimentConfig]:
+def _embedding_variants(config: ExperimentConfig, k: int, keyword_ablation: bool = False
+                        ) -> dict[str, ExperimentConfig]:
+    """Our configured pipeline at ``k`` and its ablations (the plain spine defaults among them)."""
     variants = {"topiclab (config)": _variant(config, f"k{k}", cluster__k=k)}
     variants["topiclab k-means on MiniLM"] = _variant(config, f"kmeans-minilm-k{k}", cluster__k=k,
                                                        vectorize__representation="embedding",
-                                                       cluster__method="kmeans", cluster__refine__method="none")
-    if config.cluster.refine.method != "none":
+                                                       cluster__method="kmeans", cluster__refine__method="none",
+                                                       topics__keywords="ctfidf")
+    if config.cluster.refine.method != "none" and not keyword_ablation:
         variants["topiclab config without refine"] = _variant(config, f"no-refine-k{k}", cluster__k=k,
                                                               cluster__refine__method="none")
+    if keyword_ablation and config.topics.keywords != "ctfidf":
+        variants["topiclab config, c-TF-IDF keywords"] = _variant(config, f"ctfidf-k{k}", cluster__k=k,
+                                                                  topics__keywords="ctfidf")
     return variants
 
 
@@ -123,7 +130,7 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
     topic_quality: dict[int, list[Evaluation]] = {}
     for count in settings.topic_counts:
         runs = []
-        for method, variant in _embedding_variants(config, count).items():
+        for method, variant in _embedding_variants(config, count, keyword_ablation=True).items():
             log(f"[{spec}] {method} (k={count})")
             runs.append(_ours(variant, method, embedder))
         for method in ("nmf", "lda"):
@@ -131,7 +138,7 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
                 log(f"[{spec}] {method} (k={count})")
                 runs.append(run_baseline(method, corpus, count, config.seed, embeddings, reference))
         topic_quality[count] = runs
-    return DatasetReport(spec, config, len(corpus.documents), n_labels, corpus.content_hash, quality,
+    return DatasetReport(corpus.name, config, len(corpus.documents), n_labels, corpus.content_hash, quality,
                          topic_quality)
 
 
@@ -199,10 +206,12 @@ def run_benchmark(out: str | Path = "BENCHMARKS.md", datasets: list[str] | None 
         config = dataset_config(spec, settings, len(set(corpus.labels)))
         log(f"[speed] cold vs warm run of {config.name}")
         speed_results["cold_warm"] = speed.cold_vs_warm(config, settings.cache_dir)
-        log("[speed] our pipeline with BERTopic inside vs bare BERTopic")
-        bertopic = _variant(config, "bertopic", cluster__method="bertopic", cluster__k=None,
-                            cluster__refine__method="none", topics__coherence=False)
-        speed_results["overhead"] = speed.bertopic_overhead(bertopic, settings.cache_dir)
+        if settings.overhead:
+            log("[speed] our pipeline with BERTopic inside vs bare BERTopic")
+            bertopic = _variant(config, "bertopic", cluster__method="bertopic", cluster__k=None,
+                                cluster__refine__method="none", vectorize__representation="embedding",
+                                topics__keywords="ctfidf", topics__coherence=False)
+            speed_results["overhead"] = speed.bertopic_overhead(bertopic, settings.cache_dir)
         if settings.scaling_sizes:
             log(f"[speed] clustering stage at {settings.scaling_sizes} documents")
             embeddings = make_embedder(config.vectorize.embedding.model, cache_dir=settings.cache_dir).embed(corpus.texts)

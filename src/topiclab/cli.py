@@ -180,18 +180,19 @@ def _print_classifiers(training, settings) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    columns = ("cv_accuracy", "cv_accuracy_std", "cv_macro_f1", "cv_log_loss", "holdout_accuracy",
-               "holdout_macro_f1")
+    columns = {"cv_accuracy": "CV acc", "cv_accuracy_std": "± std", "cv_macro_f1": "CV F1",
+               "cv_log_loss": "CV log-loss", "holdout_accuracy": "held-out acc", "holdout_macro_f1": "held-out F1"}
     table = Table(title=f"Classifiers of {settings.name} ({training.best.report.metrics['n_documents']} documents, "
                         f"{settings.evaluation.folds}-fold CV)")
-    for column in ("classifier", "kind", *columns, "run id"):
-        table.add_column(column)
+    table.add_column("classifier", no_wrap=True)
+    for header in columns.values():
+        table.add_column(header, justify="right")
+    table.add_column("run id", no_wrap=True)
     for trained in training.classifiers:
         m = trained.report.metrics
         mark = " *" if trained is training.best else ""
-        table.add_row(trained.report.name + mark, trained.report.kind, *(f"{m[c]:.4f}" for c in columns),
-                      trained.run_id)
-    console = Console(width=max(140, Console().width))
+        table.add_row(trained.report.name + mark, *(f"{m[c]:.4f}" for c in columns), trained.run_id)
+    console = Console(width=max(150, Console().width))
     console.print(table)
     console.print(f"best (*, by {settings.registry.select_by}): {training.best.report.name}, "
                   f"cv_accuracy={training.best.report.metrics['cv_accuracy']:.4f}")

@@ -145,6 +145,7 @@ class TopicsConfig(_Section):
     label_threshold: float = Field(default=0.3, ge=-1.0, le=1.0)
     guided: bool = True
     coherence: bool = True  # NPMI and C_v of the top-10 words (coherence.py)
+    keywords: Literal["ctfidf", "lift", "coherent"] = "ctfidf"  # how top words are chosen (keywords.py)
 
 
 class TrackingConfig(_Section):

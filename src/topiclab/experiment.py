@@ -20,6 +20,7 @@ from .config import ExperimentConfig
 from .corpus import Corpus, Gold, label_from_gold, load_gold
 from .coherence import topic_coherence
 from .datasets import load_data
+from .keywords import topic_keywords
 from .segment import segment_corpus
 from .topics import (Topic, centroids, ctfidf_keywords, describe_topics, load_taxonomy,
                      name_topics, taxonomy_texts)
@@ -130,7 +131,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
                                  seeds=entry_vectors if guided else None)
 
     with _timed(timings, "topics"):
-        keywords = ctfidf_keywords(texts, labels, config.topics.n_keywords)
+        keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords)
         naming_space = embeddings if embeddings is not None else vectors.features
         names = name_topics(centroids(naming_space, labels), keywords, entries, entry_vectors,
                             config.topics.label_threshold)
@@ -141,7 +142,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         scores.update(m.internal_metrics(vectors.features, labels))
         scores["topic_diversity"] = m.topic_diversity(keywords)
         if config.topics.coherence:  # NPMI and C_v of the top-10 words, on this corpus
-            top10 = keywords if config.topics.n_keywords >= 10 else ctfidf_keywords(texts, labels, 10)
+            top10 = (keywords if config.topics.n_keywords >= 10
+                     else topic_keywords(texts, labels, 10, config.topics.keywords))
             scores.update(topic_coherence(top10, texts))
         scores["outlier_share"] = m.outlier_share(labels)
         scores["embedding_cache_hits"] = vectors.cache_hits

@@ -49,7 +49,9 @@ class TrainSpec(_Section):
 
     data: list[DumpSpec]
     validation_share: float = Field(default=0.2, gt=0.0, lt=1.0)
-    c: float = Field(default=1.0, gt=0.0)  # inverse regularisation strength
+    hidden: list[int] = Field(default=[16], min_length=1)  # hidden layer sizes of each network
+    alpha: float = Field(default=0.1, gt=0.0)  # L2 penalty
+    members: int = Field(default=5, gt=0)  # networks in the ensemble (random states seed, seed+1...)
     output: str | None = None  # default: the model shipped inside the package
 
 
@@ -142,7 +144,9 @@ def train_from_config(config: SegmentEvalConfig, embedder: BaseEmbedder) -> Boun
         "validation_dumps": len(validation),
         "seed": config.seed,
     }
-    return train_boundary_model(train, validation, embedder, config.seed, config.train.c, info)
+    spec = config.train
+    return train_boundary_model(train, validation, embedder, config.seed, tuple(spec.hidden), spec.alpha,
+                                spec.members, info)
 
 
 def segment_file(path: str | Path, method: str = "learned", overrides: list[str] | None = None) -> list[str]:

@@ -215,12 +215,17 @@ def tune_threshold(probabilities: list[np.ndarray], dumps: list[SyntheticDump]) 
 
 
 def train_boundary_model(train: list[SyntheticDump], validation: list[SyntheticDump],
-                         embedder: BaseEmbedder, seed: int, c: float = 1.0,
-                         info: dict | None = None) -> BoundaryModel:
-    """Fit on ``train`` dumps, pick the threshold on ``validation`` dumps."""
+                         embedder: BaseEmbedder | None, seed: int, hidden: tuple[int, ...] = (16,),
+                         alpha: float = 0.1, members: int = 5, info: dict | None = None
+                         ) -> BoundaryModel:
+    """Fit on ``train`` dumps, pick the threshold on ``validation`` dumps.
+
+    ``embedder=None`` trains on lexical and style features only (for tests).
+    """
     features = [gap_features(d.lines, embedder) for d in train]
+    name = embedder.name.split("/")[-1] if embedder is not None else "none"
     model = fit_boundary_model(np.vstack(features), np.concatenate([d.boundaries for d in train]),
-                               seed, c, embedding_model=embedder.name.split("/")[-1], info=info)
+                               seed, hidden, alpha, members, embedding_model=name, info=info)
     probabilities = [model.probabilities(gap_features(d.lines, embedder)) for d in validation]
     model.threshold, validation_pk = tune_threshold(probabilities, validation)
     model.info["validation_pk"] = round(validation_pk, 4)
