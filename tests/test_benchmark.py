@@ -49,14 +49,14 @@ def test_benchmark_writes_a_report_of_measured_runs(tiny, tmp_path, shared_track
 
     csv, config = tiny
     settings = BenchmarkSettings(datasets=[str(csv)], configs={str(csv): str(config)}, topic_counts=(4,),
-                                 baselines=("tfidf_kmeans", "nmf"), speed_dataset=str(csv), overhead=False,
+                                 baselines=("nmf",), speed_dataset=str(csv), overhead=False,
                                  scaling_sizes=(60, 120), experiment="tiny-bench")
     out = run_benchmark(tmp_path / "BENCH.md", settings=settings, log=lambda _: None)
     text = out.read_text()
     for heading in ("## Targets", "## Quality: ", "## Topic quality", "### tiny, 4 topics",
                     "## Speed", "cold vs warm", "Clustering stage at growing sizes", "## Machine and versions"):
         assert heading in text
-    for method in ("topiclab (config)", "topiclab k-means on MiniLM", "tfidf_kmeans", "nmf",
+    for method in ("topiclab (config)", "topiclab k-means on MiniLM", "nmf",
                    "topiclab config, c-TF-IDF keywords"):
         assert f"| {method} |" in text
     assert "logical cores" in text and "scikit-learn" in text
@@ -69,7 +69,7 @@ def test_benchmark_writes_a_report_of_measured_runs(tiny, tmp_path, shared_track
     parent = parents[0]
     assert "warm_run_s" in parent.data.metrics and "clustering_growth_exponent" in parent.data.metrics
     children = store.search_runs([experiment.experiment_id], f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
-    assert len(children) == 4 + 4  # k = labels: 2 ours + 2 baselines; 4 topics: 3 ours + nmf
+    assert len(children) == 3 + 4  # k = labels: 2 ours + nmf; 4 topics: 3 ours + nmf
     nmi = {c.info.run_name: c.data.metrics["nmi"] for c in children}
     assert f"{nmi['tiny:nmf']:.3f}" in text  # the table shows the logged, measured numbers
     assert {c.data.tags["data_hash"] for c in children} == {hashlib.sha256(csv.read_bytes()).hexdigest()}

@@ -1,8 +1,9 @@
 """Classifiers in MLflow: runs, registry, a fresh process, the CLI and a real HTTP server.
 
 One small training (tiny corpus built here, real MiniLM) in a temporary store
-is shared by the module (a test that moves the alias puts it back); the
-failure and empty-registry checks get a store of their own.
+is shared by the module, and a TF-IDF-only second version of the same
+registered model; @champion stays on version 1 (a test that moves it puts it
+back). The failure and empty-registry checks get a store of their own.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from topiclab.cli import app
 from topiclab.config import config_from_dict
 from topiclab.errors import TopiclabError
 
-CHAMPION = "models:/news-topic-classifier@champion"
+NAME = "news-topic-classifier"
+CHAMPION = f"models:/{NAME}@champion"
 TOPICLAB = str(Path(sys.executable).parent / "topiclab")
 # Both embed, so the champion carries the MiniLM step into the fresh process and the server.
 CLASSIFIERS = [{"kind": "embedding_logreg"}, {"kind": "embedding_knn", "n_neighbors": 3}]
@@ -52,6 +54,17 @@ def trained(store):
     _, folder = store
     config = classifier_config_from_dict(tiny_config(write_tiny_csv(folder), CLASSIFIERS))
     return config, tracking.track_training(config)
+
+
+@pytest.fixture(scope="module")
+def second_version(trained, tmp_path_factory):
+    """A TF-IDF-only classifier trained under the same name: version 2. The alias goes back to 1."""
+    config = classifier_config_from_dict(tiny_config(write_tiny_csv(tmp_path_factory.mktemp("tfidf")),
+                                                     [{"kind": "tfidf_logreg"}]))
+    training = tracking.track_training(config)
+    alias_after_training = str(tracking.client().get_model_version_by_alias(NAME, "champion").version)
+    tracking.move_alias(NAME, 1)
+    return training, alias_after_training
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +99,7 @@ def test_one_run_per_classifier_and_the_best_is_registered(trained):
     best = max(children, key=lambda r: (r.data.metrics["cv_accuracy"], -r.data.metrics["cv_log_loss"]))
     assert parent.data.tags["best_run_id"] == best.info.run_id == training.best.run_id
     assert parent.data.metrics["best_cv_accuracy"] == best.data.metrics["cv_accuracy"]
-    version = store.get_model_version_by_alias("news-topic-classifier", "champion")
+    version = store.get_model_version_by_alias(NAME, "champion")
     assert str(version.version) == str(training.registered.version) == "1"
     assert version.run_id == best.info.run_id
 
@@ -137,14 +150,14 @@ def test_cli_classifies_arguments_files_and_stdin(trained, expected, tmp_path):
 
 
 def test_unknown_models_aliases_and_inputs_are_named(trained):
-    result = CliRunner().invoke(app, ["classify", "--model", "models:/news-topic-classifier@nope", "text"])
+    result = CliRunner().invoke(app, ["classify", "--model", f"models:/{NAME}@nope", "text"])
     assert isinstance(result.exception, TopiclabError)  # the console script prints it as "error: ..."
     assert str(result.exception) == ("registered model 'news-topic-classifier' has no alias 'nope' "
                                      "(aliases: champion->v1; set one with topiclab promote)")
     with pytest.raises(TopiclabError, match="no registered model named 'other'"):
         tracking.load_text_model("models:/other@champion")
-    with pytest.raises(TopiclabError, match=r"has no version '7' \(versions: 1\)"):
-        tracking.load_text_model("models:/news-topic-classifier/7")
+    with pytest.raises(TopiclabError, match=r"has no version '7' \(versions: 1[,)]"):
+        tracking.load_text_model(f"models:/{NAME}/7")
     model = tracking.load_text_model(CHAMPION)
     with pytest.raises(TopiclabError, match="column 'text' must hold strings; row 0 holds int 5"):
         tracking.classify_texts(model, [5])
@@ -182,10 +195,14 @@ def _stop(server: subprocess.Popen) -> None:
             continue
 
 
-def test_served_model_answers_http(trained, expected, tmp_path):
+def test_served_model_answers_http(second_version, tmp_path):
+    """``topiclab serve`` on a free port, real POSTs. It serves version 2 (TF-IDF): the server then
+    needs no torch and starts quicker; the MiniLM step is proven by the fresh-process test."""
+    training, _ = second_version
+    expected = training.best.report.model.predict(NEW_TEXTS)
     port = _free_port()
     log = open(tmp_path / "serve.log", "w+")
-    server = subprocess.Popen([TOPICLAB, "serve", "--model", CHAMPION, "--port", str(port)],
+    server = subprocess.Popen([TOPICLAB, "serve", "--model", f"models:/{NAME}/2", "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 180
@@ -216,7 +233,7 @@ def test_served_model_answers_http(trained, expected, tmp_path):
 
 def test_serve_refuses_unknown_model_and_busy_port(trained):
     with pytest.raises(TopiclabError, match="no alias 'gold'"):
-        tracking.serve_command("models:/news-topic-classifier@gold", port=_free_port())
+        tracking.serve_command(f"models:/{NAME}@gold", port=_free_port())
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -249,20 +266,18 @@ def test_pseudo_labels_of_a_clustering_run(trained, tmp_path):
         tracking.pseudo_labels(run_id=training.run_id)
 
 
-def test_new_version_each_time_and_promote_moves_the_alias(trained, tmp_path):
-    config = classifier_config_from_dict(tiny_config(write_tiny_csv(tmp_path), [{"kind": "tfidf_logreg"}]))
-    second = tracking.track_training(config).registered
+def test_new_version_each_time_and_promote_moves_the_alias(second_version):
+    training, alias_after_training = second_version
+    assert str(training.registered.version) == "2" and alias_after_training == "2"
     store = tracking.client()
-    assert str(second.version) == "2"
-    assert str(store.get_model_version_by_alias("news-topic-classifier", "champion").version) == "2"
     try:
-        result = CliRunner().invoke(app, ["promote", "1"])
-        assert result.exit_code == 0 and "-> version 1 (was version 2)" in result.stdout
-        assert str(store.get_model_version_by_alias("news-topic-classifier", "champion").version) == "1"
+        result = CliRunner().invoke(app, ["promote", "2"])
+        assert result.exit_code == 0 and "-> version 2 (was version 1)" in result.stdout
+        assert str(store.get_model_version_by_alias(NAME, "champion").version) == "2"
         with pytest.raises(TopiclabError, match=r"has no version '5' \(versions: 1, 2\)"):
-            tracking.move_alias("news-topic-classifier", 5)
+            tracking.move_alias(NAME, 5)
     finally:  # the other tests expect the first training's champion
-        tracking.move_alias("news-topic-classifier", 1)
+        tracking.move_alias(NAME, 1)
 
 
 def test_failed_training_leaves_no_running_run(tracking_uri, tmp_path):

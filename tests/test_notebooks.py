@@ -21,9 +21,11 @@ from topiclab.paths import PROJECT_ROOT
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 KERNEL = "topiclab"
-# Small data for every run: TF-IDF needs no embedding model; the seed dump has 28 lines.
-TFIDF = ["vectorize.representation=tfidf", "topics.taxonomy="]
-SEGMENTER = "fixed"  # no embedding model to load; the learned default is tested in test_segment.py
+# Small and fast: the seed dump (28 lines), clustered line by line on TF-IDF (no embedding model
+# to load: kernels start fresh, so each would load it again); the default configs' embedding and
+# learned-segmenter paths are tested in test_experiment.py and test_segment.py.
+LEAN = ["segment.level=line", "vectorize.representation=tfidf", "topics.taxonomy="]
+SEGMENTER = "fixed"
 NEW_TEXTS = ["Serbia and Kosovo talks on autonomy resume in Brussels.", "Xi Jinping met Vladimir Putin."]
 # Each notebook's papermill parameters, slowest first (they run two at a time).
 PARAMETERS = {
@@ -32,10 +34,9 @@ PARAMETERS = {
         "registry.model_name=nb-04-classifier", "tracking.experiment=nb-04-train-classifier"]},
     "01-explore-corpus.ipynb": {"report_experiment": "nb-01-explore-corpus", "segmenter": SEGMENTER},
     "03-compare-runs.ipynb": {"experiment": "nb-03-compare-runs", "sweep_grid": {"cluster.k": [2, 3]},
-                              "overrides": TFIDF, "param": "cluster.k", "metric": "silhouette",
+                              "overrides": LEAN, "param": "cluster.k", "metric": "silhouette",
                               "report_experiment": "nb-03-comparisons"},
-    "02-topic-clustering.ipynb": {"overrides": [*TFIDF, "cluster.k=3",
-                                                "tracking.experiment=nb-02-topic-clustering"]},
+    "02-topic-clustering.ipynb": {"overrides": [*LEAN, "tracking.experiment=nb-02-topic-clustering"]},
 }
 
 

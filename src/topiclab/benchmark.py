@@ -19,8 +19,6 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 
 from .baselines import BASELINES, run_baseline
 from .coherence import reference_corpus
@@ -29,7 +27,7 @@ from .datasets import DATASETS, load_dataset
 from .errors import TopiclabError
 from .evaluate import Evaluation, evaluation_from_result
 from .experiment import run_experiment
-from .paths import EMBEDDING_CACHE_DIR, EXPERIMENTS_DIR, PROJECT_ROOT, resolve
+from .paths import EMBEDDING_CACHE_DIR, EXPERIMENTS_DIR, resolve
 from .vectorize import make_embedder
 
 __all__ = ["BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info",
@@ -205,7 +203,7 @@ def run_benchmark(out: str | Path = "BENCHMARKS.md", datasets: list[str] | None 
         corpus = load_dataset(spec)
         config = dataset_config(spec, settings, len(set(corpus.labels)))
         log(f"[speed] cold vs warm run of {config.name}")
-        speed_results["cold_warm"] = speed.cold_vs_warm(config, settings.cache_dir)
+        speed_results["cold_warm"] = speed.cold_vs_warm(config)
         if settings.overhead:
             log("[speed] our pipeline with BERTopic inside vs bare BERTopic")
             bertopic = _variant(config, "bertopic", cluster__method="bertopic", cluster__k=None,
@@ -219,7 +217,7 @@ def run_benchmark(out: str | Path = "BENCHMARKS.md", datasets: list[str] | None 
                 update={"method": "none"})})
             points = speed.clustering_scaling(embeddings, scaling_cluster, settings.scaling_sizes, config.seed)
             speed_results["scaling"] = {"points": points, "exponent": speed.growth_exponent(points),
-                                        "cluster": scaling_cluster, "source": spec}
+                                        "cluster": scaling_cluster, "source": corpus.name}
     reports = [benchmark_dataset(spec, settings, log) for spec in settings.datasets]
     sweeps = report.sweep_summaries(reports) if settings.track else {}
     text = report.render(reports, speed_results, machine, started, sweeps)

@@ -77,8 +77,8 @@ class SegmentConfig(_Section):
     level: Literal["line", "article", "passage"] = "line"
     method: Literal["none", "blankline", "fixed", "texttiling", "learned"] = "learned"
     fixed_lines: int = Field(default=10, gt=0)  # fixed: lines per article
-    window: int = Field(default=3, gt=0)  # texttiling: lines on each side of a gap
-    cutoff: float = 0.0  # texttiling: depth > mean + cutoff * std
+    window: int = Field(default=5, gt=0)  # texttiling: lines on each side of a gap
+    cutoff: float = 1.0  # texttiling: depth > mean + cutoff * std
     model: str | None = None  # learned: boundary model JSON; None = the shipped one
     threshold: float | None = Field(default=None, gt=0.0, lt=1.0)  # learned: override
     passage: PassageConfig = PassageConfig()

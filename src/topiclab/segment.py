@@ -30,8 +30,8 @@ from .config import PassageConfig, SegmentConfig
 from .corpus import Corpus, Document
 from .errors import TopiclabError
 from .segment_features import depth_scores, gap_features, line_views, window_similarity
-from .segment_model import BoundaryModel, load_boundary_model
-from .segment_text import split_sentences
+from .segment_model import BoundaryModel, decode_boundaries, load_boundary_model
+from .segment_text import is_truncated, split_sentences
 from .vectorize import BaseEmbedder, make_embedder
 
 __all__ = [
@@ -137,7 +137,7 @@ class TextTilingSegmenter(BaseSegmenter):
     name = "texttiling"
     needs_embedder = True
 
-    def __init__(self, window: int = 3, cutoff: float = 0.0):
+    def __init__(self, window: int = 5, cutoff: float = 1.0):
         self.window = window
         self.cutoff = cutoff
 
@@ -158,7 +158,8 @@ class LearnedSegmenter(BaseSegmenter):
 
     ``model`` is a fitted ``BoundaryModel`` (default: the one shipped with
     topiclab, trained on synthetic BBC dumps); ``threshold`` overrides its
-    decision threshold.
+    decision threshold. Boundaries are decoded with the model's prior against
+    one-line articles that are not cut off (``segment_model.decode_boundaries``).
     """
 
     name = "learned"
@@ -180,7 +181,9 @@ class LearnedSegmenter(BaseSegmenter):
     def boundaries(self, dump, embedder=None):
         model = self.model or load_boundary_model()
         threshold = model.threshold if self.threshold is None else self.threshold
-        return self.probabilities(dump, embedder) >= threshold
+        complete = [not is_truncated(unit) for unit in dump.units]
+        return decode_boundaries(self.probabilities(dump, embedder), complete, threshold,
+                                 model.single_line_penalty)
 
 
 SEGMENTERS = {

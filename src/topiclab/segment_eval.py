@@ -23,8 +23,8 @@ from .corpus import Document, load_corpus
 from .errors import TopiclabError
 from .segment import BaseSegmenter, Dump, _embedder_for
 from .segment_features import gap_features
-from .segment_model import BoundaryModel, fit_boundary_model
-from .segment_text import split_sentences
+from .segment_model import BoundaryModel, decode_boundaries, fit_boundary_model, single_line_penalty
+from .segment_text import is_truncated, split_sentences
 from .vectorize import BaseEmbedder
 
 __all__ = [
@@ -203,12 +203,19 @@ def evaluate_segmenter(segmenter: BaseSegmenter, dumps: list[SyntheticDump],
     }
 
 
-def tune_threshold(probabilities: list[np.ndarray], dumps: list[SyntheticDump]) -> tuple[float, float]:
+def _complete(dump: SyntheticDump) -> np.ndarray:
+    return np.array([not is_truncated(line) for line in dump.lines])
+
+
+def tune_threshold(probabilities: list[np.ndarray], dumps: list[SyntheticDump],
+                   single_line_penalty: float = 0.0) -> tuple[float, float]:
     """The decision threshold with the lowest mean Pk over ``dumps`` (and that Pk)."""
+    complete = [_complete(d) for d in dumps]
     best = (0.5, np.inf)
     for threshold in np.round(np.arange(0.05, 0.96, 0.025), 3):
-        value = float(np.mean([score_segmentation(d.boundaries, p >= threshold)["pk"]
-                               for d, p in zip(dumps, probabilities)]))
+        value = float(np.mean([
+            score_segmentation(d.boundaries, decode_boundaries(p, c, threshold, single_line_penalty))["pk"]
+            for d, p, c in zip(dumps, probabilities, complete)]))
         if value < best[1] - 1e-12:
             best = (float(threshold), value)
     return best
@@ -220,13 +227,21 @@ def train_boundary_model(train: list[SyntheticDump], validation: list[SyntheticD
                          ) -> BoundaryModel:
     """Fit on ``train`` dumps, pick the threshold on ``validation`` dumps.
 
-    ``embedder=None`` trains on lexical and style features only (for tests).
+    The prior against one-line complete articles comes from how often the training dumps
+    have them. ``embedder=None`` trains on lexical and style features only (for tests).
     """
     features = [gap_features(d.lines, embedder) for d in train]
     name = embedder.name.split("/")[-1] if embedder is not None else "none"
     model = fit_boundary_model(np.vstack(features), np.concatenate([d.boundaries for d in train]),
                                seed, hidden, alpha, members, embedding_model=name, info=info)
+    articles = single = 0
+    for dump in train:
+        starts = np.concatenate([[0], np.flatnonzero(dump.boundaries) + 1, [len(dump.lines)]])
+        complete = _complete(dump)
+        articles += len(starts) - 1
+        single += int(sum(complete[a] for a, b in zip(starts[:-1], starts[1:]) if b - a == 1))
+    model.single_line_penalty = single_line_penalty(articles, single)
     probabilities = [model.probabilities(gap_features(d.lines, embedder)) for d in validation]
-    model.threshold, validation_pk = tune_threshold(probabilities, validation)
+    model.threshold, validation_pk = tune_threshold(probabilities, validation, model.single_line_penalty)
     model.info["validation_pk"] = round(validation_pk, 4)
     return model

@@ -184,6 +184,7 @@ FEATURE_NAMES: list[str] = (
     [f"emb_sim_{w}" for w in WINDOWS]
     + [f"emb_sim_{w}_z" for w in WINDOWS]
     + ["emb_tail_head", "emb_tail_head_z", "emb_depth_3", "emb_dip_1", "emb_dip_3"]
+    + ["emb_depth_5", "emb_depth_5_z", "emb_depth_8", "emb_depth_8_z"]
     + [f"emb_left_{w}_next" for w in _REACH] + [f"emb_prev_right_{w}" for w in _REACH]
     + ["emb_left_3_next_z", "emb_prev_right_3_z"]
     + [f"lex_sim_{w}" for w in _LEX_WINDOWS]
@@ -207,6 +208,9 @@ def gap_features(lines: list[str], embedder: BaseEmbedder | None) -> np.ndarray:
     tail_head = _cosine(views.tail[:-1], views.head[1:])
     columns += [tail_head, _zscore(tail_head), depth_scores(emb[3]),
                 _local_dip(emb[1]), _local_dip(emb[3])]
+    for w in (5, 8):  # TextTiling's depth score, raw and relative to the dump
+        depth = depth_scores(emb[w])
+        columns += [depth, _zscore(depth)]
     left_next = {w: window_similarity(views.mean, w, 1) for w in _REACH}
     prev_right = {w: window_similarity(views.mean, 1, w) for w in _REACH}
     columns += [left_next[w] for w in _REACH] + [prev_right[w] for w in _REACH]

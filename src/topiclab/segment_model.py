@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 from .errors import TopiclabError
 from .segment_features import FEATURE_NAMES
 
-__all__ = ["BoundaryModel", "fit_boundary_model", "load_boundary_model", "save_boundary_model",
+__all__ = ["BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model", "save_boundary_model",
            "DEFAULT_MODEL_RESOURCE"]
 
 DEFAULT_MODEL_RESOURCE = "segment_boundary_model.json"
@@ -39,10 +39,11 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 @dataclass
 class BoundaryModel:
-    """Standardise, average the members' P(boundary); a gap is a boundary when P >= threshold.
+    """Standardise, average the members' P(boundary), then decode (see ``decode_boundaries``).
 
     ``members``: per network, ``{"weights": [matrix per layer], "biases": [vector per layer]}``
     (ReLU hidden layers, logistic output), as scikit-learn's ``coefs_`` and ``intercepts_``.
+    ``single_line_penalty``: log-odds against an article made of one complete line.
     """
 
     feature_names: list[str]
@@ -50,6 +51,7 @@ class BoundaryModel:
     scale: list[float]
     members: list[dict]
     threshold: float = 0.5
+    single_line_penalty: float = 0.0
     embedding_model: str = "all-MiniLM-L6-v2"
     info: dict = field(default_factory=dict)  # how it was trained, for the record
 
@@ -67,6 +69,43 @@ class BoundaryModel:
             weights, bias = pairs[-1]
             total += _sigmoid(layer @ np.asarray(weights) + np.asarray(bias))[:, 0]
         return total / len(self.members)
+
+
+def decode_boundaries(probabilities: np.ndarray, complete: np.ndarray, threshold: float,
+                      single_line_penalty: float = 0.0) -> np.ndarray:
+    """The best boundaries under a threshold and a prior against one-line articles.
+
+    Each boundary scores ``logit(p) - logit(threshold)``; every article that is a single
+    complete line (not cut off mid-sentence) costs ``single_line_penalty``. With no penalty this
+    is the plain threshold rule. Viterbi over two states (the current article has one line /
+    more lines), so linear in the number of lines; the dump's start counts as a boundary.
+    """
+    n_gaps = len(probabilities)
+    if n_gaps == 0:
+        return np.zeros(0, dtype=bool)
+    p = np.clip(probabilities, 1e-9, 1 - 1e-9)
+    t = min(max(threshold, 1e-9), 1 - 1e-9)
+    gain = np.log(p / (1 - p)) - np.log(t / (1 - t))
+    cost = single_line_penalty * np.asarray(complete, dtype=float)
+    one, more = 0.0, -np.inf  # best score with the current article at one line / more lines
+    from_one = np.zeros(n_gaps, dtype=bool)  # boundary at gap j: did the best path come from `one`?
+    stay_one = np.zeros(n_gaps, dtype=bool)  # no boundary at gap j: from `one`?
+    for j in range(n_gaps):
+        close_one, close_more = one + gain[j] - cost[j], more + gain[j]
+        from_one[j] = close_one >= close_more
+        stay_one[j] = one >= more
+        one, more = max(close_one, close_more), max(one, more)
+    state_one = one - cost[-1] >= more
+    boundaries = np.zeros(n_gaps, dtype=bool)
+    for j in range(n_gaps - 1, -1, -1):
+        boundaries[j] = state_one  # ending in `one` at line j+1 means a boundary before it
+        state_one = from_one[j] if state_one else stay_one[j]
+    return boundaries
+
+
+def single_line_penalty(articles: int, single_complete: int) -> float:
+    """Log-odds against a one-line complete article, from how rare they were in training."""
+    return float(np.log((articles + 1) / (single_complete + 1)))
 
 
 def fit_boundary_model(features: np.ndarray, is_boundary: np.ndarray, seed: int,

@@ -40,16 +40,16 @@ def peak_rss_bytes() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
-def cold_vs_warm(config: ExperimentConfig, cache_dir: Path) -> dict:
-    """Total and per-stage seconds of a cold run (empty cache, model not loaded) and a warm one."""
+def cold_vs_warm(config: ExperimentConfig) -> dict:
+    """Total and per-stage seconds of a cold run (empty cache, model not loaded) and a warm one.
+
+    Both use a fresh temporary cache: the cold run fills it, the warm run reads it.
+    """
     _load_sentence_transformer.cache_clear()  # cold means the model is loaded again too
-    with tempfile.TemporaryDirectory(prefix="topiclab-cold-") as empty:
-        cold = run_experiment(config, embedder=make_embedder(config.vectorize.embedding.model,
-                                                             config.vectorize.embedding.batch_size,
-                                                             cache_dir=Path(empty)))
-    warm = run_experiment(config, embedder=make_embedder(config.vectorize.embedding.model,
-                                                         config.vectorize.embedding.batch_size,
-                                                         cache_dir=cache_dir))
+    model, batch = config.vectorize.embedding.model, config.vectorize.embedding.batch_size
+    with tempfile.TemporaryDirectory(prefix="topiclab-cold-") as folder:
+        cold = run_experiment(config, embedder=make_embedder(model, batch, cache_dir=Path(folder)))
+        warm = run_experiment(config, embedder=make_embedder(model, batch, cache_dir=Path(folder)))
     return {
         "cold_s": sum(cold.timings.values()), "warm_s": sum(warm.timings.values()),
         "cold_stages": dict(cold.timings), "warm_stages": dict(warm.timings),
@@ -90,8 +90,13 @@ def bertopic_overhead(config: ExperimentConfig, cache_dir: Path, repeats: int = 
     keywords and names, metrics); ``ours_without_metrics_s`` leaves out the
     evaluation stage that bare BERTopic does not do.
     """
-    warm_up_numba(config.seed)
+    from .datasets import load_data
+
     embedder = make_embedder(config.vectorize.embedding.model, cache_dir=cache_dir)
+    texts = load_data(config.data).texts
+    # Imports and numba compilation happen once per process: pay them before timing.
+    warm_up_numba(config.seed)
+    _bare_bertopic(config, texts[:300], embedder.embed(texts[:300]))
     ours, ours_core, bare = [], [], []
     result = None
     for _ in range(repeats):

@@ -176,7 +176,7 @@ def _log_corpus(corpus, context: str) -> None:
 def log_evaluation(evaluation) -> None:
     """An ``evaluate.Evaluation`` (e.g. a baseline): params, metrics, data, topic tables."""
     mlflow.set_tag("method", evaluation.method)
-    log_params({f"baseline.{k}": v for k, v in evaluation.params.items()})
+    log_params({f"method.{k}": v for k, v in evaluation.params.items()})
     mlflow.log_metrics({k: float(v) for k, v in evaluation.metrics.items()})
     _log_corpus(evaluation.corpus, "clustering")
     with tempfile.TemporaryDirectory() as folder:
