@@ -29,6 +29,9 @@ SEGMENTER = "fixed"
 NEW_TEXTS = ["Serbia and Kosovo talks on autonomy resume in Brussels.", "Xi Jinping met Vladimir Putin."]
 # Each notebook's papermill parameters, slowest first (they run two at a time).
 PARAMETERS = {
+    # "dataset" is the seed's lines with their gold topics as a CSV, written by the fixture.
+    "05-benchmarks.ipynb": {"benchmarks_md": "BENCHMARKS.md", "baselines": ["tfidf_kmeans", "nmf"],
+                            "topic_counts": [3], "report_experiment": "nb-05-benchmarks"},
     "04-train-classifier.ipynb": {"new_texts": NEW_TEXTS, "overrides": [
         "classifiers=[{kind: tfidf_logreg, C: 10.0, class_weight: balanced}]",
         "registry.model_name=nb-04-classifier", "tracking.experiment=nb-04-train-classifier"]},
@@ -80,9 +83,20 @@ def executed(kernel_name, tmp_path_factory) -> dict[str, Future]:
 
     client().search_experiments()  # creates the store's tables now: two kernels would race to
     out_dir = tmp_path_factory.mktemp("executed")
+    PARAMETERS["05-benchmarks.ipynb"]["dataset"] = str(_seed_as_labelled_csv(out_dir / "seed.csv"))
     with ThreadPoolExecutor(max_workers=2) as pool:
         return {name: pool.submit(execute, name, kernel_name, out_dir, **parameters)
                 for name, parameters in PARAMETERS.items()}
+
+
+def _seed_as_labelled_csv(path: Path) -> Path:
+    """The seed dump's lines, each with its article's gold topic: a tiny labelled corpus."""
+    from topiclab.corpus import label_from_gold, load_dump, load_gold
+
+    corpus = label_from_gold(load_dump(PROJECT_ROOT / "data/raw/seed_news.txt"),
+                             load_gold(PROJECT_ROOT / "data/raw/seed_news.gold.json"))
+    corpus.to_frame()[["id", "text", "label"]].to_csv(path, index=False)
+    return path
 
 
 def outputs_of(notebook, fragment: str) -> list[dict]:
@@ -262,3 +276,29 @@ def test_04_train_classifier(executed):
     labels = {"Balkans diplomacy", "Elections", "Russia-China relations"}
     assert all(text in html for text in texts)
     assert any(label in html for label in labels) and "probability" in html
+
+
+def test_05_benchmarks(executed):
+    name = "05-benchmarks.ipynb"
+    notebook, parameters = executed[name].result(), PARAMETERS[name]
+    measured = outputs_of(notebook, "bench_tables.markdown_tables(benchmarks_md)")
+    if (PROJECT_ROOT / "BENCHMARKS.md").is_file():  # the committed report, as tables and a chart
+        headings = " ".join(data_of(measured, "text/markdown"))
+        assert "quality" in headings and "NMI" in " ".join(data_of(measured, "text/html"))
+        assert data_of(outputs_of(notebook, "bench_tables.overview_figure(measured)"), "image/png")
+    else:
+        assert "BENCHMARKS.md not found" in data_of(measured, "text/markdown")[0]
+
+    rerun = outputs_of(notebook, "benchmark_dataset(dataset, settings)")
+    tables = " ".join(data_of(rerun, "text/html"))
+    for method in ("topiclab (config)", "tfidf_kmeans", "nmf"):
+        assert method in tables
+    assert "NPMI" in tables and "diversity" in tables
+    assert data_of(outputs_of(notebook, "bench_tables.overview_figure(rerun)"), "image/png")
+
+    reports = runs_of(parameters["report_experiment"])
+    assert len(reports) == 1 and reports.loc[0, "params.dataset"] == parameters["dataset"]
+    from topiclab.tracking import client
+
+    artifacts = {a.path for a in client().list_artifacts(reports.loc[0, "run_id"])}
+    assert {"new_quality_seed.csv", "new_topic_quality_seed_3_topics.csv", "new.png"} <= artifacts

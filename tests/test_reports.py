@@ -112,3 +112,29 @@ def test_article_boundaries_and_scores_against_gold():
     table = explore.article_table(merged, gold)
     assert table["gold_topic"].tolist() == ["A", "C"] and table["matches_gold"].tolist() == [False, True]
     assert table["paragraphs"].tolist() == [3, 2]
+
+
+def test_benchmark_markdown_tables_round_trip(tmp_path):
+    """Tables written as BENCHMARKS.md writes them (evaluate.markdown_table) parse back, typed."""
+    from topiclab import bench_tables
+    from topiclab.evaluate import markdown_table
+
+    quality = pd.DataFrame({"method": ["topiclab (config)", "nmf | plain"], "k": [5, 5],
+                            "NMI": [0.912, 0.5], "ARI": [0.9, np.nan], "accuracy": [0.95, 0.6]})
+    topics = pd.DataFrame({"method": ["topiclab (config)", "nmf"], "NPMI": [0.2, 0.17],
+                           "diversity": [0.95, 0.94]})
+    text = "\n".join(["# Benchmarks", "", "## Quality: bbc_news", "", markdown_table(quality), "",
+                      "### bbc_news, 10 topics", "", markdown_table(topics), "", "## Machine", "",
+                      markdown_table(pd.DataFrame({"item": ["cores"], "value": ["2"]}))])
+    (tmp_path / "B.md").write_text(text, encoding="utf-8")
+    tables = bench_tables.markdown_tables(tmp_path / "B.md")
+    assert list(tables) == ["quality_bbc_news", "bbc_news_10_topics", "machine"]
+    parsed = tables["quality_bbc_news"]
+    assert parsed["method"].tolist() == ["topiclab (config)", "nmf | plain"]
+    assert parsed["NMI"].tolist() == [0.912, 0.5] and np.isnan(parsed.loc[1, "ARI"])
+    assert tables["bbc_news_10_topics"]["diversity"].tolist() == [0.95, 0.94]
+    figure = bench_tables.overview_figure(tables)
+    titles = [axis.get_title() for axis in figure.axes]
+    assert titles == ["quality bbc news", "bbc news 10 topics"]  # the machine table has no method
+    assert bench_tables.markdown_tables(tmp_path / "absent.md") == {}
+    assert bench_tables.overview_figure({}) is None

@@ -193,3 +193,16 @@ def test_segment_corpus_articles_and_passages(seed_path, embedder):
     kosovo = [d for d in passages.documents if d.article_id == "seed_news:A001"]
     assert [(d.line_start, d.line_end) for d in kosovo] == [(n, n) for n in range(1, 25)]
     assert all(d.text == corpus.lines[d.line_start - 1].strip() for d in passages.documents)
+
+
+@pytest.mark.slow
+def test_seed_experiment_labels_every_article(shared_tracking_uri):
+    from topiclab import load_config, run_experiment
+
+    result = run_experiment(load_config("experiments/seed_news.yaml"))
+    spans = [(d.line_start, d.line_end) for d in result.corpus.documents]
+    assert spans == [(1, 24), (25, 25), (26, 26), (27, 27), (28, 28)]
+    assert result.metrics["line_accuracy"] == 1.0
+    accepted = [{"Balkans diplomacy"}, {"Elections"}, {"Elections", "Balkans diplomacy"},
+                {"Russia-China relations"}, {"Russia-China relations"}]
+    assert all(label in ok for label, ok in zip(result.document_labels, accepted))

@@ -1,7 +1,6 @@
 """The segmentation harness: synthetic dumps, scores, boundary model, CLI and MLflow runs."""
 
-import os
-import subprocess
+import itertools
 import sys
 
 import numpy as np
@@ -10,12 +9,12 @@ from mlflow.tracking import MlflowClient
 
 from topiclab.corpus import Document
 from topiclab.errors import TopiclabError
-from topiclab.paths import PROJECT_ROOT
-from topiclab.segment import FixedSegmenter, LearnedSegmenter, LineSegmenter
+from topiclab.segment import Dump, FixedSegmenter, LearnedSegmenter, LineSegmenter
 from topiclab.segment_eval import (build_dump, build_dumps, evaluate_segmenter, load_articles,
                                    score_segmentation, split_of, tune_threshold)
 from topiclab.segment_features import FEATURE_NAMES, gap_features
-from topiclab.segment_model import (fit_boundary_model, load_boundary_model, save_boundary_model)
+from topiclab.segment_model import (decode_boundaries, fit_boundary_model, load_boundary_model,
+                                    save_boundary_model)
 
 TOPICS = {
     "sport": "The striker scored twice in the cup final. The home fans sang until the whistle. "
@@ -86,10 +85,42 @@ def test_boundary_model_learns_and_round_trips(tmp_path):
     assert pk < evaluate_segmenter(LineSegmenter(), held)["pk"]
     path = save_boundary_model(model, tmp_path / "model.json")
     again = load_boundary_model(path)
-    assert again.coef == model.coef and again.threshold == model.threshold
+    assert again.members == model.members and again.threshold == model.threshold
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
     with pytest.raises(TopiclabError, match="expects"):
         again.probabilities(np.zeros((2, 3)))
+
+
+def _brute_force(probabilities, complete, threshold, penalty):
+    """Best score over all 2^n boundary sets (the objective decode_boundaries maximises)."""
+    gain = np.log(probabilities / (1 - probabilities)) - np.log(threshold / (1 - threshold))
+    best = -np.inf
+    for bits in itertools.product([False, True], repeat=len(probabilities)):
+        flags = np.array(bits)
+        starts = np.concatenate([[0], np.flatnonzero(flags) + 1, [len(complete)]])
+        score = gain[flags].sum() - penalty * sum(complete[a] for a, b in zip(starts[:-1], starts[1:])
+                                                   if b - a == 1)
+        best = max(best, score)
+    return best
+
+
+def test_decoding_is_the_threshold_rule_plus_a_one_line_prior():
+    p = np.array([0.9, 0.2, 0.8, 0.95])
+    complete = np.array([1, 1, 0, 1, 1])
+    assert list(decode_boundaries(p, complete, 0.5)) == [True, False, True, True]
+    # Line 1 alone would be a complete one-line article: the prior removes that boundary,
+    # but line 3 (cut off mid-sentence) may stand alone; line 4 cannot.
+    assert list(decode_boundaries(p, complete, 0.5, 10.0)) == [False, False, True, False]
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        p, complete = rng.uniform(0.01, 0.99, 6), rng.integers(0, 2, 7)
+        threshold, penalty = rng.uniform(0.1, 0.9), rng.uniform(0, 5)
+        flags = decode_boundaries(p, complete, threshold, penalty)
+        gain = np.log(p / (1 - p)) - np.log(threshold / (1 - threshold))
+        starts = np.concatenate([[0], np.flatnonzero(flags) + 1, [7]])
+        score = gain[flags].sum() - penalty * sum(complete[a] for a, b in zip(starts[:-1], starts[1:])
+                                                   if b - a == 1)
+        assert score == pytest.approx(_brute_force(p, complete, threshold, penalty))
 
 
 def test_shipped_model_matches_the_features_and_records_its_training():
@@ -114,38 +145,41 @@ def test_bbc_dump_has_the_seed_shape(shared_dir):
     assert dump.n_articles == 20 and dump.boundaries.sum() == 19
     assert len(dump.lines) > 100 and all(line.strip() == line and line for line in dump.lines)
     assert score_segmentation(dump.boundaries, FixedSegmenter(18).boundaries(
-        __import__("topiclab.segment", fromlist=["Dump"]).Dump.from_lines(dump.lines)))["pk"] > 0
+        Dump.from_lines(dump.lines)))["pk"] > 0
 
 
-TOPICLAB = [sys.executable, "-m", "topiclab.cli"]
+def run_cli(args, monkeypatch, capsys):
+    """The console entry point in-process: exit code, stdout, stderr."""
+    from topiclab.cli import entrypoint
+
+    monkeypatch.setattr(sys, "argv", ["topiclab", *args])
+    with pytest.raises(SystemExit) as done:
+        entrypoint()
+    out = capsys.readouterr()
+    return done.value.code, out.out, out.err
 
 
-def run_cli(args, tracking_uri, timeout=300):
-    env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri}
-    return subprocess.run(TOPICLAB + args, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT,
-                          timeout=timeout)
-
-
-def test_cli_segment_prints_the_seed_articles(seed_path, tracking_uri):
-    done = run_cli(["segment", str(seed_path)], tracking_uri)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+def test_cli_segment_prints_the_seed_articles(seed_path, tracking_uri, monkeypatch, capsys):
+    code, out, err = run_cli(["segment", str(seed_path)], monkeypatch, capsys)
+    assert code == 0, err
+    lines = out.splitlines()
     assert lines[0].startswith("5 article(s)")
     assert "lines 1-24" in lines[1] and "Kosovo Albanians rejected" in lines[1]
     assert "lines 28-28" in lines[5] and "Myanmar" in lines[5]
 
 
-def test_cli_segment_bad_input_is_one_line(tmp_path, tracking_uri):
+def test_cli_segment_bad_input_is_one_line(tmp_path, tracking_uri, monkeypatch, capsys):
     blank = tmp_path / "blank.txt"
     blank.write_text("\n \n\n")
-    done = run_cli(["segment", str(blank)], tracking_uri)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.strip() == "error: dump holds no text: every line is blank"
-    done = run_cli(["segment", str(tmp_path / "missing.txt")], tracking_uri)
-    assert done.returncode == 1 and "input file not found" in done.stderr
+    code, _, err = run_cli(["segment", str(blank)], monkeypatch, capsys)
+    assert code == 1 and err.strip() == "error: dump holds no text: every line is blank"
+    code, _, err = run_cli(["segment", str(tmp_path / "missing.txt")], monkeypatch, capsys)
+    assert code == 1 and "input file not found" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(["segment", str(blank), "--set", "threshold=2"], monkeypatch, capsys)
+    assert code == 1 and err.startswith("error: invalid segment option: threshold")
 
 
-def test_cli_segment_eval_logs_one_run_per_segmenter(tmp_path, tracking_uri):
+def test_cli_segment_eval_logs_one_run_per_segmenter(tmp_path, tracking_uri, monkeypatch, capsys):
     table = tmp_path / "news.csv"
     rows = [f'"{a.id}{i}","{a.text}",{a.label}' for i in range(6) for a in articles(1)]
     table.write_text("id,text,label\n" + "\n".join(rows) + "\n")
@@ -158,9 +192,9 @@ segmenters:
   fixed: {{method: fixed, fixed_lines: 4}}
 baseline: every_line
 """)
-    done = run_cli(["segment-eval", str(config)], tracking_uri)
-    assert done.returncode == 0, done.stderr
-    assert "best: fixed Pk=0.0000 | baseline: every_line Pk=" in done.stdout
+    code, out, err = run_cli(["segment-eval", str(config)], monkeypatch, capsys)
+    assert code == 0, err
+    assert "best: fixed Pk=0.0000 | baseline: every_line Pk=" in out
     client = MlflowClient(tracking_uri)
     runs = client.search_runs([client.get_experiment_by_name("segmentation").experiment_id])
     by_name = {r.info.run_name: r for r in runs}
@@ -169,5 +203,5 @@ baseline: every_line
     assert by_name["fixed"].data.metrics["pk"] == 0.0 and by_name["every_line"].data.metrics["pk"] > 0
     assert by_name["fixed"].data.params["segment.method"] == "fixed"
     assert by_name["every_line"].data.tags["baseline"] == "true"
-    bad = run_cli(["segment-eval", str(config), "--set", "baseline=nope"], tracking_uri)
-    assert bad.returncode == 1 and "baseline 'nope' is not one of the segmenters" in bad.stderr
+    code, _, err = run_cli(["segment-eval", str(config), "--set", "baseline=nope"], monkeypatch, capsys)
+    assert code == 1 and "baseline 'nope' is not one of the segmenters" in err

@@ -237,6 +237,8 @@ def classify(
     from .tracking import classify_texts, load_text_model
 
     items = _read_texts(texts or [], file)
+    if not items:
+        raise TopiclabError(f"no text to classify: {'the file' if file else 'stdin'} holds no non-empty line")
     predictions = classify_texts(load_text_model(model), items)
     for text, row in zip(items, predictions.to_dict(orient="records")):
         if as_json:
@@ -287,7 +289,9 @@ def ui(
 
     typer.echo(f"MLflow UI for {tracking_uri()} at http://{host}:{port}", err=True)
     try:
-        completed = subprocess.run(ui_command(host, port), env=os.environ.copy())
+        # MLflow's background job runner is not needed to browse runs; it slows start-up.
+        env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}
+        completed = subprocess.run(ui_command(host, port), env=env)
     except KeyboardInterrupt:
         return
     raise typer.Exit(code=completed.returncode)

@@ -6,7 +6,7 @@ modules. Nothing in this module is needed outside a notebook.
 
 from __future__ import annotations
 
-__all__ = ["setup_notebook", "link"]
+__all__ = ["setup_notebook", "link", "show_tables"]
 
 
 def setup_notebook(max_colwidth: int = 80) -> None:
@@ -38,3 +38,14 @@ def link(url: str, text: str | None = None):
     from IPython.display import Markdown
 
     return Markdown(f"[{text or url}]({url})")
+
+
+def show_tables(tables: dict, empty: str = "no tables") -> None:
+    """Display each table under its name as a heading (or the ``empty`` note when there is none)."""
+    from IPython.display import Markdown, display
+
+    if not tables:
+        display(Markdown(f"*{empty}*"))
+    for name, table in tables.items():
+        display(Markdown(f"#### {name.replace('_', ' ')}"))
+        display(table)

@@ -45,6 +45,7 @@ __all__ = [
     "LearnedSegmenter",
     "SEGMENTERS",
     "make_segmenter",
+    "embedder_for",
     "article_spans",
     "segment_lines",
     "split_passages",
@@ -221,7 +222,8 @@ def article_spans(dump: Dump, boundaries: np.ndarray) -> list[Span]:
     return spans
 
 
-def _embedder_for(segmenter: BaseSegmenter, embedder: BaseEmbedder | None) -> BaseEmbedder | None:
+def embedder_for(segmenter: BaseSegmenter, embedder: BaseEmbedder | None) -> BaseEmbedder | None:
+    """The embedder a segmenter needs: ``embedder`` if it is the right model, else a cached one."""
     if not segmenter.needs_embedder:
         return None
     wanted = getattr(getattr(segmenter, "model", None), "embedding_model", None)
@@ -238,7 +240,7 @@ def segment_lines(lines: list[str], segmenter: BaseSegmenter,
     dump = Dump.from_lines(lines)
     if dump.n_gaps == 0:  # a single line: one article, nothing to compare
         return article_spans(dump, np.zeros(0, dtype=bool))
-    return article_spans(dump, segmenter.boundaries(dump, _embedder_for(segmenter, embedder)))
+    return article_spans(dump, segmenter.boundaries(dump, embedder_for(segmenter, embedder)))
 
 
 def _pieces(line: str, max_chars: int) -> list[str]:
@@ -298,7 +300,9 @@ def segment_corpus(corpus: Corpus, config: SegmentConfig,
     if corpus.format != "dump" or config.level == "line":
         return corpus
     segmenter = make_segmenter(config)
-    spans = segment_lines(corpus.lines, segmenter, embedder)
+    # Only the lines the loader kept (data.limit keeps the first documents of a dump).
+    last = max(d.line_end for d in corpus.documents if d.line_end is not None)
+    spans = segment_lines(corpus.lines[:last], segmenter, embedder)
     width = max(3, len(str(len(spans))))
     documents: list[Document] = []
     for span in spans:

@@ -21,7 +21,7 @@ from nltk.metrics.segmentation import pk, windowdiff
 
 from .corpus import Document, load_corpus
 from .errors import TopiclabError
-from .segment import BaseSegmenter, Dump, _embedder_for
+from .segment import BaseSegmenter, Dump, embedder_for
 from .segment_features import gap_features
 from .segment_model import BoundaryModel, decode_boundaries, fit_boundary_model, single_line_penalty
 from .segment_text import is_truncated, split_sentences
@@ -179,7 +179,7 @@ def score_segmentation(reference: np.ndarray, hypothesis: np.ndarray,
 def evaluate_segmenter(segmenter: BaseSegmenter, dumps: list[SyntheticDump],
                        embedder: BaseEmbedder | None = None) -> dict[str, float]:
     """Scores over dumps: Pk and WindowDiff averaged per dump, P/R/F1 pooled."""
-    embedder = _embedder_for(segmenter, embedder)
+    embedder = embedder_for(segmenter, embedder)
     per_dump, reference, hypothesis = [], [], []
     start = time.perf_counter()
     for dump in dumps:

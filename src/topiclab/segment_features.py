@@ -2,10 +2,11 @@
 
 Gap ``i`` lies between line ``i`` and line ``i + 1``. Each gap is described by
 how similar the text before it is to the text after it (sentence embeddings
-and TF-IDF, over windows of 1 to 5 lines, as TextTiling does), how deep that
+and TF-IDF, over windows of 1 to 8 lines, as TextTiling does), how deep that
 similarity dips compared with its neighbourhood, and by style cues: a line that
 stops mid-sentence (a cut-off article), an upper-case kicker such as
-``ALLIES:``, a jump in line length, a line that opens like a continuation.
+``ALLIES:``, a jump in line length, a line that opens like a continuation, and
+how close the gap is to either end of the dump (where windows are short).
 
 Similarities are also given as z-scores within the dump, so that a dump of long
 cased paragraphs and one of short lower-cased sentences look alike to a model
@@ -45,10 +46,10 @@ class LineViews:
     mean: np.ndarray
     head: np.ndarray
     tail: np.ndarray
-    lexical: np.ndarray  # TF-IDF rows (dense, L2-normalised)
+    lexical: object  # TF-IDF rows (a sparse matrix, L2-normalised)
 
 
-def _lexical(lines: list[str]) -> np.ndarray:
+def _lexical(lines: list[str]):
     texts = [line if len(line) <= 2 * EDGE_CHARS else f"{line[:EDGE_CHARS]} {line[-EDGE_CHARS:]}"
              for line in lines]
     vectorizer = TfidfVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, sublinear_tf=True,

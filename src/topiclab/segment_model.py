@@ -125,8 +125,12 @@ def fit_boundary_model(features: np.ndarray, is_boundary: np.ndarray, seed: int,
         network = MLPClassifier(hidden_layer_sizes=tuple(hidden), alpha=alpha, max_iter=1000,
                                 random_state=seed + member)
         network.fit(z, np.asarray(is_boundary).astype(int))
-        fitted.append({"weights": [w.tolist() for w in network.coefs_],
-                       "biases": [b.tolist() for b in network.intercepts_]})
+        # A feature that never varied in training (e.g. upper-case kickers in lower-cased text)
+        # taught nothing: zero its weights rather than keep their random start.
+        network.coefs_[0][scaler.scale_ == 0, :] = 0.0
+        # Six decimals keep the file small; the rounded model is the one that gets validated.
+        fitted.append({"weights": [np.round(w, 6).tolist() for w in network.coefs_],
+                       "biases": [np.round(b, 6).tolist() for b in network.intercepts_]})
     return BoundaryModel(
         feature_names=list(FEATURE_NAMES),
         mean=scaler.mean_.tolist(),
@@ -144,8 +148,9 @@ def save_boundary_model(model: BoundaryModel, path: str | Path) -> Path:
     handle, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(asdict(model), out, indent=1)
-            out.write("\n")
+            # One top-level key per line: readable, and a retrained model diffs by key.
+            items = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in asdict(model).items()]
+            out.write("{\n" + ",\n".join(items) + "\n}\n")
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a model file is for everyone

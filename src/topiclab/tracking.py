@@ -151,8 +151,9 @@ def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
     import sys
 
     uri = tracking_uri()
+    # One worker is plenty for one user and starts fast on a small machine.
     command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri,
-               "--host", host, "--port", str(port)]
+               "--host", host, "--port", str(port), "--workers", "1"]
     root = artifact_root(uri)
     if root is not None:
         command += ["--default-artifact-root", root.as_uri()]
@@ -663,7 +664,7 @@ def log_report(experiment: str, run_name: str, tables: dict[str, Any] | None = N
     """A notebook's findings as one MLflow run: tables (CSV, Markdown, MLflow table) and figures.
 
     ``figures`` maps artifact file names (``.png`` for matplotlib, ``.html`` for
-    plotly) to figures. Returns the run id.
+    plotly) to figures; ``None`` figures are skipped. Returns the run id.
     """
     with tracked_run(experiment, run_name, tags={"topiclab.kind": "report", **(tags or {})}) as run:
         if params:
@@ -673,7 +674,8 @@ def log_report(experiment: str, run_name: str, tables: dict[str, Any] | None = N
         for stem, frame in (tables or {}).items():
             log_table_artifacts(frame, stem)
         for name, figure in (figures or {}).items():
-            mlflow.log_figure(figure, name)
+            if figure is not None:
+                mlflow.log_figure(figure, name)
         return run.info.run_id
 
 
