@@ -190,9 +190,13 @@ def _stop(server: subprocess.Popen) -> None:
             pass
         try:
             server.wait(timeout=wait)
-            return
         except subprocess.TimeoutExpired:
             continue
+        try:  # the leader is gone; make sure no worker of its group outlives it
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return
 
 
 def test_served_model_answers_http(second_version, tmp_path):
@@ -227,6 +231,13 @@ def test_served_model_answers_http(second_version, tmp_path):
     finally:
         _stop(server)
         log.close()
+    deadline = time.monotonic() + 15  # killed workers release the port within moments
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2).close()
+        except OSError:
+            break
+        time.sleep(0.5)
     with pytest.raises(OSError):  # nothing listens any more
         urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=5)
 

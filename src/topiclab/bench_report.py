@@ -99,8 +99,8 @@ def _config_summary(config) -> str:
     text += f", clusterer `{c.method}` k={c.k}"
     if c.refine.method != "none":
         r = c.refine
-        text += (f", refine `{r.method}` (view `{r.view}`, {r.iterations} iterations, "
-                 f"confident share {r.confident_share}, folds {getattr(r, 'folds', 0)})")
+        text += (f", refine `{r.method}` (view `{r.view}`, iterations {r.iterations}, "
+                 f"confident share {r.confident_share}, folds {r.folds})")
     return text
 
 
