@@ -11,12 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .config import DEFAULT_EMBEDDING_MODEL, DataConfig, _describe, apply_overrides
-from .errors import TopiclabError
-from .paths import resolve
+from .config import DEFAULT_EMBEDDING_MODEL, DataConfig, read_config_file, validate_config
 
 __all__ = [
     "CLASSIFIER_KINDS",
@@ -156,27 +153,9 @@ class ClassifierConfig(_Section):
 
 
 def classifier_config_from_dict(raw: dict, source: str = "config") -> ClassifierConfig:
-    try:
-        return ClassifierConfig.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        if first["type"] == "value_error":  # our own checks: the message says it all
-            where = ".".join(str(part) for part in first["loc"])
-            message = first["msg"].removeprefix("Value error, ")
-            raise TopiclabError(f"invalid config {source}: {where + ': ' if where else ''}{message}") from None
-        raise TopiclabError(f"invalid config {source}: {_describe(error)}") from None
+    return validate_config(ClassifierConfig, raw, source)
 
 
 def load_classifier_config(path: str | Path, overrides: list[str] | None = None) -> ClassifierConfig:
     """Read, override and validate a classifier config."""
-    file = resolve(path)
-    if not file.is_file():
-        raise TopiclabError(f"config file not found: {path}")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        reason = str(error).splitlines()[0]
-        raise TopiclabError(f"config file {path} is not valid YAML: {reason}") from None
-    if not isinstance(raw, dict):
-        raise TopiclabError(f"config file {path} must hold a mapping of keys")
-    return classifier_config_from_dict(apply_overrides(raw, overrides or []), source=str(path))
+    return classifier_config_from_dict(read_config_file(path, overrides), source=str(path))

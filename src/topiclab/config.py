@@ -7,7 +7,7 @@ ignored. ``--set key=value`` overrides are applied before validation.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -20,6 +20,8 @@ __all__ = [
     "SegmentConfig",
     "PassageConfig",
     "load_config",
+    "read_config_file",
+    "validate_config",
     "config_from_dict",
     "apply_overrides",
     "flatten",
@@ -27,6 +29,7 @@ __all__ = [
 ]
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Section(BaseModel):
@@ -181,6 +184,9 @@ class ExperimentConfig(_Section):
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "config"
+    if first["type"] == "value_error":  # our own checks: the message says it all
+        message = first["msg"].removeprefix("Value error, ")
+        return f"{where}: {message}" if first["loc"] else message
     if first["type"] == "extra_forbidden":
         return f"{where}: unknown key"
     if first["type"] == "missing":
@@ -205,15 +211,16 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]
     return raw
 
 
-def config_from_dict(raw: dict[str, Any], source: str = "config") -> ExperimentConfig:
+def validate_config(schema: type[M], raw: dict[str, Any], source: str = "config") -> M:
+    """``schema`` validated from ``raw``; the first problem becomes a one-line error."""
     try:
-        return ExperimentConfig.model_validate(raw)
+        return schema.model_validate(raw)
     except ValidationError as error:
         raise TopiclabError(f"invalid config {source}: {_describe(error)}") from None
 
 
-def load_config(path: str | Path, overrides: list[str] | None = None) -> ExperimentConfig:
-    """Read, override and validate an experiment config."""
+def read_config_file(path: str | Path, overrides: list[str] | None = None) -> dict[str, Any]:
+    """The mapping in a YAML config file, with ``key=value`` overrides applied."""
     file = resolve(path)
     if not file.is_file():
         raise TopiclabError(f"config file not found: {path}")
@@ -224,7 +231,16 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Experim
         raise TopiclabError(f"config file {path} is not valid YAML: {reason}") from None
     if not isinstance(raw, dict):
         raise TopiclabError(f"config file {path} must hold a mapping of keys")
-    return config_from_dict(apply_overrides(raw, overrides or []), source=str(path))
+    return apply_overrides(raw, overrides or [])
+
+
+def config_from_dict(raw: dict[str, Any], source: str = "config") -> ExperimentConfig:
+    return validate_config(ExperimentConfig, raw, source)
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> ExperimentConfig:
+    """Read, override and validate an experiment config."""
+    return config_from_dict(read_config_file(path, overrides), source=str(path))
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

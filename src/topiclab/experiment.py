@@ -22,7 +22,7 @@ from .coherence import topic_coherence
 from .datasets import load_data
 from .keywords import topic_keywords
 from .segment import segment_corpus
-from .topics import (Topic, centroids, ctfidf_keywords, describe_topics, load_taxonomy,
+from .topics import (Topic, centroids, describe_topics, load_taxonomy,
                      name_topics, taxonomy_texts)
 from .vectorize import BaseEmbedder, make_embedder, vectorize
 

@@ -12,10 +12,9 @@ from pathlib import Path
 import hashlib
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .config import SegmentConfig, _describe, apply_overrides
+from .config import SegmentConfig, _describe, apply_overrides, read_config_file, validate_config
 from .errors import TopiclabError
 from .paths import resolve
 from .segment_eval import SyntheticDump, build_dumps, load_articles, train_boundary_model
@@ -72,19 +71,7 @@ class SegmentEvalConfig(_Section):
 
 
 def load_segment_eval_config(path: str | Path, overrides: list[str] | None = None) -> SegmentEvalConfig:
-    file = resolve(path)
-    if not file.is_file():
-        raise TopiclabError(f"config file not found: {path}")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise TopiclabError(f"config file {path} is not valid YAML: {str(error).splitlines()[0]}") from None
-    if not isinstance(raw, dict):
-        raise TopiclabError(f"config file {path} must hold a mapping of keys")
-    try:
-        return SegmentEvalConfig.model_validate(apply_overrides(raw, overrides or []))
-    except ValidationError as error:
-        raise TopiclabError(f"invalid config {path}: {_describe(error)}") from None
+    return validate_config(SegmentEvalConfig, read_config_file(path, overrides), source=str(path))
 
 
 def _articles(spec: DumpSpec):

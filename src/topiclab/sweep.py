@@ -19,9 +19,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel
 
-from .config import ExperimentConfig, SweepConfig, apply_overrides, config_from_dict
+from .config import ExperimentConfig, SweepConfig, apply_overrides, config_from_dict, read_config_file
 from .errors import TopiclabError
-from .paths import resolve
 
 __all__ = ["SUMMARY_METRICS", "Trial", "SweepPlan", "parse_grid", "check_key", "plan_sweep",
            "run_sweep", "summary_table"]
@@ -116,16 +115,7 @@ def _check_spec(spec: SweepConfig) -> None:
 def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides: list[str] | None = None,
                n_trials: int | None = None, objective: str | None = None) -> SweepPlan:
     """Read the config and its ``sweep:`` block, add the CLI grid, validate every trial."""
-    file = resolve(config_path)
-    if not file.is_file():
-        raise TopiclabError(f"config file not found: {config_path}")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise TopiclabError(f"config file {config_path} is not valid YAML: {str(error).splitlines()[0]}") from None
-    if not isinstance(raw, dict):
-        raise TopiclabError(f"config file {config_path} must hold a mapping of keys")
-    raw = apply_overrides(raw, overrides or [])
+    raw = read_config_file(config_path, overrides)
     base = config_from_dict(raw, source=str(config_path))
     spec = (base.sweep or SweepConfig()).model_copy(deep=True)
     spec.grid = {**spec.grid, **parse_grid(grid or [])}
