@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
+from processes import free_port, stop_process_group
 from classify_helpers import NEW_TEXTS, tiny_config, write_tiny_csv
 from typer.testing import CliRunner
 
@@ -165,10 +165,6 @@ def test_unknown_models_aliases_and_inputs_are_named(trained):
         model.predict(pd.DataFrame({"body": ["x"]}))  # MLflow's schema check names the column
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _post(port: int, payload: dict) -> tuple[int, dict]:
@@ -181,30 +177,13 @@ def _post(port: int, payload: dict) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def _stop(server: subprocess.Popen) -> None:
-    """SIGTERM to the server's process group (mlflow and its uvicorn), SIGKILL if it lingers."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(server.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            server.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-        try:  # the leader is gone; make sure no worker of its group outlives it
-            os.killpg(server.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        return
-
 
 def test_served_model_answers_http(second_version, tmp_path):
     """``topiclab serve`` on a free port, real POSTs. It serves version 2 (TF-IDF): the server then
     needs no torch and starts quicker; the MiniLM step is proven by the fresh-process test."""
     training, _ = second_version
     expected = training.best.report.model.predict(NEW_TEXTS)
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "serve.log", "w+")
     server = subprocess.Popen([TOPICLAB, "serve", "--model", f"models:/{NAME}/2", "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -229,7 +208,7 @@ def test_served_model_answers_http(second_version, tmp_path):
         status, body = _post(port, {"dataframe_records": [{"text": "fine"}, {"text": 5}]})
         assert status == 400 and "must hold strings; row 1 holds int 5" in body["message"]
     finally:
-        _stop(server)
+        stop_process_group(server)
         log.close()
     deadline = time.monotonic() + 15  # killed workers release the port within moments
     while time.monotonic() < deadline:
@@ -244,7 +223,7 @@ def test_served_model_answers_http(second_version, tmp_path):
 
 def test_serve_refuses_unknown_model_and_busy_port(trained):
     with pytest.raises(TopiclabError, match="no alias 'gold'"):
-        tracking.serve_command(f"models:/{NAME}@gold", port=_free_port())
+        tracking.serve_command(f"models:/{NAME}@gold", port=free_port())
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

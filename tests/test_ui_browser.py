@@ -10,8 +10,6 @@ A screenshot of the compare view is saved under ``test-artifacts/``.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from processes import free_port, stop_process_group
 
 from topiclab.config import config_from_dict
 from topiclab.paths import PROJECT_ROOT
@@ -46,28 +45,7 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the server and everything it started (its own process group)."""
-    for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            continue
-        try:  # the leader is gone; make sure its workers are too
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        return
 
 
 @pytest.fixture
@@ -76,7 +54,7 @@ def ui_process(chromium, tracking_uri, tmp_path):
     from topiclab.tracking import ensure_experiment
 
     ensure_experiment(EXPERIMENT)  # creates the store, so the server does not race us to it
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     log_path = tmp_path / "ui.log"
     topiclab = Path(sys.executable).parent / "topiclab"
     with open(log_path, "w") as log:
@@ -86,7 +64,7 @@ def ui_process(chromium, tracking_uri, tmp_path):
     try:
         yield process, url, log_path
     finally:
-        _stop(process)
+        stop_process_group(process)
 
 
 @pytest.fixture
