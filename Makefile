@@ -56,7 +56,7 @@ hooks: setup
 	else echo "not a git checkout: no nbstripout filter to install"; fi
 
 # Debian's chromium for the MLflow UI browser test. Never fails make: without root, apt-get or a
-# package mirror, tests/test_ui_browser.py skips and says why.
+# package mirror, tests/test_ui_browser.py skips and says why (under CI=true it fails instead).
 browser:
 	@if [ -x /usr/bin/chromium ]; then echo "browser test uses /usr/bin/chromium"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
