@@ -83,9 +83,10 @@ def line_accuracy(corpus: Corpus, document_labels: list[str], gold: Gold) -> flo
     predicted, accepted = [], []
     for doc, label in zip(corpus.documents, document_labels):
         for line in range(doc.line_start, doc.line_end + 1):
-            if gold.topics_of_line(line):
+            topics = gold.topics_of_line(line)
+            if topics:
                 predicted.append(label)
-                accepted.append(gold.topics_of_line(line))
+                accepted.append(topics)
     return m.label_accuracy(predicted, accepted)
 
 
@@ -148,12 +149,12 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         scores["outlier_share"] = m.outlier_share(labels)
         scores["embedding_cache_hits"] = vectors.cache_hits
         scores["embedding_cache_misses"] = vectors.cache_misses
+        doc_labels = [names[int(t)][0] for t in labels]
         if corpus.has_labels:
             scores.update(m.external_metrics(corpus.labels, labels))
-            doc_labels = [names[int(t)][0] for t in labels]
             scores["label_accuracy"] = m.label_accuracy(doc_labels, [{l} for l in corpus.labels])
         if gold is not None and corpus.format == "dump":
-            scores["line_accuracy"] = line_accuracy(corpus, [names[int(t)][0] for t in labels], gold)
+            scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
         coords = _map_coords(vectors.features, seed)
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
     return Result(config, corpus, labels, topics, scores, timings, coords, gold)

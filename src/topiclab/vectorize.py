@@ -159,6 +159,7 @@ class CachedEmbedder(BaseEmbedder):
         self.cache = EmbeddingCache(cache_dir, embedder.name)
         self.hits = 0
         self.misses = 0
+        self._table: dict[str, np.ndarray] | None = None  # shards are read once per embedder
 
     @property
     def name(self) -> str:
@@ -166,9 +167,11 @@ class CachedEmbedder(BaseEmbedder):
 
     def embed(self, texts: list[str]) -> np.ndarray:
         keys = [_text_key(t) for t in texts]
-        table = self.cache.load()
+        if self._table is None:
+            self._table = self.cache.load()
+        table = self._table
         missing = list(dict.fromkeys(k for k in keys if k not in table))
-        self.hits += len(keys) - sum(1 for k in keys if k in missing)
+        self.hits += len(keys) - sum(1 for k in keys if k not in table)
         self.misses += len(missing)
         if missing:
             by_key = dict(zip(keys, texts))
