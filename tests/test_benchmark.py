@@ -61,6 +61,7 @@ def test_benchmark_writes_a_report_of_measured_runs(tiny, tmp_path, shared_track
         assert f"| {method} |" in text
     assert "logical cores" in text and "scikit-learn" in text
     assert "Fitted growth exponent" in text and "| 120 |" in text
+    assert "Supervised ceiling" in text and "logistic regression on MiniLM alone" in text
 
     store = tracking.client()
     experiment = store.get_experiment_by_name("tiny-bench")
@@ -68,6 +69,9 @@ def test_benchmark_writes_a_report_of_measured_runs(tiny, tmp_path, shared_track
     assert len(parents) == 1 and parents[0].info.status == "FINISHED"
     parent = parents[0]
     assert "warm_run_s" in parent.data.metrics and "clustering_growth_exponent" in parent.data.metrics
+    ceiling = parent.data.metrics["ceiling_tiny_configured_nmi"]
+    row = next(line for line in text.splitlines() if "logistic regression on our configured features" in line)
+    assert 0.0 <= ceiling <= 1.0 and f"| {ceiling:.3f} |" in row
     children = store.search_runs([experiment.experiment_id], f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
     assert len(children) == 3 + 4  # k = labels: 2 ours + nmf; 4 topics: 3 ours + nmf
     nmi = {c.info.run_name: c.data.metrics["nmi"] for c in children}

@@ -65,3 +65,38 @@ def test_cross_fitted_refinement_repairs_labels_and_is_seeded():
     assert (refined == truth).mean() > (noisy == truth).mean()
     again = SelfTrainingRefiner(iterations=2, confident_share=1.0, folds=5, random_state=3).fit_predict(features, noisy)
     assert np.array_equal(refined, again)
+
+
+def test_window_npmi_agrees_with_gensim_c_npmi():
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    from topiclab.keywords import window_npmi, window_occurrences
+
+    rng = np.random.default_rng(1)
+    vocab = [f"w{i}" for i in range(40)]
+    # No word twice in a document: gensim's window slide forgets a word that leaves the
+    # window even when it is still inside it, so only then do the counts agree exactly.
+    tokens = [list(rng.choice(vocab, size=int(rng.integers(4, 30)), replace=False)) for _ in range(80)]
+    topic = ["w0", "w1", "w2", "w3"]
+    npmi = window_npmi(window_occurrences(tokens, {w: i for i, w in enumerate(topic)}, window=10))
+    ours = npmi[np.triu_indices(len(topic), 1)].mean()
+    model = CoherenceModel(topics=[topic], texts=tokens, dictionary=Dictionary(tokens), coherence="c_npmi", topn=4)
+    assert ours == pytest.approx(model.get_coherence_per_topic()[0], abs=1e-6)
+
+
+def test_coherent_keywords_prefer_words_used_side_by_side_and_are_not_shared():
+    filler = " ".join(f"filler{c}" for c in "abcdefghijklmnop")
+    # "storm" is in every weather story; "flood" sits beside it, "budget" shares the
+    # document but far away. Both are in 5 of 6 stories, so their lift ties.
+    weather = [f"storm {'' if i == 0 else 'flood'} {filler} {'' if i == 1 else 'budget'} crisis" for i in range(6)]
+    sport = [f"goal match {filler} league {'crisis' if i else ''}" for i in range(6)]
+    politics = [f"vote party {filler} minister" for _ in range(6)]
+    labels = np.repeat([0, 1, 2], 6)
+    texts = weather + sport + politics
+    lift = topic_keywords(texts, labels, 4, "lift")
+    coherent = topic_keywords(texts, labels, 4, "coherent")
+    assert lift[0][:2] == ["storm", "budget"]  # lift alone breaks the tie by name
+    assert coherent[0][:2] == ["storm", "flood"]
+    assert "crisis" in lift[1]  # "crisis" is typical of weather, and of sport too
+    assert "crisis" not in coherent[1] and set(coherent[1]) == {"goal", "match", "league"}

@@ -12,6 +12,7 @@ from .evaluate import Evaluation, markdown_table
 __all__ = ["quality_frame", "topic_quality_frame", "targets", "render", "track", "sweep_summaries"]
 
 GiB = 2**30
+CEILING_FEATURES = {"configured": "our configured features + sparse TF-IDF", "minilm": "MiniLM alone"}
 
 
 def _fit_seconds(evaluation: Evaluation) -> float:
@@ -58,8 +59,11 @@ def targets(reports, speed: dict) -> pd.DataFrame:
         if r.name in nmi_targets:
             best = quality_frame(r.quality).iloc[0]
             ours = max(e.metrics["nmi"] for e in r.quality if e.method == "topiclab (config)")
+            ceiling = r.ceilings.get("configured", {}).get("nmi")
+            ceiling_text = f"; supervised ceiling on the same features {ceiling:.3f}" if ceiling is not None else ""
             rows.append({"target": f"{r.name}: NMI >= {nmi_targets[r.name]:.2f} (our configured pipeline)",
-                         "measured": f"{ours:.3f} (best of all methods: {best['method']} {best['NMI']:.3f})",
+                         "measured": f"{ours:.3f} (best of all methods: {best['method']} {best['NMI']:.3f}"
+                                     f"{ceiling_text})",
                          "status": _yes(ours >= nmi_targets[r.name])})
         for count, runs in r.topic_quality.items():
             ours, nmf = _best_embedding_vs_nmf(topic_quality_frame(runs))
@@ -77,10 +81,10 @@ def targets(reports, speed: dict) -> pd.DataFrame:
                      "status": _yes(cw["warm_s"] * 5 <= cw["cold_s"])})
     if "overhead" in speed:
         o = speed["overhead"]
-        ratio = o["ours_without_metrics_s"] / o["bare_s"]
+        ratio = o["ours_s"] / o["bare_s"]  # end to end, our evaluation stage included
         rows.append({"target": "our pipeline over bare BERTopic <= 1.5x", "measured":
-                     f"{ratio:.2f}x without the evaluation stage; {o['ours_s'] / o['bare_s']:.2f}x with it",
-                     "status": _yes(ratio <= 1.5)})
+                     f"{ratio:.2f}x end to end; {o['ours_without_metrics_s'] / o['bare_s']:.2f}x without "
+                     "the evaluation stage", "status": _yes(ratio <= 1.5)})
     if "scaling" in speed:
         s = speed["scaling"]
         last = s["points"][-1]
@@ -170,6 +174,13 @@ def render(reports, speed: dict, machine: dict, started: datetime, sweeps: dict)
                   f"Our configuration: {_config_summary(r.config)}. Baselines at k = {r.n_labels} "
                   "(BERTopic chooses its own number of topics). Best NMI first.", "",
                   markdown_table(quality_frame(r.quality)), ""]
+        if r.ceilings:
+            frame = pd.DataFrame([{"classifier trained on the gold labels": f"logistic regression on {CEILING_FEATURES[features]}",
+                                   "NMI": s["nmi"], "ARI": s["ari"], "accuracy": s["accuracy"]}
+                                  for features, s in r.ceilings.items()])
+            lines += ["Supervised ceiling: a classifier that sees the gold labels, scored by stratified 5-fold "
+                      "cross-validation (`ceiling.py`). An unsupervised method on the same features can hope "
+                      "to approach it, not to pass it.", "", markdown_table(frame), ""]
     lines += ["## Topic quality at fixed numbers of topics", ""]
     for r in reports:
         for count, runs in r.topic_quality.items():
@@ -209,5 +220,5 @@ def track(reports, speed: dict, report_path, experiment: str) -> str:
             for count, runs in r.topic_quality.items():
                 for e in runs:
                     tracking.track_evaluation(e, experiment, f"{r.name}:{e.method}:k{count}", nested=True)
-        tracking.log_benchmark_summary(speed, report_path)
+        tracking.log_benchmark_summary(speed, report_path, {r.name: r.ceilings for r in reports})
         return parent.info.run_id

@@ -4,7 +4,8 @@ For each dataset, our configured pipeline (``experiments/<dataset>.yaml``, or a
 generic config where there is none), two ablations of it and every baseline
 run through the same harness (evaluate.py) on the same corpus and the same
 cached MiniLM embeddings; then all topic models again at 10 and 20 topics for
-topic quality. Every run is logged to MLflow, nested under one parent run that
+topic quality. Beside them, a supervised ceiling (ceiling.py): a classifier
+trained on the gold labels, cross-validated on the same features. Every run is logged to MLflow, nested under one parent run that
 also gets the report. The speed section is measured in the same process
 (speed.py). Nothing is asserted: the report says which targets were met.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 
 from .baselines import BASELINES, run_baseline
+from .ceiling import supervised_ceiling
 from .coherence import reference_corpus
 from .config import ExperimentConfig, config_from_dict, load_config
 from .datasets import DATASETS, load_dataset
@@ -28,7 +30,7 @@ from .errors import TopiclabError
 from .evaluate import Evaluation, evaluation_from_result
 from .experiment import run_experiment
 from .paths import EMBEDDING_CACHE_DIR, EXPERIMENTS_DIR, resolve
-from .vectorize import make_embedder
+from .vectorize import make_embedder, vectorize
 
 __all__ = ["BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info",
            "run_benchmark", "write_atomically"]
@@ -60,6 +62,7 @@ class DatasetReport:
     content_hash: str
     quality: list[Evaluation]
     topic_quality: dict[int, list[Evaluation]]
+    ceilings: dict[str, dict[str, float]] = field(default_factory=dict)  # configured | minilm -> scores
 
 
 def dataset_config(spec: str, settings: BenchmarkSettings, n_labels: int) -> ExperimentConfig:
@@ -117,6 +120,8 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
     embedder = make_embedder(config.vectorize.embedding.model, cache_dir=settings.cache_dir)
     embeddings = embedder.embed(corpus.texts)  # fills the cache once; every later run hits it
     reference = reference_corpus(corpus.texts)
+    log(f"[{spec}] supervised ceiling")
+    ceilings = _ceilings(corpus, config, embedder, embeddings)
     quality: list[Evaluation] = []
     for method, variant in _embedding_variants(config, k).items():
         log(f"[{spec}] {method} (k={k})")
@@ -137,7 +142,15 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
                 runs.append(run_baseline(method, corpus, count, config.seed, embeddings, reference))
         topic_quality[count] = runs
     return DatasetReport(corpus.name, config, len(corpus.documents), n_labels, corpus.content_hash, quality,
-                         topic_quality)
+                         topic_quality, ceilings)
+
+
+def _ceilings(corpus, config: ExperimentConfig, embedder, embeddings) -> dict[str, dict[str, float]]:
+    """Cross-validated classifiers on the gold labels: on our configured features, and on MiniLM alone."""
+    features = vectorize(corpus.texts, config.vectorize, config.seed, embedder=embedder).features
+    return {"configured": supervised_ceiling(features, corpus.texts, corpus.labels, seed=config.seed),
+            "minilm": supervised_ceiling(embeddings, corpus.texts, corpus.labels, view="features",
+                                         seed=config.seed)}
 
 
 def machine_info() -> dict[str, str]:

@@ -26,7 +26,7 @@ from sklearn.preprocessing import normalize
 from .topics import OUTLIER
 from .vectorize import TOKEN_PATTERN
 
-__all__ = ["SelfTrainingRefiner", "refine_labels", "confident_members"]
+__all__ = ["SelfTrainingRefiner", "refine_labels", "confident_members", "design_matrix"]
 
 
 def confident_members(labels: np.ndarray, confidence: np.ndarray, share: float) -> np.ndarray:
@@ -66,6 +66,17 @@ def _tfidf_view(texts: list[str]) -> sparse.csr_matrix:
         return sparse.csr_matrix((len(texts), 0))
 
 
+def design_matrix(features: np.ndarray, texts: list[str] | None, view: str = "features",
+                  tfidf_weight: float = 1.0):
+    """What the classifier sees: the L2-normalised features, plus the weighted sparse TF-IDF
+    of the texts when ``view`` is ``features+tfidf``."""
+    dense = normalize(features)
+    if view == "features" or not texts:
+        return dense
+    words = _tfidf_view(texts)
+    return sparse.hstack([sparse.csr_matrix(dense), tfidf_weight * words]).tocsr()
+
+
 class SelfTrainingRefiner:
     """Iterated self-training of a logistic regression on confident cluster members.
 
@@ -83,13 +94,6 @@ class SelfTrainingRefiner:
         self.folds = folds
         self.random_state = random_state
 
-    def _design(self, features: np.ndarray, texts: list[str] | None):
-        dense = normalize(features)
-        if self.view == "features" or not texts:
-            return dense
-        words = _tfidf_view(texts)
-        return sparse.hstack([sparse.csr_matrix(dense), self.tfidf_weight * words]).tocsr()
-
     def fit_predict(self, features: np.ndarray, labels: np.ndarray,
                     texts: list[str] | None = None) -> np.ndarray:
         labels = np.asarray(labels, dtype=int).copy()
@@ -97,7 +101,7 @@ class SelfTrainingRefiner:
         self.n_iter_, self.changed_ = 0, 0
         if len(set(labels[inliers].tolist())) < 2:
             return labels  # nothing to tell apart
-        design = self._design(features, texts)
+        design = design_matrix(features, texts, self.view, self.tfidf_weight)
         confidence = _centroid_confidence(features, labels)
         original = labels.copy()
         for _ in range(self.iterations):

@@ -702,9 +702,12 @@ def latest_sweep_summary(experiment: str, config_name: str):
         return run_id, pd.read_csv(path)
 
 
-def log_benchmark_summary(speed: dict, report_path) -> None:
-    """Speed numbers as metrics of the benchmark's parent run, and the report itself."""
+def log_benchmark_summary(speed: dict, report_path, ceilings: dict | None = None) -> None:
+    """Speed numbers and supervised ceilings as metrics of the benchmark's parent run, and the report."""
     metrics = {}
+    for dataset, by_features in (ceilings or {}).items():
+        for features, scores in by_features.items():  # configured | minilm
+            metrics.update({f"ceiling_{dataset}_{features}_{k}": v for k, v in scores.items() if k != "time_s"})
     if "cold_warm" in speed:
         metrics.update({"cold_run_s": speed["cold_warm"]["cold_s"], "warm_run_s": speed["cold_warm"]["warm_s"]})
     if "overhead" in speed:
