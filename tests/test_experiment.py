@@ -42,10 +42,13 @@ def _stable(metrics):
 def test_same_config_same_numbers_and_second_run_hits_cache(tmp_path):
     config = load_config("experiments/seed_news.yaml", ["cluster.method=agglomerative"])
     first = run_experiment(config, embedder=make_embedder(cache_dir=tmp_path))
-    second = run_experiment(config, embedder=make_embedder(cache_dir=tmp_path))
+    reused = make_embedder(cache_dir=tmp_path)
+    second = run_experiment(config, embedder=reused)
+    third = run_experiment(config, embedder=reused)  # counts are per run, not the embedder's running total
     assert first.metrics["embedding_cache_misses"] > 0
-    assert second.metrics["embedding_cache_misses"] == 0
+    assert second.metrics["embedding_cache_misses"] == 0 == third.metrics["embedding_cache_misses"]
     assert second.metrics["embedding_cache_hits"] == first.metrics["embedding_cache_misses"]
+    assert third.metrics["embedding_cache_hits"] == second.metrics["embedding_cache_hits"]
     np.testing.assert_array_equal(first.assignments, second.assignments)
     assert _stable(first.metrics) == _stable(second.metrics)
 

@@ -101,6 +101,9 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     """Load, vectorise, cluster, describe and score one experiment."""
     timings: dict[str, float] = {}
     seed = config.seed
+    needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
+    if embedder is None and needs_embedder:  # one embedder (one cache read) for segmentation and vectors
+        embedder = make_embedder(config.vectorize.embedding.model, config.vectorize.embedding.batch_size, progress)
     with _timed(timings, "load"):
         corpus = load_data(config.data)  # a named dataset or a path
         gold = load_gold(config.data.gold) if config.data.gold else None
@@ -112,10 +115,6 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     groups = [d.article_id or "" for d in corpus.documents]
 
     with _timed(timings, "vectorize"):
-        needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
-        if embedder is None and needs_embedder:
-            embedder = make_embedder(config.vectorize.embedding.model,
-                                     config.vectorize.embedding.batch_size, progress)
         vectors = vectorize(texts, config.vectorize, seed, groups, embedder, progress)
         embeddings = vectors.embeddings
         entries = entry_vectors = None

@@ -245,8 +245,11 @@ def vectorize(texts: list[str], config: VectorizeConfig, seed: int, groups: list
     parts = []
     if config.representation in ("embedding", "combined"):
         embedder = embedder or make_embedder(config.embedding.model, config.embedding.batch_size, progress)
+        # The counters of a cached embedder add up over its life: count this call's share.
+        hits_before, misses_before = getattr(embedder, "hits", 0), getattr(embedder, "misses", 0)
         embeddings = embedder.embed(texts)
-        hits, misses = getattr(embedder, "hits", 0), getattr(embedder, "misses", len(texts))
+        hits = getattr(embedder, "hits", 0) - hits_before
+        misses = getattr(embedder, "misses", misses_before + len(texts)) - misses_before
         weight = 1.0 - config.tfidf_weight if config.representation == "combined" else 1.0
         parts.append(np.sqrt(weight) * smooth_in_context(embeddings, config.context_window, groups))
     if config.representation in ("tfidf", "combined"):
