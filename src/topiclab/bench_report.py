@@ -9,7 +9,7 @@ import pandas as pd
 
 from .evaluate import Evaluation, markdown_table
 
-__all__ = ["quality_frame", "topic_quality_frame", "targets", "render", "track", "sweep_summaries"]
+__all__ = ["quality_frame", "ceiling_frame", "topic_quality_frame", "targets", "render", "track", "sweep_summaries"]
 
 GiB = 2**30
 CEILING_FEATURES = {"configured": "our configured features + sparse TF-IDF", "minilm": "MiniLM alone"}
@@ -31,6 +31,13 @@ def quality_frame(evaluations: list[Evaluation]) -> pd.DataFrame:
                      "time (s)": _fit_seconds(e)})
     frame = pd.DataFrame(rows)
     return frame.sort_values("NMI", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def ceiling_frame(ceilings: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """The supervised ceilings of one dataset (``benchmark.DatasetReport.ceilings``)."""
+    return pd.DataFrame([{"classifier trained on the gold labels": f"logistic regression on {CEILING_FEATURES[key]}",
+                          "NMI": scores["nmi"], "ARI": scores["ari"], "accuracy": scores["accuracy"]}
+                         for key, scores in ceilings.items()])
 
 
 def topic_quality_frame(evaluations: list[Evaluation]) -> pd.DataFrame:
@@ -175,12 +182,10 @@ def render(reports, speed: dict, machine: dict, started: datetime, sweeps: dict)
                   "(BERTopic chooses its own number of topics). Best NMI first.", "",
                   markdown_table(quality_frame(r.quality)), ""]
         if r.ceilings:
-            frame = pd.DataFrame([{"classifier trained on the gold labels": f"logistic regression on {CEILING_FEATURES[features]}",
-                                   "NMI": s["nmi"], "ARI": s["ari"], "accuracy": s["accuracy"]}
-                                  for features, s in r.ceilings.items()])
-            lines += ["Supervised ceiling: a classifier that sees the gold labels, scored by stratified 5-fold "
+            folds = int(next(iter(r.ceilings.values()))["folds"])
+            lines += [f"Supervised ceiling: a classifier that sees the gold labels, scored by stratified {folds}-fold "
                       "cross-validation (`ceiling.py`). An unsupervised method on the same features can hope "
-                      "to approach it, not to pass it.", "", markdown_table(frame), ""]
+                      "to approach it, not to pass it.", "", markdown_table(ceiling_frame(r.ceilings)), ""]
     lines += ["## Topic quality at fixed numbers of topics", ""]
     for r in reports:
         for count, runs in r.topic_quality.items():

@@ -69,9 +69,11 @@ def markdown_tables(path: str | Path) -> dict[str, pd.DataFrame]:
 def report_tables(report, prefix: str = "new_") -> dict[str, pd.DataFrame]:
     """The tables of a ``benchmark.DatasetReport``, as ``BENCHMARKS.md`` shows them; keys start
     with ``prefix`` so they never collide with the report's."""
-    from .bench_report import quality_frame, topic_quality_frame
+    from .bench_report import ceiling_frame, quality_frame, topic_quality_frame
 
     tables = {prefix + slug(f"Quality: {report.name}"): quality_frame(report.quality)}
+    if report.ceilings:
+        tables[prefix + slug(f"supervised ceiling {report.name}")] = ceiling_frame(report.ceilings)
     for count, runs in report.topic_quality.items():
         tables[prefix + slug(f"topic quality {report.name}, {count} topics")] = topic_quality_frame(runs)
     return tables

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import platform
+from collections import Counter
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -121,7 +122,7 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
     embeddings = embedder.embed(corpus.texts)  # fills the cache once; every later run hits it
     reference = reference_corpus(corpus.texts)
     log(f"[{spec}] supervised ceiling")
-    ceilings = _ceilings(corpus, config, embedder, embeddings)
+    ceilings = _ceilings(corpus, config, embedder, embeddings, log)
     quality: list[Evaluation] = []
     for method, variant in _embedding_variants(config, k).items():
         log(f"[{spec}] {method} (k={k})")
@@ -145,11 +146,18 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
                          topic_quality, ceilings)
 
 
-def _ceilings(corpus, config: ExperimentConfig, embedder, embeddings) -> dict[str, dict[str, float]]:
-    """Cross-validated classifiers on the gold labels: on our configured features, and on MiniLM alone."""
+def _ceilings(corpus, config: ExperimentConfig, embedder, embeddings, log=print) -> dict[str, dict[str, float]]:
+    """Cross-validated classifiers on the gold labels: on our configured features, and on MiniLM alone.
+
+    5 folds, or as many as the rarest label has documents; none below 2.
+    """
+    folds = min(5, *Counter(corpus.labels).values())
+    if folds < 2:
+        log(f"[{corpus.name}] no supervised ceiling: a label has a single document")
+        return {}
     features = vectorize(corpus.texts, config.vectorize, config.seed, embedder=embedder).features
-    return {"configured": supervised_ceiling(features, corpus.texts, corpus.labels, seed=config.seed),
-            "minilm": supervised_ceiling(embeddings, corpus.texts, corpus.labels, view="features",
+    return {"configured": supervised_ceiling(features, corpus.texts, corpus.labels, folds=folds, seed=config.seed),
+            "minilm": supervised_ceiling(embeddings, corpus.texts, corpus.labels, view="features", folds=folds,
                                          seed=config.seed)}
 
 

@@ -38,5 +38,6 @@ def supervised_ceiling(features: np.ndarray, texts: list[str], labels: list, vie
     classifier = LogisticRegression(C=C, max_iter=2000, random_state=seed)
     predicted = cross_val_predict(classifier, design, truth, cv=splits)
     scores = m.external_metrics(list(truth), predicted)
+    scores["folds"] = float(folds)
     scores["time_s"] = time.perf_counter() - start
     return scores

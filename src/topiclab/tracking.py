@@ -707,7 +707,7 @@ def log_benchmark_summary(speed: dict, report_path, ceilings: dict | None = None
     metrics = {}
     for dataset, by_features in (ceilings or {}).items():
         for features, scores in by_features.items():  # configured | minilm
-            metrics.update({f"ceiling_{dataset}_{features}_{k}": v for k, v in scores.items() if k != "time_s"})
+            metrics.update({f"ceiling_{dataset}_{features}_{k}": v for k, v in scores.items() if k not in ("time_s", "folds")})
     if "cold_warm" in speed:
         metrics.update({"cold_run_s": speed["cold_warm"]["cold_s"], "warm_run_s": speed["cold_warm"]["warm_s"]})
     if "overhead" in speed:
