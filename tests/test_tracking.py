@@ -36,3 +36,15 @@ def test_failing_run_is_ended_failed_with_its_error(tracking_uri):
     (run,) = client.search_runs([experiment.experiment_id])
     assert run.info.status == "FAILED"
     assert "larger than the number of documents" in run.data.tags["error"]
+
+
+def test_only_the_tracking_package_imports_mlflow():
+    import re
+    from pathlib import Path
+
+    import topiclab
+
+    package = Path(topiclab.__file__).parent
+    importers = {path.relative_to(package).parts[0] for path in package.rglob("*.py")
+                 if re.search(r"^\s*(import mlflow|from mlflow)", path.read_text(), flags=re.M)}
+    assert importers == {"tracking"}

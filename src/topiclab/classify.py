@@ -8,7 +8,7 @@ logistic regression and k-NN on sentence embeddings, and a soft-voting
 ensemble of any of them. Each is scored by stratified k-fold cross-validation
 and on a stratified held-out split, then refit on all documents.
 
-No tracking here: ``tracking.py`` logs what ``train_classifier`` returns.
+No tracking here: ``topiclab.tracking`` logs what ``train_classifier`` returns.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``run_experiment(config) -> Result``: the whole pipeline as plain data.
 
-No tracking here: ``tracking.py`` logs a Result to MLflow, so the core runs
+No tracking here: ``topiclab.tracking`` logs a Result to MLflow, so the core runs
 and tests without a store.
 """
 

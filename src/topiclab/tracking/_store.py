@@ -1,0 +1,146 @@
+"""The MLflow store, runs and experiment runs (experiment.py's results)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import mlflow
+import yaml
+from mlflow.tracking import MlflowClient
+
+from .. import __version__
+from ..config import ExperimentConfig, flatten
+from ..experiment import Result, run_experiment
+from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
+
+__all__ = ["MAX_PARAM_LENGTH", "tracking_uri", "artifact_root", "use_store", "client", "ensure_experiment", "git_commit", "tracked_run", "log_params", "log_result", "track_experiment", "ui_command"]
+
+
+MAX_PARAM_LENGTH = 6000
+
+
+def tracking_uri() -> str:
+    return os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI
+
+
+def artifact_root(uri: str | None = None) -> Path | None:
+    """Where a local store keeps artifacts: ``mlruns/`` beside its SQLite file."""
+    uri = uri or tracking_uri()
+    if uri == DEFAULT_TRACKING_URI:
+        return MLRUNS_DIR
+    if uri.startswith("sqlite:///"):
+        return Path(uri.removeprefix("sqlite:///")).resolve().parent / "mlruns"
+    return None  # a server or file store decides for itself
+
+
+def use_store(uri: str | None = None) -> str:
+    uri = uri or tracking_uri()
+    mlflow.set_tracking_uri(uri)
+    return uri
+
+
+def client() -> MlflowClient:
+    return MlflowClient(use_store())
+
+
+def ensure_experiment(name: str) -> str:
+    """Id of experiment ``name``, created with its artifacts in the local root."""
+    uri = use_store()
+    existing = mlflow.get_experiment_by_name(name)
+    if existing is not None:
+        return existing.experiment_id
+    root = artifact_root(uri)
+    location = (root / name).as_uri() if root is not None else None
+    return mlflow.create_experiment(name, artifact_location=location)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 else "unknown"
+
+
+@contextmanager
+def tracked_run(experiment: str, run_name: str, nested: bool = False,
+                tags: dict[str, str] | None = None) -> Iterator[Any]:
+    """An MLflow run that ends FAILED (or KILLED) with the error logged if the body raises."""
+    experiment_id = ensure_experiment(experiment)
+    all_tags = {"topiclab.version": __version__, "git_commit": git_commit(), **(tags or {})}
+    run = mlflow.start_run(experiment_id=experiment_id, run_name=run_name, nested=nested, tags=all_tags)
+    try:
+        yield run
+    except BaseException as error:
+        status = "KILLED" if isinstance(error, KeyboardInterrupt) else "FAILED"
+        message = f"{type(error).__name__}: {error}"
+        mlflow.set_tag("error", message[:5000])
+        mlflow.log_text(message, "error.txt")
+        mlflow.end_run(status=status)
+        raise
+    mlflow.end_run()
+
+
+def log_params(params: dict[str, Any]) -> None:
+    clean = {k: ("None" if v is None else str(v)[:MAX_PARAM_LENGTH]) for k, v in params.items()}
+    items = list(clean.items())
+    for start in range(0, len(items), 100):  # MLflow takes at most 100 params per batch
+        mlflow.log_params(dict(items[start:start + 100]))
+
+
+def log_result(result: Result) -> None:
+    """Metrics, input dataset and artifacts of a finished experiment."""
+    from .. import plots
+
+    corpus = result.corpus
+    mlflow.set_tags({"data_hash": corpus.content_hash, "data_source": corpus.source})
+    mlflow.log_metrics({k: float(v) for k, v in result.metrics.items()})
+    frame = corpus.to_frame()[["id", "text", "label"]]
+    with warnings.catch_warnings():  # a local path matches two equivalent MLflow source types
+        warnings.simplefilter("ignore", UserWarning)
+        dataset = mlflow.data.from_pandas(frame, source=corpus.source, name=corpus.name,
+                                          digest=corpus.content_hash[:16])
+    mlflow.log_input(dataset, context="clustering")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        result.topic_table().to_csv(out / "topics.csv", index=False)
+        result.assignments_table().to_csv(out / "assignments.csv", index=False)
+        plots.document_map(result).write_html(out / "document_map.html", include_plotlyjs=True)
+        figure = plots.topic_sizes(result)
+        figure.savefig(out / "topic_sizes.png", dpi=120)
+        mlflow.log_artifacts(folder)
+
+
+def track_experiment(config: ExperimentConfig, config_path: str | Path | None = None,
+                     progress: bool = False, embedder=None) -> tuple[Result, str]:
+    """Run one experiment inside an MLflow run; returns the Result and the run id."""
+    with tracked_run(config.tracking.experiment, config.name) as run:
+        log_params(flatten(config.model_dump(mode="json")))
+        config_text = resolve(config_path).read_text(encoding="utf-8") if config_path else None
+        mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
+        if config_text is not None:
+            mlflow.log_text(config_text, f"config/{Path(config_path).name}")
+        result = run_experiment(config, embedder=embedder, progress=progress)
+        log_result(result)
+        return result, run.info.run_id
+
+
+def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
+    """The ``mlflow ui`` command line for this project's store."""
+    import sys
+
+    uri = tracking_uri()
+    # One worker is plenty for one user and starts fast on a small machine.
+    command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri,
+               "--host", host, "--port", str(port), "--workers", "1"]
+    root = artifact_root(uri)
+    if root is not None:
+        command += ["--default-artifact-root", root.as_uri()]
+    return command
