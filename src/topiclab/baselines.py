@@ -85,11 +85,15 @@ class BERTopicDefault(BaseTopicModel):
         return self
 
 
-class TfidfKMeans(BaseTopicModel):
+class _FixedKTopicModel(BaseTopicModel):
+    """A topic model told its number of topics."""
+
     def __init__(self, k: int, random_state: int = 0):
         self.k = k
         self.random_state = random_state
 
+
+class TfidfKMeans(_FixedKTopicModel):
     def fit(self, texts, embeddings=None):
         from sklearn.cluster import KMeans
 
@@ -100,11 +104,7 @@ class TfidfKMeans(BaseTopicModel):
         return self
 
 
-class LDATopicModel(BaseTopicModel):
-    def __init__(self, k: int, random_state: int = 0):
-        self.k = k
-        self.random_state = random_state
-
+class LDATopicModel(_FixedKTopicModel):
     def fit(self, texts, embeddings=None):
         from sklearn.decomposition import LatentDirichletAllocation
 
@@ -118,11 +118,7 @@ class LDATopicModel(BaseTopicModel):
         return self
 
 
-class NMFTopicModel(BaseTopicModel):
-    def __init__(self, k: int, random_state: int = 0):
-        self.k = k
-        self.random_state = random_state
-
+class NMFTopicModel(_FixedKTopicModel):
     def fit(self, texts, embeddings=None):
         from sklearn.decomposition import NMF
 
