@@ -81,11 +81,10 @@ def dataset_config(spec: str, settings: BenchmarkSettings, n_labels: int) -> Exp
 
 def _variant(config: ExperimentConfig, name: str, **changes) -> ExperimentConfig:
     """A copy of ``config`` with dotted keys changed, validated again."""
-    from .config import apply_overrides
-    from .sweep import _format
+    from .config import apply_overrides, override_text
 
     raw = config.model_dump(mode="json", exclude={"sweep"})
-    raw = apply_overrides(raw, [f"{k.replace('__', '.')}={_format(v)}" for k, v in changes.items()])
+    raw = apply_overrides(raw, [f"{k.replace('__', '.')}={override_text(v)}" for k, v in changes.items()])
     raw["name"] = f"{config.name}:{name}"
     return config_from_dict(raw, source=name)
 

@@ -276,12 +276,13 @@ def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: Label
 
     predicted = np.asarray(labels, dtype=object)[oof.argmax(axis=1)]
     held_predicted = np.asarray(labels, dtype=object)[held_out.argmax(axis=1)]
+    holdout_confusion = skm.confusion_matrix(y[test], held_predicted, labels=labels)
     report = (f"Cross-validation: {settings.folds} stratified folds, out-of-fold predictions of "
               f"{len(y)} documents\n\n{skm.classification_report(y, predicted, labels=labels, zero_division=0)}\n"
               f"Held-out split: {len(test)} documents ({settings.test_size:.0%}), trained on {len(train)}\n\n"
               f"{skm.classification_report(y[test], held_predicted, labels=labels, zero_division=0)}\n"
               f"Held-out confusion matrix (rows: true, columns: predicted; {', '.join(labels)}):\n"
-              f"{skm.confusion_matrix(y[test], held_predicted, labels=labels)}\n")
+              f"{holdout_confusion}\n")
     predictions = pd.DataFrame({"id": data.ids, "label": y, "predicted": predicted,
                                 "probability": oof.max(axis=1), "text": [t[:200] for t in data.texts]})
     model = TextClassifier(estimator, labels, config.embedding.model if uses_embeddings else None,
@@ -289,7 +290,7 @@ def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: Label
     return ClassifierReport(
         name=spec.name, kind=spec.kind, metrics=metrics, labels=labels,
         cv_confusion=skm.confusion_matrix(y, predicted, labels=labels),
-        holdout_confusion=skm.confusion_matrix(y[test], held_predicted, labels=labels),
+        holdout_confusion=holdout_confusion,
         report=report, predictions=predictions, model=model,
     )
 

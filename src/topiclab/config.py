@@ -24,6 +24,7 @@ __all__ = [
     "validate_config",
     "config_from_dict",
     "apply_overrides",
+    "override_text",
     "flatten",
     "DEFAULT_EMBEDDING_MODEL",
 ]
@@ -209,6 +210,11 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]
             node = child
         node[parts[-1]] = yaml.safe_load(value) if value.strip() else None
     return raw
+
+
+def override_text(value: Any) -> str:
+    """``value`` written as ``apply_overrides`` (and ``--grid``, ``--set``) read it back: YAML flow style."""
+    return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
 
 def validate_config(schema: type[M], raw: dict[str, Any], source: str = "config") -> M:

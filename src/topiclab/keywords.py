@@ -13,7 +13,7 @@
   are used together in the same sentences describe one subject; document
   co-occurrence alone rewards words of long articles that merely share a page.
 
-All use the project's analyzer (``vectorize.count_vectorizer``).
+All use the project's analyzer (``coherence.protocol_tokens``, the coherence protocol's tokens).
 """
 
 from __future__ import annotations
@@ -21,13 +21,19 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from sklearn.feature_extraction.text import CountVectorizer
+
+from .coherence import protocol_tokens
 from .topics import OUTLIER, ctfidf_keywords
-from .vectorize import count_vectorizer
 
 __all__ = ["KEYWORD_METHODS", "lift_scores", "window_occurrences", "window_npmi", "topic_keywords"]
 
 KEYWORD_METHODS = ("ctfidf", "lift", "coherent")
 RANK_BONUS = 0.25  # weight of a word's own lift rank against its co-occurrence with the words chosen
+
+
+def _as_tokenised(tokens: list[str]) -> list[str]:
+    return tokens
 
 
 def lift_scores(occurrences: sparse.csr_matrix, labels: np.ndarray, topics: list[int]) -> np.ndarray:
@@ -116,9 +122,10 @@ def topic_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10, m
         return ctfidf_keywords(texts, labels, n_keywords)
     labels = np.asarray(labels)
     topics = sorted(set(labels.tolist()))
-    vectorizer = count_vectorizer(binary=True)
+    tokens = protocol_tokens(texts)  # tokenised once: for the occurrences and for the windows
+    vectorizer = CountVectorizer(analyzer=_as_tokenised, binary=True)
     try:
-        occurrences = vectorizer.fit_transform(texts).tocsr()
+        occurrences = vectorizer.fit_transform(tokens).tocsr()
     except ValueError:  # no word survives stop-word removal
         return {topic: [] for topic in topics}
     words = vectorizer.get_feature_names_out()
@@ -130,8 +137,7 @@ def topic_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10, m
     ranked = _ranked_candidates(scores, topics, count, exclusive=True)
     pool = np.unique(np.concatenate([np.asarray(c, dtype=int) for c in ranked.values()]))
     position = {str(words[c]): i for i, c in enumerate(pool)}
-    analyzer = vectorizer.build_analyzer()
-    npmi = window_npmi(window_occurrences([analyzer(text) for text in texts], position, window))
+    npmi = window_npmi(window_occurrences(tokens, position, window))
     keywords = {}
     for topic, columns in ranked.items():
         local = np.searchsorted(pool, columns)

@@ -15,9 +15,8 @@ from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .config import flatten
+from .config import flatten, override_text
 from .errors import TopiclabError
 
 __all__ = ["DEFAULT_UI_URL", "run_url", "compare_url", "model_version_url", "grid_items", "config_frame",
@@ -51,15 +50,12 @@ def model_version_url(name: str, version: str | int, ui_url: str = DEFAULT_UI_UR
 
 def grid_items(grid: dict[str, list[Any]]) -> list[str]:
     """``{"cluster.k": [2, 3]}`` -> ``["cluster.k=2,3"]``, the form ``topiclab sweep --grid`` takes."""
-    def text(value: Any) -> str:
-        return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
-
     items = []
     for key, values in grid.items():
         values = values if isinstance(values, (list, tuple)) else [values]
         if not values:
             raise TopiclabError(f"sweep grid key {key!r} needs at least one value")
-        items.append(f"{key}={','.join(text(v) for v in values)}")
+        items.append(f"{key}={','.join(override_text(v) for v in values)}")
     return items
 
 

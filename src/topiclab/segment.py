@@ -170,17 +170,22 @@ class LearnedSegmenter(BaseSegmenter):
         self.model = model
         self.threshold = threshold
 
+    def boundary_model(self) -> BoundaryModel:
+        """The given model, else the shipped one, read once per segmenter (not once per dump)."""
+        if self.model is None:
+            self.model = load_boundary_model()
+        return self.model
+
     def probabilities(self, dump: Dump, embedder: BaseEmbedder | None) -> np.ndarray:
         """P(boundary) of each gap."""
         if dump.n_gaps == 0:
             return np.zeros(0)
         if embedder is None:
             raise TopiclabError("the learned segmenter needs an embedding model")
-        model = self.model or load_boundary_model()
-        return model.probabilities(gap_features(dump.units, embedder))
+        return self.boundary_model().probabilities(gap_features(dump.units, embedder))
 
     def boundaries(self, dump, embedder=None):
-        model = self.model or load_boundary_model()
+        model = self.boundary_model()
         threshold = model.threshold if self.threshold is None else self.threshold
         complete = [not is_truncated(unit) for unit in dump.units]
         return decode_boundaries(self.probabilities(dump, embedder), complete, threshold,
@@ -226,9 +231,7 @@ def embedder_for(segmenter: BaseSegmenter, embedder: BaseEmbedder | None) -> Bas
     """The embedder a segmenter needs: ``embedder`` if it is the right model, else a cached one."""
     if not segmenter.needs_embedder:
         return None
-    wanted = getattr(getattr(segmenter, "model", None), "embedding_model", None)
-    if isinstance(segmenter, LearnedSegmenter) and segmenter.model is None:
-        wanted = load_boundary_model().embedding_model
+    wanted = segmenter.boundary_model().embedding_model if isinstance(segmenter, LearnedSegmenter) else None
     if embedder is not None and (wanted is None or embedder.name.split("/")[-1] == wanted):
         return embedder
     return make_embedder(wanted) if wanted else make_embedder()

@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from .cluster import cluster_vectors
+from .cluster import BERTopicCluster, cluster_vectors
 from .config import ClusterConfig, ExperimentConfig
 from .experiment import run_experiment
-from .vectorize import _load_sentence_transformer, count_vectorizer, make_embedder
+from .vectorize import _load_sentence_transformer, make_embedder
 
 __all__ = ["ScalingPoint", "cold_vs_warm", "warm_up_numba", "bertopic_overhead", "resample_embeddings",
            "clustering_scaling", "growth_exponent", "peak_rss_bytes"]
@@ -70,15 +70,9 @@ def warm_up_numba(seed: int = 0) -> None:
 
 
 def _bare_bertopic(config: ExperimentConfig, texts: list[str], embeddings: np.ndarray) -> float:
-    from bertopic import BERTopic
-
-    from .cluster import _hdbscan, _umap
-
+    """Seconds of ``BERTopic.fit_transform`` alone, built exactly as our clusterer builds it."""
     start = time.perf_counter()
-    model = BERTopic(umap_model=_umap(config.cluster, len(texts), config.seed),
-                     hdbscan_model=_hdbscan(config.cluster, len(texts)), vectorizer_model=count_vectorizer(),
-                     nr_topics=config.cluster.k, calculate_probabilities=False)
-    model.fit_transform(texts, embeddings)
+    BERTopicCluster(config.cluster, config.seed).fit_predict(embeddings, texts)
     return time.perf_counter() - start
 
 

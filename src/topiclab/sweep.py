@@ -19,7 +19,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel
 
-from .config import ExperimentConfig, SweepConfig, apply_overrides, config_from_dict, read_config_file
+from .config import (ExperimentConfig, SweepConfig, apply_overrides, config_from_dict, override_text,
+                     read_config_file)
 from .errors import TopiclabError
 
 __all__ = ["SUMMARY_METRICS", "Trial", "SweepPlan", "parse_grid", "check_key", "plan_sweep",
@@ -81,15 +82,11 @@ def parse_grid(items: list[str]) -> dict[str, list[Any]]:
     return grid
 
 
-def _format(value: Any) -> str:
-    return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
-
-
 def _trial_config(raw: dict[str, Any], values: dict[str, Any], name: str) -> ExperimentConfig:
     data = copy.deepcopy(raw)
     data.pop("sweep", None)
-    data = apply_overrides(data, [f"{k}={_format(v)}" for k, v in values.items()])
-    label = ",".join(f"{k.split('.')[-1]}={_format(v)}" for k, v in values.items())
+    data = apply_overrides(data, [f"{k}={override_text(v)}" for k, v in values.items()])
+    label = ",".join(f"{k.split('.')[-1]}={override_text(v)}" for k, v in values.items())
     data["name"] = f"{name}[{label}]" if label else name
     return config_from_dict(data, source=f"sweep trial {label or name}")
 
@@ -164,7 +161,7 @@ def summary_table(rows: list[dict[str, Any]], objective: str, direction: str) ->
 
 def _row(trial_values: dict[str, Any], metrics: dict[str, float], run_id: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {"run_id": run_id}
-    row.update({k: _format(v) for k, v in trial_values.items()})
+    row.update({k: override_text(v) for k, v in trial_values.items()})
     row.update({name: metrics.get(name) for name in SUMMARY_METRICS})
     row["time_s"] = sum(v for k, v in metrics.items() if k.startswith("time_") and k.endswith("_s"))
     return row

@@ -17,11 +17,11 @@ from ._models import (CLASSIFIER_ARTIFACT, TrainedClassifier, Training, classify
                       load_training_data, log_classifier, log_text_model, move_alias, pseudo_labels,
                       register_classifier, resolve_model_uri, serve_command, track_training)
 from ._reports import latest_sweep_summary, log_benchmark_summary, log_report, run_url, search_runs
-from ._store import (MAX_PARAM_LENGTH, artifact_root, client, ensure_experiment, git_commit, log_params,
-                     log_result, track_experiment, tracked_run, tracking_uri, ui_command, use_store)
+from ._store import (MAX_PARAM_LENGTH, artifact_root, client, ensure_experiment, git_commit, log_dataset,
+                     log_params, log_result, track_experiment, tracked_run, tracking_uri, ui_command, use_store)
 
 __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "tracked_run",
-           "log_params", "log_result", "track_experiment", "git_commit", "client", "ui_command",
+           "log_params", "log_dataset", "log_result", "track_experiment", "git_commit", "client", "ui_command",
            "MAX_PARAM_LENGTH", "log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep",
            "latest_sweep_summary", "log_benchmark_summary",
            "track_segment_eval", "track_segment_train",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +11,10 @@ import yaml
 
 from ..config import flatten
 from ..experiment import run_experiment
-from ._store import log_params, log_result, tracked_run
+from ._store import log_dataset, log_params, log_result, tracked_run
 
-__all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval", "track_segment_train"]
-
-
-def _log_corpus(corpus, context: str) -> None:
-    """The corpus as an MLflow dataset input, its content hash as a tag."""
-    mlflow.set_tags({"data_hash": corpus.content_hash, "data_source": corpus.source,
-                     "data_name": corpus.name})
-    frame = corpus.to_frame()[["id", "text", "label"]]
-    with warnings.catch_warnings():  # a local path matches two equivalent MLflow source types
-        warnings.simplefilter("ignore", UserWarning)
-        dataset = mlflow.data.from_pandas(frame, source=corpus.source, name=corpus.name,
-                                          digest=corpus.content_hash[:16])
-    mlflow.log_input(dataset, context=context)
+__all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval",
+           "track_segment_train"]
 
 
 def log_evaluation(evaluation) -> None:
@@ -34,7 +22,7 @@ def log_evaluation(evaluation) -> None:
     mlflow.set_tag("method", evaluation.method)
     log_params({f"method.{k}": v for k, v in evaluation.params.items()})
     mlflow.log_metrics({k: float(v) for k, v in evaluation.metrics.items()})
-    _log_corpus(evaluation.corpus, "clustering")
+    log_dataset(evaluation.corpus, "clustering")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         evaluation.topic_table().to_csv(out / "topics.csv", index=False)
@@ -106,7 +94,6 @@ def track_segment_eval(config, embedder=None, on_result=None) -> list[dict[str, 
     from ..segment import LearnedSegmenter, make_segmenter
     from ..segment_bench import eval_dumps
     from ..segment_eval import evaluate_segmenter
-    from ..segment_model import load_boundary_model
 
     dumps = eval_dumps(config)
     digest = hashlib.sha256("\n\n".join("\n".join(d.lines) for d in dumps).encode()).hexdigest()
@@ -121,7 +108,7 @@ def track_segment_eval(config, embedder=None, on_result=None) -> list[dict[str, 
             log_params(params)
             segmenter = make_segmenter(settings)
             if isinstance(segmenter, LearnedSegmenter):
-                model = segmenter.model or load_boundary_model()
+                model = segmenter.boundary_model()
                 mlflow.log_dict(asdict(model), "boundary_model.json")
             scores = evaluate_segmenter(segmenter, dumps, embedder)
             mlflow.log_metrics({k: float(v) for k, v in scores.items()})

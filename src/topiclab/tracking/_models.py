@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,11 @@ import yaml
 from ..config import flatten
 from ..errors import TopiclabError
 from ..paths import resolve
-from ._store import client, log_params, tracked_run, tracking_uri
+from ._store import client, log_dataset, log_params, tracked_run, tracking_uri
 
-__all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier", "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri", "load_text_model", "classify_texts", "move_alias", "serve_command"]
+__all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
+           "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
+           "load_text_model", "classify_texts", "move_alias", "serve_command"]
 
 
 CLASSIFIER_ARTIFACT = "model"  # name of the logged pyfunc model inside each classifier run
@@ -86,20 +87,6 @@ def load_training_data(config):
     if dropped and mlflow.active_run() is not None:
         mlflow.set_tag("labels_dropped", ", ".join(dropped)[:5000])
     return data
-
-
-def _log_labelled(data, context: str = "training") -> None:
-    from mlflow.exceptions import MlflowException
-
-    mlflow.set_tags({"data_hash": data.content_hash, "data_source": data.source, "data_name": data.name})
-    frame, digest = data.to_frame(), data.content_hash[:16]
-    with warnings.catch_warnings():  # a local path matches two equivalent MLflow source types
-        warnings.simplefilter("ignore", UserWarning)
-        try:
-            dataset = mlflow.data.from_pandas(frame, source=data.source, name=data.name, digest=digest)
-        except MlflowException:  # e.g. runs:/... (pseudo-labels): no resolver; the tag keeps the source
-            dataset = mlflow.data.from_pandas(frame, name=data.name, digest=digest)
-    mlflow.log_input(dataset, context=context)
 
 
 def _model_signature(model):
@@ -207,7 +194,7 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
             mlflow.log_text(resolve(config_path).read_text(encoding="utf-8"), f"config/{Path(config_path).name}")
         data = load_training_data(config)
         check_labels(data.labels, config.evaluation.folds, config.evaluation.test_size)
-        _log_labelled(data)
+        log_dataset(data, "training")
         if config.labels.source == "run":
             mlflow.set_tag("labels_run_id", data.source.split("/")[1])
         features = prepare_features(config, data, embedder, progress)
@@ -218,7 +205,7 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
                 spec_params = flatten(spec.model_dump(mode="json", exclude={"name"}), "classifier.")
                 log_params({**shared, **spec_params, "classifier.name": spec.name})
                 mlflow.log_text(config_yaml, "config.yaml")
-                _log_labelled(data)
+                log_dataset(data, "training")
                 report = train_classifier(spec, config, data, features)
                 info = log_classifier(report, data)
                 trained.append(TrainedClassifier(report, run.info.run_id, info.model_uri))

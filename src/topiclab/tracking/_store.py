@@ -19,7 +19,9 @@ from ..config import ExperimentConfig, flatten
 from ..experiment import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
 
-__all__ = ["MAX_PARAM_LENGTH", "tracking_uri", "artifact_root", "use_store", "client", "ensure_experiment", "git_commit", "tracked_run", "log_params", "log_result", "track_experiment", "ui_command"]
+__all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
+           "ensure_experiment", "git_commit", "tracked_run", "log_params", "log_result", "track_experiment",
+           "ui_command"]
 
 
 MAX_PARAM_LENGTH = 6000
@@ -95,19 +97,27 @@ def log_params(params: dict[str, Any]) -> None:
         mlflow.log_params(dict(items[start:start + 100]))
 
 
+def log_dataset(data, context: str) -> None:
+    """``data`` (a corpus or labelled texts) as an MLflow dataset input; its hash, source and name as tags."""
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tags({"data_hash": data.content_hash, "data_source": data.source, "data_name": data.name})
+    frame, digest = data.to_frame()[["id", "text", "label"]], data.content_hash[:16]
+    with warnings.catch_warnings():  # a local path matches two equivalent MLflow source types
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            dataset = mlflow.data.from_pandas(frame, source=data.source, name=data.name, digest=digest)
+        except MlflowException:  # e.g. runs:/... (pseudo-labels): no resolver; the tag keeps the source
+            dataset = mlflow.data.from_pandas(frame, name=data.name, digest=digest)
+    mlflow.log_input(dataset, context=context)
+
+
 def log_result(result: Result) -> None:
     """Metrics, input dataset and artifacts of a finished experiment."""
     from .. import plots
 
-    corpus = result.corpus
-    mlflow.set_tags({"data_hash": corpus.content_hash, "data_source": corpus.source})
     mlflow.log_metrics({k: float(v) for k, v in result.metrics.items()})
-    frame = corpus.to_frame()[["id", "text", "label"]]
-    with warnings.catch_warnings():  # a local path matches two equivalent MLflow source types
-        warnings.simplefilter("ignore", UserWarning)
-        dataset = mlflow.data.from_pandas(frame, source=corpus.source, name=corpus.name,
-                                          digest=corpus.content_hash[:16])
-    mlflow.log_input(dataset, context="clustering")
+    log_dataset(result.corpus, "clustering")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         result.topic_table().to_csv(out / "topics.csv", index=False)
