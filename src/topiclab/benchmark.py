@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import platform
 from collections import Counter
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -30,11 +29,11 @@ from .datasets import DATASETS, load_dataset
 from .errors import TopiclabError
 from .evaluate import Evaluation, evaluation_from_result
 from .experiment import run_experiment
-from .paths import EMBEDDING_CACHE_DIR, EXPERIMENTS_DIR, resolve
+from .paths import EMBEDDING_CACHE_DIR, EXPERIMENTS_DIR, resolve, write_atomically
 from .vectorize import make_embedder, vectorize
 
 __all__ = ["BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info",
-           "run_benchmark", "write_atomically"]
+           "run_benchmark"]
 
 PACKAGES = ("topiclab", "numpy", "scipy", "scikit-learn", "torch", "sentence-transformers", "bertopic",
             "umap-learn", "hdbscan", "gensim", "mlflow", "optuna", "pandas")
@@ -187,18 +186,6 @@ def machine_info() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             info[package] = "not installed"
     return info
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run_benchmark(out: str | Path = "BENCHMARKS.md", datasets: list[str] | None = None,

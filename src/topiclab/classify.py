@@ -35,7 +35,7 @@ from sklearn.svm import LinearSVC
 from .classify_config import ClassifierConfig, ClassifierSpec
 from .corpus import Corpus, label_from_gold, load_gold
 from .errors import TopiclabError
-from .textmodel import TEXT_COLUMN, TextClassifier, as_probabilities, embedding_columns, feature_frame
+from .textmodel import TEXT_COLUMN, TextClassifier, embedding_columns, feature_frame, label_probabilities
 from .vectorize import TOKEN_PATTERN, BaseEmbedder, make_embedder
 
 __all__ = [
@@ -210,9 +210,7 @@ def score_probabilities(y_true, proba: np.ndarray, labels: list[str]) -> dict[st
 
 def _fit_proba(spec, config, frame, y, train, test, dimension, labels) -> np.ndarray:
     estimator = make_estimator(spec, config, y[train], dimension).fit(frame.iloc[train], y[train])
-    proba = estimator.predict_proba(frame.iloc[test])
-    order = [list(estimator.classes_).index(label) for label in labels]
-    return as_probabilities(proba)[:, order]
+    return label_probabilities(estimator, frame.iloc[test], labels)
 
 
 @dataclass

@@ -7,9 +7,11 @@ experiment gives the same result whatever the working directory is.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 __all__ = [
+    "write_atomically",
     "PROJECT_ROOT",
     "DATA_DIR",
     "RAW_DIR",
@@ -53,3 +55,21 @@ def resolve(path: str | os.PathLike) -> Path:
     """Absolute path for ``path``; relative paths are taken from the project root."""
     p = Path(path).expanduser()
     return p if p.is_absolute() else PROJECT_ROOT / p
+
+
+def write_atomically(path: str | Path, text: str) -> Path:
+    """Write ``text`` through a temporary file and a rename: a killed run leaves the old file intact."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report or model file is for everyone
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -14,8 +14,6 @@ synthetic dumps (see ``segment_bench``).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +23,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from .errors import TopiclabError
+from .paths import write_atomically
 from .segment_features import FEATURE_NAMES
 
 __all__ = ["BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model", "save_boundary_model",
@@ -143,22 +142,9 @@ def fit_boundary_model(features: np.ndarray, is_boundary: np.ndarray, seed: int,
 
 def save_boundary_model(model: BoundaryModel, path: str | Path) -> Path:
     """Write atomically (tmp + rename): a killed run leaves the old file intact."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            # One top-level key per line: readable, and a retrained model diffs by key.
-            items = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in asdict(model).items()]
-            out.write("{\n" + ",\n".join(items) + "\n}\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a model file is for everyone
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    # One top-level key per line: readable, and a retrained model diffs by key.
+    items = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in asdict(model).items()]
+    return write_atomically(path, "{\n" + ",\n".join(items) + "\n}\n")
 
 
 def load_boundary_model(path: str | Path | None = None) -> BoundaryModel:

@@ -35,6 +35,7 @@ __all__ = [
     "embedding_columns",
     "feature_frame",
     "as_probabilities",
+    "label_probabilities",
     "probability_column",
     "check_texts",
     "TextClassifier",
@@ -73,6 +74,12 @@ def as_probabilities(proba) -> np.ndarray:
     """Float64 rows that sum to one (float32 features give float32 probabilities)."""
     proba = np.asarray(proba, dtype=np.float64)
     return proba / np.maximum(proba.sum(axis=1, keepdims=True), np.finfo(np.float64).tiny)
+
+
+def label_probabilities(estimator, features, labels: list[str]) -> np.ndarray:
+    """``estimator``'s probabilities of ``labels``, in that order, rows summing to one."""
+    proba = as_probabilities(estimator.predict_proba(features))
+    return proba[:, [list(estimator.classes_).index(label) for label in labels]]
 
 
 @lru_cache(maxsize=2)
@@ -171,9 +178,7 @@ class TextClassifier:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Probabilities of ``self.labels`` for non-empty texts."""
         embeddings = self._embed(texts) if self.needs_embeddings else None
-        proba = self.estimator.predict_proba(feature_frame(texts, embeddings))
-        order = [list(self.estimator.classes_).index(label) for label in self.labels]
-        return as_probabilities(proba)[:, order]
+        return label_probabilities(self.estimator, feature_frame(texts, embeddings), self.labels)
 
     def predict(self, model_input, params=None) -> pd.DataFrame:
         """One row per input text; an empty text gets label None and all probabilities 0."""

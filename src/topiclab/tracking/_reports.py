@@ -23,10 +23,13 @@ def search_runs(experiments: str | list[str], filter_string: str = "", max_resul
     """
     names = [experiments] if isinstance(experiments, str) else list(experiments)
     use_store()
+    ids = []
     for name in names:
-        if mlflow.get_experiment_by_name(name) is None:
+        experiment = mlflow.get_experiment_by_name(name)
+        if experiment is None:
             raise TopiclabError(f"no MLflow experiment named {name!r} in {tracking_uri()}")
-    frame = mlflow.search_runs(experiment_names=names, filter_string=filter_string,
+        ids.append(experiment.experiment_id)
+    frame = mlflow.search_runs(experiment_ids=ids, filter_string=filter_string,
                                max_results=max_results, order_by=["attributes.start_time ASC"],
                                output_format="pandas")
     if not include_summaries:
