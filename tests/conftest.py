@@ -4,6 +4,7 @@ the project's seed corpus, and ``../shared`` (skipped with a reason if absent)."
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from topiclab.paths import PROJECT_ROOT  # noqa: E402
+
+# Tests live in folders mirroring the package's subpackages; their shared helpers
+# (classify_helpers, processes) live here.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 

@@ -112,3 +112,19 @@ def test_run_prints_topic_table_and_run_id(shared_tracking_uri):
         assert text in completed.stdout
     run_id = completed.stdout.split("MLflow run id:")[1].split()[0]
     assert MlflowClient(shared_tracking_uri).get_run(run_id).info.status == "FINISHED"
+
+
+def test_help_says_what_topiclab_does_and_every_command_shows_an_example():
+    from typer.main import get_command
+
+    from topiclab.cli import app
+
+    group = get_command(app)
+    assert "news topic clustering and classification" in group.help
+    assert "segments raw news dumps" in group.help
+    for name, command in group.commands.items():
+        last = command.help.strip().splitlines()[-1]
+        assert last.startswith("Example: topiclab "), (name, last)
+        assert f"topiclab {name}" in last, (name, last)
+    completed = subprocess.run([*TOPICLAB, "run", "--help"], capture_output=True, text=True)
+    assert completed.returncode == 0 and "Example: topiclab run experiments/seed_news.yaml" in completed.stdout

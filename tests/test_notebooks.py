@@ -91,7 +91,7 @@ def executed(kernel_name, tmp_path_factory) -> dict[str, Future]:
 
 def _seed_as_labelled_csv(path: Path) -> Path:
     """The seed dump's lines, each with its article's gold topic: a tiny labelled corpus."""
-    from topiclab.corpus import label_from_gold, load_dump, load_gold
+    from topiclab.data import label_from_gold, load_dump, load_gold
 
     corpus = label_from_gold(load_dump(PROJECT_ROOT / "data/raw/seed_news.txt"),
                              load_gold(PROJECT_ROOT / "data/raw/seed_news.gold.json"))
@@ -165,12 +165,12 @@ def test_01_explore_corpus(executed, tmp_path, seed_path):
     name = "01-explore-corpus.ipynb"
     notebook, experiment = executed[name].result(), PARAMETERS[name]["report_experiment"]
     n_lines = len(seed_path.read_text(encoding="utf-8").splitlines())
-    lines_html = data_of(outputs_of(notebook, "explore.line_table(corpus)"), "text/html")[0]
+    lines_html = data_of(outputs_of(notebook, "viz.line_table(corpus)"), "text/html")[0]
     assert "language" in lines_html and "duplicate_of" in lines_html
-    languages_html = data_of(outputs_of(notebook, "explore.language_counts(lines)"), "text/html")[0]
+    languages_html = data_of(outputs_of(notebook, "viz.language_counts(lines)"), "text/html")[0]
     assert ">en<" in languages_html
-    assert data_of(outputs_of(notebook, "explore.dump_figure"), "image/png")
-    scores_html = data_of(outputs_of(notebook, "explore.segmentation_scores"), "text/html")[0]
+    assert data_of(outputs_of(notebook, "viz.dump_figure"), "image/png")
+    scores_html = data_of(outputs_of(notebook, "viz.segmentation_scores"), "text/html")[0]
     assert "pk" in scores_html and "windowdiff" in scores_html
 
     reports = runs_of(experiment)
@@ -199,9 +199,9 @@ def test_02_topic_clustering(executed):
 
     topics_html = data_of(outputs_of(notebook, "result.topic_table()"), "text/html")
     assert topics_html and "keywords" in topics_html[0]
-    assert data_of(outputs_of(notebook, "plots.document_map(result)"), "application/vnd.plotly.v1+json")
-    assert data_of(outputs_of(notebook, "plots.topic_sizes(result)"), "image/png")
-    metrics_html = data_of(outputs_of(notebook, "reports.metrics_frame"), "text/html")[0]
+    assert data_of(outputs_of(notebook, "viz.document_map(result)"), "application/vnd.plotly.v1+json")
+    assert data_of(outputs_of(notebook, "viz.topic_sizes(result)"), "image/png")
+    metrics_html = data_of(outputs_of(notebook, "viz.metrics_frame"), "text/html")[0]
     assert "silhouette" in metrics_html and "time_" not in metrics_html
     link = data_of(outputs_of(notebook, "tracking.track_experiment"), "text/markdown")[0]
     assert f"/#/experiments/{run['experiment_id']}/runs/{run['run_id']}" in link
@@ -215,12 +215,12 @@ def test_03_compare_runs(executed):
     trials = trials[trials["tags.topiclab.sweep"] == "trial"]
     assert sorted(trials["params.cluster.k"]) == ["2", "3"]
 
-    table_html = data_of(outputs_of(notebook, "reports.comparison_table"), "text/html")[0]
+    table_html = data_of(outputs_of(notebook, "viz.comparison_table"), "text/html")[0]
     for run_id in trials["run_id"]:
         assert f"/#/experiments/{trials['experiment_id'].iloc[0]}/runs/{run_id}" in table_html
-    assert data_of(outputs_of(notebook, "reports.metric_vs_param"), "image/png")
+    assert data_of(outputs_of(notebook, "viz.metric_vs_param"), "image/png")
     best = trials.loc[trials["metrics.silhouette"].idxmax()]
-    best_link = data_of(outputs_of(notebook, "reports.best_run"), "text/markdown")[0]
+    best_link = data_of(outputs_of(notebook, "viz.best_run"), "text/markdown")[0]
     assert best["run_id"] in best_link and f"cluster.k = {best['params.cluster.k']}" in best_link
 
     reports = runs_of(reports_experiment)
@@ -265,10 +265,10 @@ def test_04_train_classifier(executed):
     trained = training[training["tags.topiclab.kind"] == "classifier"]
     assert len(trained) == 1 and version.run_id == trained["run_id"].iloc[0]
 
-    assert "cv_accuracy" in data_of(outputs_of(notebook, "reports.training_table"), "text/html")[0]
-    assert data_of(outputs_of(notebook, "reports.metric_bars"), "image/png")
-    assert data_of(outputs_of(notebook, "plots.confusion_matrix"), "image/png")
-    link = data_of(outputs_of(notebook, "reports.model_version_url"), "text/markdown")[0]
+    assert "cv_accuracy" in data_of(outputs_of(notebook, "viz.training_table"), "text/html")[0]
+    assert data_of(outputs_of(notebook, "viz.metric_bars"), "image/png")
+    assert data_of(outputs_of(notebook, "viz.confusion_matrix"), "image/png")
+    link = data_of(outputs_of(notebook, "viz.model_version_url"), "text/markdown")[0]
     assert f"#/models/{model_name}/versions/{version.version}" in link
 
     predictions = outputs_of(notebook, "tracking.load_text_model(model_uri)")
@@ -281,11 +281,11 @@ def test_04_train_classifier(executed):
 def test_05_benchmarks(executed):
     name = "05-benchmarks.ipynb"
     notebook, parameters = executed[name].result(), PARAMETERS[name]
-    measured = outputs_of(notebook, "bench_tables.markdown_tables(benchmarks_md)")
+    measured = outputs_of(notebook, "benchmarks.markdown_tables(benchmarks_md)")
     if (PROJECT_ROOT / "BENCHMARKS.md").is_file():  # the committed report, as tables and a chart
         headings = " ".join(data_of(measured, "text/markdown"))
         assert "quality" in headings and "NMI" in " ".join(data_of(measured, "text/html"))
-        assert data_of(outputs_of(notebook, "bench_tables.overview_figure(measured)"), "image/png")
+        assert data_of(outputs_of(notebook, "benchmarks.overview_figure(measured)"), "image/png")
     else:
         assert "BENCHMARKS.md not found" in data_of(measured, "text/markdown")[0]
 
@@ -294,7 +294,7 @@ def test_05_benchmarks(executed):
     for method in ("topiclab (config)", "tfidf_kmeans", "nmf"):
         assert method in tables
     assert "NPMI" in tables and "diversity" in tables
-    assert data_of(outputs_of(notebook, "bench_tables.overview_figure(rerun)"), "image/png")
+    assert data_of(outputs_of(notebook, "benchmarks.overview_figure(rerun)"), "image/png")
 
     reports = runs_of(parameters["report_experiment"])
     assert len(reports) == 1 and reports.loc[0, "params.dataset"] == parameters["dataset"]

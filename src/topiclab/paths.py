@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 __all__ = [
+    "atomic_file",
     "write_atomically",
     "PROJECT_ROOT",
     "DATA_DIR",
@@ -57,14 +60,21 @@ def resolve(path: str | os.PathLike) -> Path:
     return p if p.is_absolute() else PROJECT_ROOT / p
 
 
-def write_atomically(path: str | Path, text: str) -> Path:
-    """Write ``text`` through a temporary file and a rename: a killed run leaves the old file intact."""
+@contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``path`` whole, or not at all.
+
+    Written through a temporary file in the same folder and renamed: a killed
+    run leaves the old file (or none) intact, never half of a new one.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report or model file is for everyone
@@ -72,4 +82,11 @@ def write_atomically(path: str | Path, text: str) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+
+
+def write_atomically(path: str | os.PathLike, content: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to ``path`` through ``atomic_file``."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_file(path) as out:
+        out.write(data)
+    return Path(path)

@@ -134,7 +134,7 @@ def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides
 
 def _check_data(plan: SweepPlan) -> None:
     """Load each distinct corpus once, so bad data fails before the first trial."""
-    from .datasets import load_data
+    from .data import load_data
 
     configs = [t.config for t in plan.trials] or [plan.base]
     seen = set()

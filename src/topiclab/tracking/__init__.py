@@ -16,7 +16,7 @@ from ._harness import (log_evaluation, log_table_artifacts, track_evaluation, tr
 from ._models import (CLASSIFIER_ARTIFACT, TrainedClassifier, Training, classify_texts, load_text_model,
                       load_training_data, log_classifier, log_text_model, move_alias, pseudo_labels,
                       register_classifier, resolve_model_uri, serve_command, track_training)
-from ._reports import latest_sweep_summary, log_benchmark_summary, log_report, run_url, search_runs
+from ._reports import latest_sweep_summary, log_benchmark_summary, log_report, experiment_id_of, search_runs
 from ._store import (MAX_PARAM_LENGTH, artifact_root, client, ensure_experiment, git_commit, log_dataset,
                      log_params, log_result, track_experiment, tracked_run, tracking_uri, ui_command, use_store)
 
@@ -28,4 +28,4 @@ __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "t
            "CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
            "load_text_model", "classify_texts", "move_alias", "serve_command",
-           "search_runs", "run_url", "log_report"]
+           "search_runs", "experiment_id_of", "log_report"]

@@ -10,7 +10,7 @@ import mlflow
 import yaml
 
 from ..config import flatten
-from ..experiment import run_experiment
+from ..pipeline import run_experiment
 from ._store import log_dataset, log_params, log_result, tracked_run
 
 __all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval",
@@ -41,7 +41,7 @@ def track_evaluation(evaluation, experiment: str, run_name: str | None = None, n
 
 def log_table_artifacts(frame, stem: str) -> None:
     """A pandas table as CSV, Markdown and an MLflow table (shown in the UI's artifact view)."""
-    from ..evaluate import markdown_table
+    from ..viz import markdown_table
 
     mlflow.log_text(frame.to_csv(index=False), f"{stem}.csv")
     mlflow.log_text(markdown_table(frame), f"{stem}.md")
@@ -91,9 +91,8 @@ def track_segment_eval(config, embedder=None, on_result=None) -> list[dict[str, 
     import hashlib
     from dataclasses import asdict
 
-    from ..segment import LearnedSegmenter, make_segmenter
-    from ..segment_bench import eval_dumps
-    from ..segment_eval import evaluate_segmenter
+    from ..pipeline import segmentation_embedder
+    from ..segment import LearnedSegmenter, eval_dumps, evaluate_segmenter, make_segmenter
 
     dumps = eval_dumps(config)
     digest = hashlib.sha256("\n\n".join("\n".join(d.lines) for d in dumps).encode()).hexdigest()
@@ -101,7 +100,7 @@ def track_segment_eval(config, embedder=None, on_result=None) -> list[dict[str, 
     for name, settings in config.segmenters.items():
         tags = {"topiclab.segmentation": "eval", "baseline": str(name == config.baseline).lower(),
                 "data_hash": digest, "data_source": config.data.path}
-        with tracked_run(config.experiment, name, tags=tags) as run:
+        with tracked_run(config.tracking.experiment, name, tags=tags) as run:
             params = {"segmenter": name, "seed": config.seed, "config": config.name}
             params.update(flatten(settings.model_dump(mode="json", exclude={"level", "passage"}), "segment."))
             params.update(flatten(config.data.model_dump(mode="json"), "data."))
@@ -110,7 +109,7 @@ def track_segment_eval(config, embedder=None, on_result=None) -> list[dict[str, 
             if isinstance(segmenter, LearnedSegmenter):
                 model = segmenter.boundary_model()
                 mlflow.log_dict(asdict(model), "boundary_model.json")
-            scores = evaluate_segmenter(segmenter, dumps, embedder)
+            scores = evaluate_segmenter(segmenter, dumps, segmentation_embedder(segmenter, embedder))
             mlflow.log_metrics({k: float(v) for k, v in scores.items()})
             row = {"segmenter": name, **scores, "run_id": run.info.run_id}
             rows.append(row)
@@ -123,10 +122,9 @@ def track_segment_train(config, embedder, output: str | Path) -> tuple[Any, str]
     """Train the boundary model (train half only), save it, log the run; returns (model, run id)."""
     from dataclasses import asdict
 
-    from ..segment_bench import train_from_config
-    from ..segment_model import save_boundary_model
+    from ..segment import save_boundary_model, train_from_config
 
-    with tracked_run(config.experiment, "train-learned", tags={"topiclab.segmentation": "train"}) as run:
+    with tracked_run(config.tracking.experiment, "train-learned", tags={"topiclab.segmentation": "train"}) as run:
         log_params(flatten(config.train.model_dump(mode="json"), "train.") | {"seed": config.seed})
         model = train_from_config(config, embedder)
         mlflow.log_metrics({"validation_pk": float(model.info["validation_pk"]),

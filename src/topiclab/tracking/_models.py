@@ -1,4 +1,4 @@
-"""Topic classifiers (classify.py, textmodel.py): train, log, register, load, serve."""
+"""Topic classifiers (``topiclab.classify``): train, log, register, load, serve."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def _model_signature(model):
     from mlflow.models import ModelSignature
     from mlflow.types import ColSpec, Schema
 
-    from ..textmodel import LABEL_COLUMN, PROBABILITY_COLUMN, TEXT_COLUMN, probability_column
+    from ..classify import LABEL_COLUMN, PROBABILITY_COLUMN, TEXT_COLUMN, probability_column
 
     outputs = [ColSpec("string", LABEL_COLUMN, required=False), ColSpec("double", PROBABILITY_COLUMN)]
     outputs += [ColSpec("double", probability_column(label)) for label in model.labels]
@@ -110,7 +110,7 @@ def log_text_model(model, example_texts: list[str]):
 
     import pandas as pd
 
-    from ..textmodel import TEXT_COLUMN, pip_requirements
+    from ..classify import TEXT_COLUMN, pip_requirements
 
     package = Path(__file__).resolve().parents[1]  # the topiclab package, shipped with the model
     with tempfile.TemporaryDirectory() as folder:
@@ -128,15 +128,15 @@ def log_text_model(model, example_texts: list[str]):
 
 def log_classifier(report, data) -> Any:
     """Metrics, confusion matrices, reports and the raw-text model of one classifier run."""
-    from .. import plots
+    from .. import viz
 
     mlflow.log_metrics({k: float(v) for k, v in report.metrics.items()})
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        figure = plots.confusion_matrix(report.cv_confusion, report.labels,
+        figure = viz.confusion_matrix(report.cv_confusion, report.labels,
                                         f"{report.name}: {report.metrics['n_documents']} documents, out-of-fold")
         figure.savefig(out / "confusion_matrix.png", dpi=100)
-        plots.plt.close(figure)
+        viz.close_figure(figure)
         (out / "classification_report.txt").write_text(report.report, encoding="utf-8")
         report.predictions.to_csv(out / "cv_predictions.csv", index=False)
         mlflow.log_artifacts(folder)
@@ -298,7 +298,7 @@ def classify_texts(model, texts: list[str]):
     import pandas as pd
     from mlflow.exceptions import MlflowException
 
-    from ..textmodel import TEXT_COLUMN, check_texts
+    from ..classify import TEXT_COLUMN, check_texts
 
     try:
         return model.predict(pd.DataFrame({TEXT_COLUMN: check_texts(list(texts))}, dtype=object))

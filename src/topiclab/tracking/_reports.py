@@ -11,7 +11,7 @@ from ..errors import TopiclabError
 from ._harness import log_table_artifacts
 from ._store import client, log_params, tracked_run, tracking_uri, use_store
 
-__all__ = ["search_runs", "run_url", "log_report", "latest_sweep_summary", "log_benchmark_summary"]
+__all__ = ["search_runs", "experiment_id_of", "log_report", "latest_sweep_summary", "log_benchmark_summary"]
 
 
 def search_runs(experiments: str | list[str], filter_string: str = "", max_results: int = 1000,
@@ -39,12 +39,9 @@ def search_runs(experiments: str | list[str], filter_string: str = "", max_resul
     return frame.reset_index(drop=True)
 
 
-def run_url(run_id: str, ui_url: str | None = None) -> str:
-    """Link to a logged run in the MLflow UI (``topiclab ui``)."""
-    from ..reports import DEFAULT_UI_URL, run_url as url_of
-
-    run = client().get_run(run_id)
-    return url_of(run.info.experiment_id, run_id, ui_url or DEFAULT_UI_URL)
+def experiment_id_of(run_id: str) -> str:
+    """The id of the experiment a logged run belongs to (for ``viz.run_url``)."""
+    return client().get_run(run_id).info.experiment_id
 
 
 def log_report(experiment: str, run_name: str, tables: dict[str, Any] | None = None,
@@ -91,23 +88,8 @@ def latest_sweep_summary(experiment: str, config_name: str):
         return run_id, pd.read_csv(path)
 
 
-def log_benchmark_summary(speed: dict, report_path, ceilings: dict | None = None) -> None:
-    """Speed numbers and supervised ceilings as metrics of the benchmark's parent run, and the report."""
-    metrics = {}
-    for dataset, by_features in (ceilings or {}).items():
-        for features, scores in by_features.items():  # configured | minilm
-            metrics.update({f"ceiling_{dataset}_{features}_{k}": v for k, v in scores.items() if k not in ("time_s", "folds")})
-    if "cold_warm" in speed:
-        metrics.update({"cold_run_s": speed["cold_warm"]["cold_s"], "warm_run_s": speed["cold_warm"]["warm_s"]})
-    if "overhead" in speed:
-        o = speed["overhead"]
-        metrics.update({"bare_bertopic_s": o["bare_s"], "ours_bertopic_s": o["ours_s"],
-                        "ours_bertopic_without_metrics_s": o["ours_without_metrics_s"]})
-    if "scaling" in speed:
-        metrics["clustering_growth_exponent"] = speed["scaling"]["exponent"]
-        for point in speed["scaling"]["points"]:
-            metrics[f"cluster_s_{point.n_documents}"] = point.seconds
-            metrics[f"cluster_peak_rss_gib_{point.n_documents}"] = point.process_peak_rss_bytes / 2**30
+def log_benchmark_summary(metrics: dict[str, float], report_path) -> None:
+    """The benchmark's summary figures as metrics of the active (parent) run, and the report itself."""
     if metrics:
-        mlflow.log_metrics(metrics)
+        mlflow.log_metrics({k: float(v) for k, v in metrics.items()})
     mlflow.log_artifact(str(report_path))

@@ -16,7 +16,7 @@ from mlflow.tracking import MlflowClient
 
 from .. import __version__
 from ..config import ExperimentConfig, flatten
-from ..experiment import Result, run_experiment
+from ..pipeline import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
@@ -114,7 +114,7 @@ def log_dataset(data, context: str) -> None:
 
 def log_result(result: Result) -> None:
     """Metrics, input dataset and artifacts of a finished experiment."""
-    from .. import plots
+    from .. import viz
 
     mlflow.log_metrics({k: float(v) for k, v in result.metrics.items()})
     log_dataset(result.corpus, "clustering")
@@ -122,8 +122,8 @@ def log_result(result: Result) -> None:
         out = Path(folder)
         result.topic_table().to_csv(out / "topics.csv", index=False)
         result.assignments_table().to_csv(out / "assignments.csv", index=False)
-        plots.document_map(result).write_html(out / "document_map.html", include_plotlyjs=True)
-        figure = plots.topic_sizes(result)
+        viz.document_map(result).write_html(out / "document_map.html", include_plotlyjs=True)
+        figure = viz.topic_sizes(result)
         figure.savefig(out / "topic_sizes.png", dpi=120)
         mlflow.log_artifacts(folder)
 

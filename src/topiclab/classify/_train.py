@@ -1,0 +1,154 @@
+"""Train and evaluate topic classifiers on labelled texts.
+
+Each classifier (``_estimators.make_estimator``) is scored by stratified k-fold
+cross-validation and on a stratified held-out split, then refit on all
+documents and wrapped as a ``TextClassifier`` that takes raw text.
+
+No tracking here: ``topiclab.tracking`` logs what ``train_classifier`` returns.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics as skm
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from ..config import ClassifierConfig, ClassifierSpec
+from ..errors import TopiclabError
+from ..vectorize import BaseEmbedder, make_embedder
+from ._estimators import make_estimator
+from ._labelled import LabelledTexts, check_labels
+from ._textmodel import TEXT_COLUMN, TextClassifier, feature_frame, label_probabilities
+
+__all__ = ["ClassifierReport", "score_probabilities", "report_text", "prepare_features", "train_classifier",
+           "train_classifiers", "select_best"]
+
+
+def _metric_key(label: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in label)
+
+
+def score_probabilities(y_true, proba: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Accuracy, macro-F1, log-loss and per-label precision/recall/F1 of probabilities."""
+    predicted = np.asarray(labels, dtype=object)[proba.argmax(axis=1)]
+    scores = {
+        "accuracy": float(skm.accuracy_score(y_true, predicted)),
+        "macro_f1": float(skm.f1_score(y_true, predicted, labels=labels, average="macro", zero_division=0)),
+        "log_loss": float(skm.log_loss(y_true, proba, labels=labels)),
+    }
+    precision, recall, f1, _ = skm.precision_recall_fscore_support(y_true, predicted, labels=labels,
+                                                                   zero_division=0)
+    for label, p, r, f in zip(labels, precision, recall, f1):
+        key = _metric_key(label)
+        scores.update({f"precision_{key}": float(p), f"recall_{key}": float(r), f"f1_{key}": float(f)})
+    return scores
+
+
+def _fit_proba(spec, config, frame, y, train, test, dimension, labels) -> np.ndarray:
+    estimator = make_estimator(spec, config, y[train], dimension).fit(frame.iloc[train], y[train])
+    return label_probabilities(estimator, frame.iloc[test], labels)
+
+
+@dataclass
+class ClassifierReport:
+    """What one classifier scored, and the classifier refit on all documents."""
+
+    name: str
+    kind: str
+    metrics: dict[str, float]
+    labels: list[str]
+    cv_confusion: np.ndarray
+    holdout_confusion: np.ndarray
+    report: str  # scikit-learn classification reports, cross-validation and held-out
+    predictions: pd.DataFrame  # out-of-fold prediction of every document
+    model: TextClassifier
+
+
+def report_text(settings, y, predicted, y_test, test_predicted, labels: list[str],
+                holdout_confusion: np.ndarray, n_train: int) -> str:
+    """scikit-learn's classification reports of the out-of-fold and held-out predictions, as text."""
+    return (f"Cross-validation: {settings.folds} stratified folds, out-of-fold predictions of "
+            f"{len(y)} documents\n\n{skm.classification_report(y, predicted, labels=labels, zero_division=0)}\n"
+            f"Held-out split: {len(y_test)} documents ({settings.test_size:.0%}), trained on {n_train}\n\n"
+            f"{skm.classification_report(y_test, test_predicted, labels=labels, zero_division=0)}\n"
+            f"Held-out confusion matrix (rows: true, columns: predicted; {', '.join(labels)}):\n"
+            f"{holdout_confusion}\n")
+
+
+def prepare_features(config: ClassifierConfig, data: LabelledTexts, embedder: BaseEmbedder | None = None,
+                     progress: bool = False) -> pd.DataFrame:
+    """The feature frame of all documents; embeddings only if a classifier uses them."""
+    embeddings = None
+    if any(config.needs_embeddings(spec) for spec in config.classifiers):
+        embedder = embedder or make_embedder(config.embedding.model, config.embedding.batch_size, progress)
+        embeddings = embedder.embed(data.texts)
+    return feature_frame(data.texts, embeddings)
+
+
+def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: LabelledTexts,
+                     features: pd.DataFrame) -> ClassifierReport:
+    """Cross-validate, score on the held-out split, then refit ``spec`` on all documents."""
+    settings = config.evaluation
+    check_labels(data.labels, settings.folds, settings.test_size)
+    uses_embeddings = config.needs_embeddings(spec)
+    frame = features if uses_embeddings else features[[TEXT_COLUMN]]
+    dimension = frame.shape[1] - 1
+    y = np.asarray(data.labels, dtype=object)
+    labels = sorted(set(data.labels))
+    start = time.perf_counter()
+
+    folds = StratifiedKFold(settings.folds, shuffle=True, random_state=config.seed)
+    oof = np.zeros((len(y), len(labels)))
+    fold_scores = []
+    for train, test in folds.split(frame, y):
+        oof[test] = _fit_proba(spec, config, frame, y, train, test, dimension, labels)
+        fold_scores.append(score_probabilities(y[test], oof[test], labels))
+    time_cv = time.perf_counter() - start
+    metrics = {f"cv_{k}": float(np.mean([s[k] for s in fold_scores])) for k in ("accuracy", "macro_f1", "log_loss")}
+    metrics["cv_accuracy_std"] = float(np.std([s["accuracy"] for s in fold_scores]))
+    pooled = score_probabilities(y, oof, labels)
+    metrics.update({f"cv_{k}": v for k, v in pooled.items() if k.startswith(("precision_", "recall_", "f1_"))})
+
+    train, test = train_test_split(np.arange(len(y)), test_size=settings.test_size, stratify=y,
+                                   random_state=config.seed)
+    held_out = _fit_proba(spec, config, frame, y, train, test, dimension, labels)
+    metrics.update({f"holdout_{k}": v for k, v in score_probabilities(y[test], held_out, labels).items()})
+
+    start_fit = time.perf_counter()
+    estimator = make_estimator(spec, config, y, dimension).fit(frame, y)
+    metrics.update({"n_documents": len(y), "n_labels": len(labels), "n_holdout": len(test),
+                    "time_cv_s": time_cv, "time_fit_s": time.perf_counter() - start_fit})
+
+    predicted = np.asarray(labels, dtype=object)[oof.argmax(axis=1)]
+    held_predicted = np.asarray(labels, dtype=object)[held_out.argmax(axis=1)]
+    holdout_confusion = skm.confusion_matrix(y[test], held_predicted, labels=labels)
+    report = report_text(settings, y, predicted, y[test], held_predicted, labels, holdout_confusion, len(train))
+    predictions = pd.DataFrame({"id": data.ids, "label": y, "predicted": predicted,
+                                "probability": oof.max(axis=1), "text": [t[:200] for t in data.texts]})
+    model = TextClassifier(estimator, labels, config.embedding.model if uses_embeddings else None,
+                           config.embedding.batch_size, spec.name, spec.kind)
+    return ClassifierReport(
+        name=spec.name, kind=spec.kind, metrics=metrics, labels=labels,
+        cv_confusion=skm.confusion_matrix(y, predicted, labels=labels),
+        holdout_confusion=holdout_confusion,
+        report=report, predictions=predictions, model=model,
+    )
+
+
+def select_best(reports: list[ClassifierReport], metric: str) -> ClassifierReport:
+    """Highest ``metric``; ties go to the lower cross-validated log-loss, then config order."""
+    if not reports:
+        raise TopiclabError("no classifier was trained")
+    return min(reports, key=lambda r: (-round(r.metrics[metric], 12), r.metrics["cv_log_loss"]))
+
+
+def train_classifiers(config: ClassifierConfig, data: LabelledTexts, embedder: BaseEmbedder | None = None,
+                      progress: bool = False) -> list[ClassifierReport]:
+    """Every classifier of ``config``, in order (no tracking)."""
+    check_labels(data.labels, config.evaluation.folds, config.evaluation.test_size)
+    features = prepare_features(config, data, embedder, progress)
+    return [train_classifier(spec, config, data, features) for spec in config.classifiers]

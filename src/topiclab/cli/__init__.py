@@ -1,0 +1,46 @@
+"""The ``topiclab`` command line (typer).
+
+Errors a user can fix are printed as one line on stderr with exit code 1;
+``--traceback`` shows the whole stack for debugging. Every command's help ends
+with an example. Commands live in one module per area (``_experiments``,
+``_segmentation``, ``_classifiers``, ``_store``); each registers on ``app``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import TopiclabError
+# Each module registers its commands on `app`, in the order `--help` lists them.
+from . import _experiments, _segmentation, _classifiers, _store  # noqa: F401,I001
+from ._app import app, fail, state
+
+__all__ = ["app", "entrypoint"]
+
+
+def entrypoint() -> None:
+    """Console entry point: one-line errors unless --traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except TopiclabError as error:
+        if state["traceback"]:
+            raise
+        fail(str(error))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        fail("aborted")
+    except Exception as error:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if state["traceback"]:
+            raise
+        fail(f"{type(error).__name__}: {error}")
+    sys.exit(code if isinstance(code, int) else 0)
+
+

@@ -1,0 +1,150 @@
+"""Classifiers: train and register, classify text, move aliases, serve over HTTP."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+
+from ..errors import TopiclabError
+from ._app import app
+
+@app.command()
+def train(
+    config: str = typer.Argument(..., help="Classifier YAML file, e.g. experiments/classify_seed.yaml"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+):
+    """Train, compare and register topic classifiers (one MLflow run each).
+
+    Example: topiclab train experiments/classify_seed.yaml
+    """
+    from ..config import load_classifier_config
+    from ..tracking import track_training
+
+    settings = load_classifier_config(config, set_ or [])
+
+    def report(trained):
+        m = trained.report.metrics
+        typer.echo(f"  {trained.report.name}: cv_accuracy={m['cv_accuracy']:.4f} "
+                   f"holdout_accuracy={m['holdout_accuracy']:.4f}", err=True)
+
+    typer.echo(f"training {len(settings.classifiers)} classifier(s) of {settings.name} "
+               f"({settings.evaluation.folds}-fold CV + held-out split)", err=True)
+    training = track_training(settings, config_path=config, progress=sys.stderr.isatty(), on_classifier=report)
+    _print_classifiers(training, settings)
+
+
+def _print_classifiers(training, settings) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    columns = {"cv_accuracy": "CV acc", "cv_accuracy_std": "± std", "cv_macro_f1": "CV F1",
+               "cv_log_loss": "CV log-loss", "holdout_accuracy": "held-out acc", "holdout_macro_f1": "held-out F1"}
+    table = Table(title=f"Classifiers of {settings.name} ({training.best.report.metrics['n_documents']} documents, "
+                        f"{settings.evaluation.folds}-fold CV)")
+    table.add_column("classifier", no_wrap=True)
+    for header in columns.values():
+        table.add_column(header, justify="right")
+    table.add_column("run id", no_wrap=True)
+    for trained in training.classifiers:
+        m = trained.report.metrics
+        mark = " *" if trained is training.best else ""
+        table.add_row(trained.report.name + mark, *(f"{m[c]:.4f}" for c in columns), trained.run_id)
+    console = Console(width=max(150, Console().width))
+    console.print(table)
+    console.print(f"best (*, by {settings.registry.select_by}): {training.best.report.name}, "
+                  f"cv_accuracy={training.best.report.metrics['cv_accuracy']:.4f}")
+    if training.registered is not None:
+        version = training.registered
+        console.print(f"registered {version.name} version {version.version} as "
+                      f"models:/{version.name}@{settings.registry.alias}")
+    console.print(f"MLflow parent run id: {training.run_id}")
+
+
+def _read_texts(texts: list[str], file: Optional[str]) -> list[str]:
+    """Texts from arguments, a file (.csv/.jsonl: its text column; else one per line), or stdin."""
+    if texts and file:
+        raise TopiclabError("give texts as arguments or --file, not both")
+    if texts:
+        return list(texts)
+    if file:
+        from pathlib import Path
+
+        from ..data import load_corpus, read_text
+
+        path = Path(file)
+        if path.suffix.lower() in (".csv", ".jsonl", ".ndjson"):
+            return load_corpus(path).texts
+        return [line for line in read_text(path)[0].splitlines() if line.strip()]
+    if sys.stdin.isatty():
+        raise TopiclabError("no text to classify: give texts as arguments, --file PATH, or pipe them on stdin")
+    return [line for line in sys.stdin.read().splitlines() if line.strip()]
+
+
+@app.command()
+def classify(
+    texts: Optional[list[str]] = typer.Argument(None, help="Texts to classify (or --file, or stdin)"),
+    model: str = typer.Option("models:/news-topic-classifier@champion", "--model", "-m",
+                              help="Model URI: models:/NAME@ALIAS, models:/NAME/VERSION, runs:/..."),
+    file: Optional[str] = typer.Option(None, "--file", "-f", help="File of texts: one per line, or CSV/JSONL"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per text"),
+):
+    """Classify texts with a logged or registered classifier: label and probability per text.
+
+    Example: topiclab classify "Xi Jinping arrived in Moscow for talks"
+    """
+    import json
+
+    from ..tracking import classify_texts, load_text_model
+
+    items = _read_texts(texts or [], file)
+    if not items:
+        raise TopiclabError(f"no text to classify: {'the file' if file else 'stdin'} holds no non-empty line")
+    predictions = classify_texts(load_text_model(model), items)
+    for text, row in zip(items, predictions.to_dict(orient="records")):
+        if as_json:
+            typer.echo(json.dumps({"text": text, **row}))
+        elif row["label"] is None:
+            typer.echo("-\t0.000\t(empty text: no label)")
+        else:
+            snippet = " ".join(text.split())
+            typer.echo(f"{row['label']}\t{row['probability']:.3f}\t{snippet[:70]}")
+
+
+@app.command()
+def promote(
+    version: int = typer.Argument(..., help="Registered model version to point the alias at"),
+    name: str = typer.Option("news-topic-classifier", "--name", help="Registered model name"),
+    alias: str = typer.Option("champion", "--alias", help="Alias to move"),
+):
+    """Move a registered model's alias (default: champion) to another version.
+
+    Example: topiclab promote 2 --name news-topic-classifier
+    """
+    from ..tracking import move_alias
+
+    previous = move_alias(name, version, alias)
+    was = f" (was version {previous})" if previous else ""
+    typer.echo(f"models:/{name}@{alias} -> version {version}{was}")
+
+
+@app.command()
+def serve(
+    model: str = typer.Option("models:/news-topic-classifier@champion", "--model", "-m", help="Model URI"),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(5001, help="Port to listen on."),
+):
+    """Serve a classifier over HTTP (mlflow models serve): POST JSON to /invocations.
+
+    Example: topiclab serve --port 5001
+    """
+    from ..tracking import serve_command
+
+    command, env = serve_command(model, host, port)
+    typer.echo(f"serving {model} at http://{host}:{port}/invocations (Ctrl-C stops)", err=True)
+    sys.stderr.flush()
+    os.execve(command[0], command, env)  # the server replaces this process: signals reach it directly
+
+

@@ -1,0 +1,94 @@
+"""Experiments: run one, sweep a grid, benchmark against the baselines."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from ._app import app
+
+def _print_topics(result, run_id: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Topics of {result.config.name} ({result.metrics['n_documents']} documents)")
+    for column in ("topic", "label", "size", "top keywords", "example"):
+        table.add_column(column, overflow="fold")
+    for topic in result.topics:
+        example = topic.example if len(topic.example) <= 90 else topic.example[:87] + "..."
+        table.add_row(str(topic.id), topic.label, str(topic.size), ", ".join(topic.keywords[:6]), example)
+    console = Console(width=max(120, Console().width))
+    console.print(table)
+    shown = {k: v for k, v in result.metrics.items() if not k.startswith(("time_", "embedding_"))}
+    console.print("metrics: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                                          for k, v in shown.items()))
+    console.print(f"MLflow run id: {run_id}")
+    console.print("Open the MLflow UI with: topiclab ui  (or: make ui), then http://127.0.0.1:5000")
+
+
+@app.command()
+def run(
+    config: str = typer.Argument(..., help="Experiment YAML file, e.g. experiments/seed_news.yaml"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+):
+    """Run one experiment and log it to MLflow; prints the topic table and metrics.
+
+    Example: topiclab run experiments/seed_news.yaml --set cluster.k=4
+    """
+    from ..config import load_config
+    from ..tracking import track_experiment
+
+    settings = load_config(config, set_ or [])
+    result, run_id = track_experiment(settings, config_path=config, progress=sys.stderr.isatty())
+    _print_topics(result, run_id)
+
+
+@app.command()
+def sweep(
+    config: str = typer.Argument(..., help="Experiment YAML file (its sweep: block, if any, is the base grid)"),
+    more_grid: Optional[list[str]] = typer.Argument(None, help="More key=v1,v2 grid items", show_default=False),
+    grid: Optional[list[str]] = typer.Option(None, "--grid", help="Grid item key=v1,v2 (repeatable)"),
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+    optuna: Optional[int] = typer.Option(None, "--optuna", help="Run N Optuna trials instead of the grid"),
+    objective: Optional[str] = typer.Option(None, "--objective", help="Metric to optimise (default: nmi)"),
+):
+    """Run every grid combination as a nested MLflow run; summary table on the parent run.
+
+    Example: topiclab sweep experiments/ag_news_4k.yaml --grid cluster.k=4,8
+    """
+    from ..viz import markdown_table
+    from ..sweep import plan_sweep
+    from ..tracking import track_sweep
+
+    plan = plan_sweep(config, [*(grid or []), *(more_grid or [])], set_ or [], optuna, objective)
+    total = len(plan.trials) or plan.spec.n_trials
+    typer.echo(f"sweep of {plan.base.name}: {total} trials ({plan.spec.method}), objective "
+               f"{plan.spec.objective}", err=True)
+    done = []
+
+    def report(row):
+        done.append(row)
+        typer.echo(f"  trial {len(done)}/{total}: {plan.spec.objective}={row[plan.spec.objective]:.4f}", err=True)
+
+    frame, run_id = track_sweep(plan, progress=sys.stderr.isatty(), on_trial=report)
+    typer.echo(markdown_table(frame.drop(columns=["run_id"])))
+    typer.echo(f"MLflow parent run id: {run_id}")
+
+
+@app.command()
+def bench(
+    out: str = typer.Option("BENCHMARKS.md", help="Markdown file to write"),
+    datasets: str = typer.Option("bbc_news,ag_news_4k", help="Comma-separated dataset names"),
+    scaling: bool = typer.Option(True, help="Measure clustering time and memory at 2k..128k documents"),
+):
+    """Measure quality and speed against the baselines; writes BENCHMARKS.md.
+
+    Example: topiclab bench --datasets bbc_news --no-scaling
+    """
+    from ..benchmarks import run_benchmark
+
+    run_benchmark(out=out, datasets=[d.strip() for d in datasets.split(",") if d.strip()], scaling=scaling)
+
+

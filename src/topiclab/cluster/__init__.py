@@ -1,0 +1,14 @@
+"""Stage 4, cluster: vectors -> topic ids (k-means, agglomerative, UMAP + HDBSCAN, BERTopic).
+
+``cluster_vectors`` is the functional core; clusterers plug in through
+``BaseCluster``. Self-training refinement (``refine``) can relabel a clustering's
+border documents. ``OUTLIER`` (-1) marks documents in no cluster.
+"""
+
+from ._clusterers import (AgglomerativeCluster, BaseCluster, BERTopicCluster, KMeansCluster, UmapHdbscanCluster,
+                          cluster_vectors, make_clusterer)
+from ._refine import OUTLIER, SelfTrainingRefiner, confident_members, design_matrix, refine_labels
+
+__all__ = ["OUTLIER", "BaseCluster", "KMeansCluster", "AgglomerativeCluster", "UmapHdbscanCluster",
+           "BERTopicCluster", "make_clusterer", "cluster_vectors", "SelfTrainingRefiner", "refine_labels",
+           "confident_members", "design_matrix"]

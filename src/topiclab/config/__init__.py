@@ -1,0 +1,26 @@
+"""Typed YAML configs: one strict section base, one reader, one override syntax.
+
+``experiments/*.yaml`` hold experiment configs (``ExperimentConfig``), classifier
+configs (``ClassifierConfig``) and the segmentation benchmark's config
+(``SegmentEvalConfig``). Unknown keys and wrong types are one-line errors.
+"""
+
+from ._base import Section, apply_overrides, describe_error, flatten, override_text, read_config_file, validate_config
+from ._classify import (CLASSIFIER_KINDS, DEFAULT_MODEL_NAME, EMBEDDING_KINDS, ClassifierConfig, ClassifierSpec,
+                        EvaluationConfig, LabelsConfig, RegistryConfig, classifier_config_from_dict,
+                        load_classifier_config)
+from ._experiment import (DEFAULT_EMBEDDING_MODEL, ClusterConfig, DataConfig, EmbeddingConfig, ExperimentConfig,
+                          HdbscanConfig, PassageConfig, RefineConfig, SegmentConfig, SweepConfig, TfidfConfig,
+                          TopicsConfig, TrackingConfig, UmapConfig, VectorizeConfig, config_from_dict, load_config)
+from ._segmentation import DumpSpec, SegmentEvalConfig, TrainSpec, load_segment_eval_config
+
+__all__ = [
+    "Section", "describe_error", "apply_overrides", "override_text", "validate_config", "read_config_file",
+    "flatten",
+    "DEFAULT_EMBEDDING_MODEL", "DataConfig", "PassageConfig", "SegmentConfig", "EmbeddingConfig", "TfidfConfig",
+    "VectorizeConfig", "UmapConfig", "HdbscanConfig", "RefineConfig", "ClusterConfig", "TopicsConfig",
+    "TrackingConfig", "SweepConfig", "ExperimentConfig", "config_from_dict", "load_config",
+    "CLASSIFIER_KINDS", "EMBEDDING_KINDS", "DEFAULT_MODEL_NAME", "ClassifierSpec", "ClassifierConfig",
+    "LabelsConfig", "EvaluationConfig", "RegistryConfig", "classifier_config_from_dict", "load_classifier_config",
+    "DumpSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config",
+]

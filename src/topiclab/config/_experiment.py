@@ -1,0 +1,186 @@
+"""Experiment configs: the typed schema of ``experiments/*.yaml``, one section per stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ..data import check_dataset_name
+from ..errors import TopiclabError
+from ._base import Section, read_config_file, validate_config
+
+__all__ = [
+    "DEFAULT_EMBEDDING_MODEL",
+    "DataConfig",
+    "PassageConfig",
+    "SegmentConfig",
+    "EmbeddingConfig",
+    "TfidfConfig",
+    "VectorizeConfig",
+    "UmapConfig",
+    "HdbscanConfig",
+    "RefineConfig",
+    "ClusterConfig",
+    "TopicsConfig",
+    "TrackingConfig",
+    "SweepConfig",
+    "ExperimentConfig",
+    "config_from_dict",
+    "load_config",
+]
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+
+class DataConfig(Section):
+    path: str | None = None
+    dataset: str | None = None  # a name from data.DATASETS, instead of a path
+    format: Literal["auto", "dump", "csv", "jsonl", "folder"] = "auto"
+    gold: str | None = None
+    text_column: str = "text"
+    label_column: str = "label"
+    limit: int | None = Field(default=None, gt=0)
+
+    @field_validator("dataset")
+    @classmethod
+    def _known_dataset(cls, name: str | None) -> str | None:
+        return None if name is None else check_dataset_name(name)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "DataConfig":
+        if (self.path is None) == (self.dataset is None):
+            raise TopiclabError("data: set exactly one of data.path and data.dataset")
+        return self
+
+
+class PassageConfig(Section):
+    """How articles are cut into passages (segment.level: passage)."""
+
+    unit: Literal["paragraph", "sentences"] = "paragraph"
+    size: int = Field(default=3, gt=0)  # sentences per window
+    overlap: int = Field(default=1, ge=0)  # sentences shared by consecutive windows
+    max_chars: int = Field(default=2000, ge=100)
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "PassageConfig":
+        if self.overlap >= self.size:
+            raise ValueError(f"overlap ({self.overlap}) must be smaller than size ({self.size})")
+        return self
+
+
+class SegmentConfig(Section):
+    """Dumps only: ``line`` keeps one document per line; ``article``/``passage`` segment."""
+
+    level: Literal["line", "article", "passage"] = "line"
+    method: Literal["none", "blankline", "fixed", "texttiling", "learned"] = "learned"
+    fixed_lines: int = Field(default=10, gt=0)  # fixed: lines per article
+    window: int = Field(default=5, gt=0)  # texttiling: lines on each side of a gap
+    cutoff: float = 1.0  # texttiling: depth > mean + cutoff * std
+    model: str | None = None  # learned: boundary model JSON; None = the shipped one
+    threshold: float | None = Field(default=None, gt=0.0, lt=1.0)  # learned: override
+    passage: PassageConfig = PassageConfig()
+
+
+class EmbeddingConfig(Section):
+    model: str = DEFAULT_EMBEDDING_MODEL
+    batch_size: int = Field(default=32, gt=0)
+
+
+class TfidfConfig(Section):
+    max_features: int | None = Field(default=20000, gt=0)
+    min_df: int | float = 1
+    max_df: float = 1.0
+    sublinear_tf: bool = True
+    svd_components: int | None = Field(default=None, gt=1)
+
+
+class VectorizeConfig(Section):
+    representation: Literal["embedding", "tfidf", "combined"] = "embedding"
+    embedding: EmbeddingConfig = EmbeddingConfig()
+    tfidf: TfidfConfig = TfidfConfig()
+    tfidf_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    context_window: int = Field(default=0, ge=0)
+
+
+class UmapConfig(Section):
+    n_neighbors: int = Field(default=15, gt=1)
+    n_components: int = Field(default=5, gt=0)
+    min_dist: float = Field(default=0.0, ge=0.0)
+    metric: str = "cosine"
+
+
+class HdbscanConfig(Section):
+    min_cluster_size: int = Field(default=10, gt=1)
+    min_samples: int | None = Field(default=None, gt=0)
+    cluster_selection_method: Literal["eom", "leaf"] = "eom"
+
+
+class RefineConfig(Section):
+    """Self-training on confident cluster members (see refine.py); ``none`` keeps the clusters."""
+
+    method: Literal["none", "self_train"] = "none"
+    iterations: int = Field(default=5, ge=1)
+    confident_share: float = Field(default=0.5, gt=0.0, le=1.0)
+    view: Literal["features", "features+tfidf"] = "features"
+    C: float = Field(default=1.0, gt=0.0)
+    tfidf_weight: float = Field(default=1.0, ge=0.0)
+    folds: int = Field(default=0, ge=0)  # >= 2: each document judged by a model not trained on it
+
+
+class ClusterConfig(Section):
+    method: Literal["kmeans", "agglomerative", "umap_hdbscan", "bertopic"] = "kmeans"
+    k: int | None = Field(default=3, gt=0)
+    linkage: Literal["ward", "average", "complete"] = "ward"
+    umap: UmapConfig = UmapConfig()
+    hdbscan: HdbscanConfig = HdbscanConfig()
+    refine: RefineConfig = RefineConfig()
+
+
+class TopicsConfig(Section):
+    n_keywords: int = Field(default=10, gt=0)
+    taxonomy: str | None = "experiments/taxonomies/news.yaml"
+    label_threshold: float = Field(default=0.3, ge=-1.0, le=1.0)
+    guided: bool = True
+    coherence: bool = True  # NPMI and C_v of the top-10 words (coherence.py)
+    keywords: Literal["ctfidf", "lift", "coherent"] = "ctfidf"  # how top words are chosen (keywords.py)
+
+
+class TrackingConfig(Section):
+    experiment: str = "topiclab"
+
+
+class SweepConfig(Section):
+    """Parameter search (sweep.py): ``grid`` maps dotted config keys to values to try.
+
+    With ``method: optuna`` a list is a categorical choice and ``{low, high, log}``
+    a numeric range; ``n_trials`` trials maximise (or minimise) ``objective``.
+    """
+
+    grid: dict[str, Any] = Field(default_factory=dict)
+    method: Literal["grid", "optuna"] = "grid"
+    n_trials: int = Field(default=20, gt=0)
+    objective: str = "nmi"
+    direction: Literal["maximize", "minimize"] = "maximize"
+
+
+class ExperimentConfig(Section):
+    name: str
+    seed: int = 42
+    data: DataConfig
+    segment: SegmentConfig = SegmentConfig()
+    vectorize: VectorizeConfig = VectorizeConfig()
+    cluster: ClusterConfig = ClusterConfig()
+    topics: TopicsConfig = TopicsConfig()
+    tracking: TrackingConfig = TrackingConfig()
+    sweep: SweepConfig | None = None
+
+
+def config_from_dict(raw: dict[str, Any], source: str = "config") -> ExperimentConfig:
+    return validate_config(ExperimentConfig, raw, source)
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> ExperimentConfig:
+    """Read, override and validate an experiment config."""
+    return config_from_dict(read_config_file(path, overrides), source=str(path))

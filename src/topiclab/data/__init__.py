@@ -1,0 +1,21 @@
+"""Stage 1, data: raw inputs as documents with stable ids, named datasets, the text analyzer.
+
+Raw files are only read, never written. Everything later in the pipeline
+starts from a ``Corpus``.
+"""
+
+from ._analyzer import STOP_WORDS, TOKEN_PATTERN, tokenize, word_vectorizer
+from ._corpus import (Corpus, Document, Gold, label_from_gold, load_corpus, load_dump, load_folder, load_gold,
+                      load_table, read_text)
+from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_20newsgroups,
+                        load_data, load_dataset, load_shared_csv)
+from ._splits import hash_bucket, split_of
+
+__all__ = [
+    "Document", "Corpus", "Gold", "load_corpus", "load_dump", "load_table", "load_folder", "load_gold",
+    "read_text", "label_from_gold",
+    "DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",
+    "load_shared_csv", "load_20newsgroups", "load_data",
+    "TOKEN_PATTERN", "STOP_WORDS", "word_vectorizer", "tokenize",
+    "hash_bucket", "split_of",
+]

@@ -1,0 +1,267 @@
+"""Load raw text into documents with stable ids.
+
+Formats: a raw dump (one paragraph per line, as ``data/raw/seed_news.txt``),
+a CSV or JSONL table with a ``text`` column (``label``, ``id``, ``date``
+optional), or a folder of ``.txt`` files. Raw files are only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import TopiclabError
+from ..paths import resolve
+
+__all__ = [
+    "Document",
+    "Corpus",
+    "Gold",
+    "load_corpus",
+    "load_dump",
+    "load_table",
+    "load_folder",
+    "load_gold",
+    "read_text",
+    "label_from_gold",
+]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    label: str | None = None
+    date: str | None = None
+    line_start: int | None = None  # 1-based, inclusive: maps back to the raw dump
+    line_end: int | None = None
+    article_id: str | None = None
+
+
+@dataclass
+class Corpus:
+    name: str
+    source: str
+    format: str
+    documents: list[Document]
+    content_hash: str
+    lines: list[str] = field(default_factory=list, repr=False)  # raw lines of a dump
+
+    @property
+    def texts(self) -> list[str]:
+        return [d.text for d in self.documents]
+
+    @property
+    def labels(self) -> list[str | None]:
+        return [d.label for d in self.documents]
+
+    @property
+    def has_labels(self) -> bool:
+        return bool(self.documents) and all(d.label is not None for d in self.documents)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([d.__dict__ for d in self.documents])
+
+
+@dataclass(frozen=True)
+class Gold:
+    """True article spans and topics of a dump (``*.gold.json``)."""
+
+    articles: list[dict]
+
+    def topics_of_line(self, line: int) -> set[str]:
+        for article in self.articles:
+            first, last = article["lines"]
+            if first <= line <= last:
+                accepted = {article["topic"]}
+                if article.get("also_acceptable"):
+                    accepted.add(article["also_acceptable"])
+                return accepted
+        return set()
+
+    def topic_of_line(self, line: int) -> str | None:
+        for article in self.articles:
+            first, last = article["lines"]
+            if first <= line <= last:
+                return article["topic"]
+        return None
+
+    @property
+    def n_lines(self) -> int:
+        return max(a["lines"][1] for a in self.articles)
+
+
+def _hash_bytes(*chunks: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_text(path: Path) -> tuple[str, bytes]:
+    """Strict UTF-8 text of ``path`` and its bytes; binary files are refused."""
+    if not path.exists():
+        raise TopiclabError(f"input file not found: {path}")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise TopiclabError(f"{path} is not UTF-8 text (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8"), data
+    except UnicodeDecodeError as error:
+        raise TopiclabError(
+            f"{path} is not UTF-8 text (invalid byte at position {error.start})"
+        ) from None
+
+
+def _require_documents(documents: list[Document], path: Path) -> list[Document]:
+    if not documents:
+        raise TopiclabError(f"corpus is empty: {path} holds no non-empty text")
+    return documents
+
+
+def load_dump(path: str | Path) -> Corpus:
+    """One passage per non-empty line, ids ``<stem>:L<line>``."""
+    file = resolve(path)
+    text, data = read_text(file)
+    lines = text.splitlines()
+    documents = [
+        Document(id=f"{file.stem}:L{number:04d}", text=line.strip(), line_start=number, line_end=number)
+        for number, line in enumerate(lines, start=1)
+        if line.strip()
+    ]
+    return Corpus(
+        name=file.stem,
+        source=str(file),
+        format="dump",
+        documents=_require_documents(documents, file),
+        content_hash=_hash_bytes(data),
+        lines=lines,
+    )
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+
+def load_table(
+    path: str | Path, fmt: str = "csv", text_column: str = "text", label_column: str = "label"
+) -> Corpus:
+    """A CSV or JSONL table with a text column; label, id and date are optional."""
+    file = resolve(path)
+    _, data = read_text(file)
+    try:
+        if fmt == "csv":
+            frame = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""])
+        else:
+            frame = pd.read_json(file, lines=True, dtype=False)
+    except (ValueError, pd.errors.ParserError) as error:
+        reason = str(error).splitlines()[0]
+        raise TopiclabError(f"{file} is not a readable {fmt.upper()} table: {reason}") from None
+    if text_column not in frame.columns:
+        raise TopiclabError(
+            f"{file} has no {text_column!r} column (columns: {', '.join(map(str, frame.columns))})"
+        )
+    frame = frame[frame[text_column].notna() & (frame[text_column].astype(str).str.strip() != "")]
+    labels = _column(frame, label_column)
+    present = [label is not None and label == label and str(label) != "" for label in labels]
+    if any(present) and not all(present):
+        raise TopiclabError(
+            f"{file}: column {label_column!r} is empty in {present.count(False)} of {len(present)} rows"
+        )
+    ids = _column(frame, "id")
+    dates = _column(frame, "date")
+    documents = [
+        Document(
+            id=str(doc_id) if doc_id is not None else f"{file.stem}:{row}",
+            text=str(text).strip(),
+            label=str(label) if has_label else None,
+            date=str(date) if date is not None else None,
+        )
+        for row, (doc_id, text, label, has_label, date) in enumerate(
+            zip(ids, frame[text_column], labels, present, dates)
+        )
+    ]
+    return Corpus(
+        name=file.stem,
+        source=str(file),
+        format=fmt,
+        documents=_require_documents(documents, file),
+        content_hash=_hash_bytes(data),
+    )
+
+
+def load_folder(path: str | Path) -> Corpus:
+    """Each ``.txt`` file below ``path`` is one document, id = relative path."""
+    folder = resolve(path)
+    files = sorted(folder.rglob("*.txt"))
+    documents, chunks = [], []
+    for file in files:
+        text, data = read_text(file)
+        chunks.append(file.relative_to(folder).as_posix().encode() + data)
+        if text.strip():
+            documents.append(Document(id=file.relative_to(folder).as_posix(), text=text.strip()))
+    return Corpus(
+        name=folder.name,
+        source=str(folder),
+        format="folder",
+        documents=_require_documents(documents, folder),
+        content_hash=_hash_bytes(*chunks),
+    )
+
+
+def _detect_format(file: Path) -> str:
+    if file.is_dir():
+        return "folder"
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in {".jsonl", ".ndjson"}:
+        return "jsonl"
+    return "dump"
+
+
+def load_corpus(
+    path: str | Path,
+    fmt: str = "auto",
+    text_column: str = "text",
+    label_column: str = "label",
+    limit: int | None = None,
+) -> Corpus:
+    """Load any supported input; ``limit`` keeps the first documents only."""
+    file = resolve(path)
+    if not file.exists():
+        raise TopiclabError(f"input file not found: {path}")
+    fmt = _detect_format(file) if fmt == "auto" else fmt
+    if fmt == "folder":
+        if not file.is_dir():
+            raise TopiclabError(f"format 'folder' needs a directory, got file {path}")
+        corpus = load_folder(file)
+    elif file.is_dir():
+        raise TopiclabError(f"{path} is a directory; set data.format: folder")
+    elif fmt == "dump":
+        corpus = load_dump(file)
+    else:
+        corpus = load_table(file, fmt, text_column, label_column)
+    if limit is not None:
+        corpus = replace(corpus, documents=corpus.documents[:limit])
+    return corpus
+
+
+def load_gold(path: str | Path) -> Gold:
+    file = resolve(path)
+    text, _ = read_text(file)
+    try:
+        articles = json.loads(text)["articles"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise TopiclabError(f"{path} is not a gold file with an 'articles' list") from None
+    return Gold(articles=articles)
+
+
+def label_from_gold(corpus: Corpus, gold: Gold) -> Corpus:
+    """Give each document of a dump the gold topic of its first line."""
+    documents = [replace(d, label=gold.topic_of_line(d.line_start)) for d in corpus.documents]
+    return replace(corpus, documents=documents)

@@ -1,0 +1,211 @@
+"""``run_experiment(config) -> Result``: the whole pipeline as plain data.
+
+The stages in data-flow order, one call each: load (``data``), segment,
+vectorize, cluster, topics, evaluation. No tracking here: ``topiclab.tracking``
+logs a Result to MLflow, so the core runs and tests without a store.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import PCA
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .cluster import cluster_vectors
+from .config import ExperimentConfig, SegmentConfig, apply_overrides, describe_error
+from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_text
+from .errors import TopiclabError
+from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
+from .paths import resolve
+from .segment import BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines
+from .topics import (TaxonomyEntry, Topic, centroids, describe_topics, load_taxonomy, name_topics, taxonomy_texts,
+                     topic_keywords)
+from .vectorize import BaseEmbedder, make_embedder, vectorize
+
+__all__ = ["Result", "run_experiment", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
+
+
+@dataclass
+class Result:
+    config: ExperimentConfig
+    corpus: Corpus
+    assignments: np.ndarray  # topic id of each document, -1 = outlier
+    topics: list[Topic]
+    metrics: dict[str, float]
+    timings: dict[str, float]
+    coords: np.ndarray  # 2-D position of each document, for the document map
+    gold: Gold | None = field(default=None, repr=False)
+
+    @property
+    def label_of_topic(self) -> dict[int, str]:
+        return {t.id: t.label for t in self.topics}
+
+    @property
+    def document_labels(self) -> list[str]:
+        names = self.label_of_topic
+        return [names[int(t)] for t in self.assignments]
+
+    def topic_table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "topic": t.id,
+                "label": t.label,
+                "size": t.size,
+                "keywords": ", ".join(t.keywords),
+                "example": t.example,
+                "label_score": round(t.label_score, 4),
+            }
+            for t in self.topics
+        )
+
+    def assignments_table(self) -> pd.DataFrame:
+        frame = self.corpus.to_frame()[["id", "line_start", "line_end", "label", "text"]]
+        frame = frame.rename(columns={"label": "gold_label"})
+        frame.insert(1, "topic", self.assignments)
+        frame.insert(2, "topic_label", self.document_labels)
+        frame["x"], frame["y"] = self.coords[:, 0], self.coords[:, 1]
+        return frame
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    yield
+    timings[stage] = time.perf_counter() - start
+
+
+def line_accuracy(corpus: Corpus, document_labels: list[str], gold: Gold) -> float:
+    """Share of the dump's gold lines whose document got an accepted topic."""
+    predicted, accepted = [], []
+    for doc, label in zip(corpus.documents, document_labels):
+        for line in range(doc.line_start, doc.line_end + 1):
+            topics = gold.topics_of_line(line)
+            if topics:
+                predicted.append(label)
+                accepted.append(topics)
+    return label_accuracy(predicted, accepted)
+
+
+def _map_coords(features: np.ndarray, seed: int) -> np.ndarray:
+    if len(features) < 3:
+        return np.zeros((len(features), 2))
+    return PCA(n_components=2, random_state=seed).fit_transform(features)
+
+
+def segmentation_embedder(segmenter: BaseSegmenter, embedder: BaseEmbedder | None = None) -> BaseEmbedder | None:
+    """The embedder ``segmenter`` needs: ``embedder`` if it is the right model, else a cached one of that model."""
+    if not segmenter.needs_embedder:
+        return None
+    wanted = segmenter.embedding_model()
+    if embedder is not None and (wanted is None or embedder.name.split("/")[-1] == wanted):
+        return embedder
+    return make_embedder(wanted) if wanted else make_embedder()
+
+
+def find_articles(lines: list[str], config: SegmentConfig, embedder: BaseEmbedder | None = None) -> list[Span]:
+    """The articles of a dump given as its raw lines, by the segmenter ``config`` names."""
+    segmenter = make_segmenter(config)
+    return segment_lines(lines, segmenter, segmentation_embedder(segmenter, embedder))
+
+
+def _segment(corpus: Corpus, config: SegmentConfig, embedder: BaseEmbedder | None) -> Corpus:
+    if not needs_segmenting(corpus, config):
+        return corpus
+    segmenter = make_segmenter(config)
+    return segment_corpus(corpus, config, segmenter, segmentation_embedder(segmenter, embedder))
+
+
+def _shares_taxonomy_names(labels: list, entries: list[TaxonomyEntry] | None) -> bool:
+    """Label accuracy means something only where gold labels are taxonomy names."""
+    if not entries:
+        return False
+    names = {e.name.casefold() for e in entries}
+    return any(str(label).casefold() in names for label in set(labels))
+
+
+def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = None,
+                   progress: bool = False) -> Result:
+    """Load, segment, vectorise, cluster, describe and score one experiment."""
+    timings: dict[str, float] = {}
+    seed = config.seed
+    needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
+    if embedder is None and needs_embedder:  # one embedder (one cache read) for segmentation and vectors
+        embedder = make_embedder(config.vectorize.embedding.model, config.vectorize.embedding.batch_size, progress)
+    with _timed(timings, "load"):
+        corpus = load_data(config.data)  # a named dataset or a path
+        gold = load_gold(config.data.gold) if config.data.gold else None
+    with _timed(timings, "segment"):  # dumps: lines -> articles or passages (config.segment)
+        corpus = _segment(corpus, config.segment, embedder)
+        if gold is not None and corpus.format == "dump":
+            corpus = label_from_gold(corpus, gold)
+    texts = corpus.texts
+    groups = [d.article_id or "" for d in corpus.documents]
+
+    with _timed(timings, "vectorize"):
+        vectors = vectorize(texts, config.vectorize, seed, groups, embedder, progress)
+        embeddings = vectors.embeddings
+        entries = entry_vectors = None
+        if config.topics.taxonomy:
+            entries = load_taxonomy(config.topics.taxonomy)
+            entry_vectors = embedder.embed(taxonomy_texts(entries))
+            if embeddings is None:
+                embeddings = embedder.embed(texts)
+
+    with _timed(timings, "cluster"):
+        guided = (config.topics.guided and entry_vectors is not None
+                  and config.vectorize.representation == "embedding")
+        labels = cluster_vectors(vectors.features, config.cluster, seed, texts,
+                                 seeds=entry_vectors if guided else None)
+
+    with _timed(timings, "topics"):
+        keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords)
+        naming_space = embeddings if embeddings is not None else vectors.features
+        names = name_topics(centroids(naming_space, labels), keywords, entries, entry_vectors,
+                            config.topics.label_threshold)
+        topics = describe_topics(texts, labels, vectors.features, names, keywords)
+
+    with _timed(timings, "metrics"):
+        protocol_keywords = (keywords if config.topics.n_keywords >= PROTOCOL_TOP_N
+                             else topic_keywords(texts, labels, PROTOCOL_TOP_N, config.topics.keywords))
+        scores = score_topics(texts, labels, protocol_keywords, corpus.labels if corpus.has_labels else None,
+                              coherence=config.topics.coherence, features=vectors.features)
+        scores["embedding_cache_hits"] = vectors.cache_hits
+        scores["embedding_cache_misses"] = vectors.cache_misses
+        doc_labels = [names[int(t)][0] for t in labels]
+        if corpus.has_labels and _shares_taxonomy_names(corpus.labels, entries):
+            scores["label_accuracy"] = label_accuracy(doc_labels, [{l} for l in corpus.labels])
+        if gold is not None and corpus.format == "dump":
+            scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
+        coords = _map_coords(vectors.features, seed)
+    scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
+    return Result(config, corpus, labels, topics, scores, timings, coords, gold)
+
+
+def segment_file(path: str | Path, method: str = "learned", overrides: list[str] | None = None,
+                 embedder: BaseEmbedder | None = None) -> list[str]:
+    """Lines describing the articles of a dump (``topiclab segment``): id, line span, size, first words."""
+    try:
+        settings = SegmentConfig.model_validate(
+            apply_overrides({"method": method, "level": "article"}, overrides or []))
+    except ValidationError as error:
+        raise TopiclabError(f"invalid segment option: {describe_error(error)}") from None
+    file = resolve(path)
+    if file.is_dir():
+        raise TopiclabError(f"{path} is a directory, not a dump")
+    text, _ = read_text(file)
+    spans = find_articles(text.splitlines(), settings, embedder)
+    width = max(3, len(str(len(spans))))
+    out = [f"{len(spans)} article(s) in {path} (segmenter: {settings.method})"]
+    for span in spans:
+        words = " ".join(span.text[:300].split()[:12])
+        out.append(f"A{span.index + 1:0{width}d}  lines {span.line_start}-{span.line_end}  "
+                   f"({span.text.count(chr(10)) + 1} lines)  {words} ...")
+    return out

@@ -1,0 +1,34 @@
+"""Stage 2, segment: raw dumps -> articles -> passages.
+
+A dump is one paragraph (or sentence) per line, articles run together. A
+segmenter (``BaseSegmenter``) says which gaps between lines start a new
+article; spans keep the dump's line numbers. Also here: the gap features and
+the learned boundary model, synthetic dumps with known boundaries, their
+scoring (Pk, WindowDiff) and the model's training.
+"""
+
+from ._evaluate import boundary_string, evaluate_segmenter, format_results, score_segmentation
+from ._features import FEATURE_NAMES, LineEncoder, depth_scores, gap_features, line_views, window_similarity
+from ._model import (DEFAULT_MODEL_RESOURCE, BoundaryModel, decode_boundaries, fit_boundary_model,
+                     load_boundary_model, save_boundary_model, single_line_penalty)
+from ._passages import needs_segmenting, segment_corpus, split_passages
+from ._segmenters import (SEGMENTERS, BaseSegmenter, BlankLineSegmenter, Dump, FixedSegmenter, LearnedSegmenter,
+                          LineSegmenter, Span, TextTilingSegmenter, article_spans, make_segmenter, segment_lines)
+from ._synthetic import SyntheticDump, build_dump, build_dumps, eval_dumps, load_articles, spec_articles, spec_dumps
+from ._text import (EDGE_CHARS, EDGE_SENTENCES, MAX_SENTENCE_CHARS, clip, has_kicker, is_truncated, line_sentences,
+                    split_sentences)
+from ._train import default_model_path, train_boundary_model, train_from_config, training_dumps, tune_threshold
+
+__all__ = [
+    "LineEncoder", "Dump", "Span", "BaseSegmenter", "LineSegmenter", "BlankLineSegmenter", "FixedSegmenter",
+    "TextTilingSegmenter", "LearnedSegmenter", "SEGMENTERS", "make_segmenter", "article_spans", "segment_lines",
+    "split_passages", "needs_segmenting", "segment_corpus",
+    "FEATURE_NAMES", "line_views", "window_similarity", "depth_scores", "gap_features",
+    "BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model",
+    "save_boundary_model", "DEFAULT_MODEL_RESOURCE",
+    "SyntheticDump", "load_articles", "build_dump", "build_dumps", "spec_articles", "spec_dumps", "eval_dumps",
+    "boundary_string", "score_segmentation", "evaluate_segmenter", "format_results",
+    "tune_threshold", "train_boundary_model", "training_dumps", "train_from_config", "default_model_path",
+    "split_sentences", "line_sentences", "clip", "is_truncated", "has_kicker", "MAX_SENTENCE_CHARS", "EDGE_CHARS",
+    "EDGE_SENTENCES",
+]

@@ -1,0 +1,255 @@
+"""Split raw dumps into articles, and articles into passages.
+
+A dump is one paragraph (or sentence) per line, articles concatenated with
+nothing between them. A segmenter looks at the gaps between consecutive
+non-blank lines and says which gaps are article boundaries:
+
+- ``none``: every line is an article (what clustering lines amounts to);
+- ``blankline``: blank lines separate articles (baseline for dumps that have them);
+- ``fixed``: a boundary every ``fixed_lines`` lines (baseline);
+- ``texttiling``: dips in the embedding similarity of line windows (Hearst's TextTiling);
+- ``learned``: a logistic-regression boundary classifier over similarity and style
+  features, trained on synthetic dumps (``topiclab segment-train``); the default.
+
+Passages (``_passages``) cut each article further.
+
+Every article keeps its 1-based line span; spans partition the dump (a blank
+line belongs to the article before it), so results map back to the raw text.
+
+Degenerate dumps: a dump with a single non-blank line is one article (nothing
+to compare); a dump with no non-blank line is an error. A huge line is only read
+through its first and last few thousand characters, so time and memory stay
+linear; passages of a huge line are cut every ``passage.max_chars`` characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import SegmentConfig
+from ..errors import TopiclabError
+from ._features import LineEncoder, depth_scores, gap_features, line_views, window_similarity
+from ._model import BoundaryModel, decode_boundaries, load_boundary_model
+from ._text import is_truncated
+
+__all__ = [
+    "Dump",
+    "Span",
+    "BaseSegmenter",
+    "LineSegmenter",
+    "BlankLineSegmenter",
+    "FixedSegmenter",
+    "TextTilingSegmenter",
+    "LearnedSegmenter",
+    "SEGMENTERS",
+    "make_segmenter",
+    "article_spans",
+    "segment_lines",
+]
+
+
+@dataclass(frozen=True)
+class Dump:
+    """The non-blank lines of a raw dump, with where they came from."""
+
+    lines: list[str]  # every raw line, blank ones included
+    units: list[str]  # the non-blank lines, stripped
+    line_numbers: np.ndarray  # 1-based raw line of each unit
+    blank_gaps: np.ndarray  # per gap between units: was there a blank line?
+
+    @classmethod
+    def from_lines(cls, lines: list[str]) -> "Dump":
+        numbers = [i for i, line in enumerate(lines, start=1) if line.strip()]
+        if not numbers:
+            raise TopiclabError("dump holds no text: every line is blank")
+        units = [lines[i - 1].strip() for i in numbers]
+        line_numbers = np.asarray(numbers)
+        return cls(lines=lines, units=units, line_numbers=line_numbers,
+                   blank_gaps=np.diff(line_numbers) > 1)
+
+    @property
+    def n_gaps(self) -> int:
+        return len(self.units) - 1
+
+
+@dataclass(frozen=True)
+class Span:
+    """One segment: 1-based inclusive line span of the raw dump, and its text."""
+
+    index: int
+    line_start: int
+    line_end: int
+    text: str
+
+
+class BaseSegmenter:
+    """Plug-in point for segmenters: which gaps between lines start a new article.
+
+    A subclass sets ``name`` (the ``segment.method`` it answers to), sets
+    ``needs_embedder = True`` if it compares line embeddings, and implements
+    ``boundaries(dump, embedder)``: given a ``Dump`` (its non-blank lines as
+    ``units``) and, when needed, an embedder (anything with
+    ``embed(texts) -> 2-D array``, see ``LineEncoder``), it returns a boolean
+    array of length ``dump.n_gaps``, True where the unit after the gap opens a
+    new article. It must not change the dump. Parameters belong in
+    ``__init__`` and are stored unchanged (scikit-learn's convention); fitted
+    state, if any, is read lazily.
+    """
+
+    name = "base"
+    needs_embedder = False
+
+    def boundaries(self, dump: Dump, embedder: LineEncoder | None = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def embedding_model(self) -> str | None:
+        """The embedding model this segmenter was built for (None: any, or none needed)."""
+        return None
+
+
+class LineSegmenter(BaseSegmenter):
+    """Every line its own article."""
+
+    name = "none"
+
+    def boundaries(self, dump, embedder=None):
+        return np.ones(dump.n_gaps, dtype=bool)
+
+
+class BlankLineSegmenter(BaseSegmenter):
+    """Blank lines separate articles; a dump without them is one article."""
+
+    name = "blankline"
+
+    def boundaries(self, dump, embedder=None):
+        return dump.blank_gaps.copy()
+
+
+class FixedSegmenter(BaseSegmenter):
+    """A boundary every ``lines`` non-blank lines."""
+
+    name = "fixed"
+
+    def __init__(self, lines: int = 10):
+        self.lines = lines
+
+    def boundaries(self, dump, embedder=None):
+        return (np.arange(dump.n_gaps) + 1) % self.lines == 0
+
+
+class TextTilingSegmenter(BaseSegmenter):
+    """TextTiling over sentence embeddings.
+
+    The similarity of the ``window`` lines before and after each gap is
+    compared with its neighbourhood (depth score); gaps whose depth is a local
+    peak above ``mean + cutoff * std`` of all depths are boundaries.
+    """
+
+    name = "texttiling"
+    needs_embedder = True
+
+    def __init__(self, window: int = 5, cutoff: float = 1.0):
+        self.window = window
+        self.cutoff = cutoff
+
+    def boundaries(self, dump, embedder=None):
+        if dump.n_gaps == 0:
+            return np.zeros(0, dtype=bool)
+        if embedder is None:
+            raise TopiclabError("the texttiling segmenter needs an embedding model")
+        views = line_views(dump.units, embedder)
+        depth = depth_scores(window_similarity(views.mean, self.window))
+        padded = np.concatenate([[-np.inf], depth, [-np.inf]])
+        peak = (depth >= padded[:-2]) & (depth >= padded[2:]) & (depth > 0)
+        return peak & (depth > depth.mean() + self.cutoff * depth.std())
+
+
+class LearnedSegmenter(BaseSegmenter):
+    """Boundary classifier over ``gap_features``.
+
+    ``model`` is a fitted ``BoundaryModel`` (default: the one shipped with
+    topiclab, trained on synthetic BBC dumps); ``threshold`` overrides its
+    decision threshold. Boundaries are decoded with the model's prior against
+    one-line articles that are not cut off (``decode_boundaries``).
+    """
+
+    name = "learned"
+    needs_embedder = True
+
+    def __init__(self, model: BoundaryModel | None = None, threshold: float | None = None):
+        self.model = model
+        self.threshold = threshold
+
+    def boundary_model(self) -> BoundaryModel:
+        """The given model, else the shipped one, read once per segmenter (not once per dump)."""
+        if self.model is None:
+            self.model = load_boundary_model()
+        return self.model
+
+    def embedding_model(self) -> str | None:
+        return self.boundary_model().embedding_model
+
+    def probabilities(self, dump: Dump, embedder: LineEncoder | None) -> np.ndarray:
+        """P(boundary) of each gap."""
+        if dump.n_gaps == 0:
+            return np.zeros(0)
+        if embedder is None:
+            raise TopiclabError("the learned segmenter needs an embedding model")
+        return self.boundary_model().probabilities(gap_features(dump.units, embedder))
+
+    def boundaries(self, dump, embedder=None):
+        model = self.boundary_model()
+        threshold = model.threshold if self.threshold is None else self.threshold
+        complete = [not is_truncated(unit) for unit in dump.units]
+        return decode_boundaries(self.probabilities(dump, embedder), complete, threshold,
+                                 model.single_line_penalty)
+
+
+SEGMENTERS = {
+    "none": LineSegmenter,
+    "blankline": BlankLineSegmenter,
+    "fixed": FixedSegmenter,
+    "texttiling": TextTilingSegmenter,
+    "learned": LearnedSegmenter,
+}
+
+
+def make_segmenter(config: SegmentConfig) -> BaseSegmenter:
+    if config.method == "fixed":
+        return FixedSegmenter(config.fixed_lines)
+    if config.method == "texttiling":
+        return TextTilingSegmenter(config.window, config.cutoff)
+    if config.method == "learned":
+        model = load_boundary_model(config.model) if config.model else None
+        return LearnedSegmenter(model, config.threshold)
+    return SEGMENTERS[config.method]()
+
+
+def article_spans(dump: Dump, boundaries: np.ndarray) -> list[Span]:
+    """Spans that partition all raw lines; a blank line joins the article before it."""
+    boundaries = np.asarray(boundaries, dtype=bool)
+    if boundaries.shape != (dump.n_gaps,):
+        raise TopiclabError(f"expected {dump.n_gaps} boundary flags, got {boundaries.shape[0]}")
+    starts = np.concatenate([[0], np.flatnonzero(boundaries) + 1])  # unit index of each article
+    ends = np.concatenate([starts[1:], [len(dump.units)]])
+    spans = []
+    for index, (first, stop) in enumerate(zip(starts, ends)):
+        line_start = 1 if index == 0 else int(dump.line_numbers[first])
+        line_end = len(dump.lines) if stop == len(dump.units) else int(dump.line_numbers[stop]) - 1
+        spans.append(Span(index, line_start, line_end, "\n".join(dump.units[first:stop])))
+    return spans
+
+
+def segment_lines(lines: list[str], segmenter: BaseSegmenter,
+                  embedder: LineEncoder | None = None) -> list[Span]:
+    """Articles of a dump given as its raw lines.
+
+    ``embedder``: the one the segmenter was built for, when it needs one
+    (``pipeline.segmentation_embedder`` picks it).
+    """
+    dump = Dump.from_lines(lines)
+    if dump.n_gaps == 0:  # a single line: one article, nothing to compare
+        return article_spans(dump, np.zeros(0, dtype=bool))
+    return article_spans(dump, segmenter.boundaries(dump, embedder))

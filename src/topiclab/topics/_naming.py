@@ -1,0 +1,128 @@
+"""Describe clusters as topics: c-TF-IDF keywords and human labels.
+
+Keywords come from class-based TF-IDF (as in BERTopic) over the project's
+analyzer, so stop words never make a topic name. Human labels come from a
+taxonomy file (names and short descriptions): a topic takes the best-matching
+entry whose similarity clears the threshold, otherwise a name made of its
+keywords.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.preprocessing import normalize
+
+from ..cluster import OUTLIER
+from ..data import word_vectorizer
+from ..errors import TopiclabError
+from ..paths import resolve
+
+__all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_keywords",
+           "centroids", "name_topics", "describe_topics"]
+
+
+@dataclass(frozen=True)
+class TaxonomyEntry:
+    name: str
+    description: str = ""
+
+
+@dataclass
+class Topic:
+    id: int
+    label: str
+    size: int
+    keywords: list[str] = field(default_factory=list)
+    example: str = ""
+    label_score: float = float("nan")
+
+
+def load_taxonomy(path: str | Path) -> list[TaxonomyEntry]:
+    file = resolve(path)
+    if not file.is_file():
+        raise TopiclabError(f"taxonomy file not found: {path}")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        entries = [TaxonomyEntry(str(t["name"]), str(t.get("description", ""))) for t in data["topics"]]
+    except (yaml.YAMLError, KeyError, TypeError):
+        raise TopiclabError(f"{path} is not a taxonomy (a 'topics' list of name/description)") from None
+    if not entries:
+        raise TopiclabError(f"taxonomy {path} lists no topics")
+    return entries
+
+
+def taxonomy_texts(entries: list[TaxonomyEntry]) -> list[str]:
+    """What gets embedded for each entry: its name and its description."""
+    return [f"{e.name}. {e.description}".strip() for e in entries]
+
+
+def ctfidf_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10) -> dict[int, list[str]]:
+    """Top words of each cluster by class-based TF-IDF: tf_c * log(1 + A / f)."""
+    topic_ids = sorted(set(labels.tolist()))
+    joined = [" ".join(t for t, l in zip(texts, labels) if l == topic) for topic in topic_ids]
+    vectorizer = word_vectorizer()
+    try:
+        counts = vectorizer.fit_transform(joined).toarray().astype(float)
+    except ValueError:  # no word survives stop-word removal
+        return {topic: [] for topic in topic_ids}
+    words = vectorizer.get_feature_names_out()
+    tf = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    average = counts.sum() / len(topic_ids)
+    idf = np.log(1 + average / np.maximum(counts.sum(axis=0), 1))
+    scores = tf * idf
+    return {
+        topic: [words[i] for i in np.argsort(-row)[:n_keywords] if row[i] > 0]
+        for topic, row in zip(topic_ids, scores)
+    }
+
+
+def centroids(vectors: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Unit-length mean vector of each cluster."""
+    return {
+        int(topic): normalize(vectors[labels == topic].mean(axis=0, keepdims=True))[0]
+        for topic in sorted(set(labels.tolist()))
+    }
+
+
+def name_topics(topic_vectors: dict[int, np.ndarray], keywords: dict[int, list[str]],
+                entries: list[TaxonomyEntry] | None, entry_vectors: np.ndarray | None,
+                threshold: float) -> dict[int, tuple[str, float]]:
+    """A human label and its similarity score for each topic."""
+    names: dict[int, tuple[str, float]] = {}
+    for topic, vector in topic_vectors.items():
+        fallback = " / ".join(keywords.get(topic, [])[:3]) or f"topic {topic}"
+        if topic == OUTLIER:
+            names[topic] = ("outliers", float("nan"))
+        elif entries and entry_vectors is not None:
+            scores = entry_vectors @ vector
+            best = int(np.argmax(scores))
+            score = float(scores[best])
+            names[topic] = (entries[best].name, score) if score >= threshold else (fallback, score)
+        else:
+            names[topic] = (fallback, float("nan"))
+    taken: dict[str, int] = {}
+    for label, _ in names.values():
+        taken[label] = taken.get(label, 0) + 1
+    for topic, (label, score) in names.items():
+        if taken[label] > 1 and topic != OUTLIER:  # tell apart clusters that share a name
+            names[topic] = (f"{label} ({', '.join(keywords.get(topic, [])[:2])})", score)
+    return names
+
+
+def describe_topics(texts: list[str], labels: np.ndarray, vectors: np.ndarray | None,
+                    names: dict[int, tuple[str, float]], keywords: dict[int, list[str]]) -> list[Topic]:
+    """One Topic per cluster, largest first, with its most central document as example."""
+    topics = []
+    for topic in sorted(set(labels.tolist()), key=lambda t: (t == OUTLIER, -(labels == t).sum(), t)):
+        members = np.flatnonzero(labels == topic)
+        example = members[0]
+        if vectors is not None:
+            centre = vectors[members].mean(axis=0)
+            example = members[int(np.argmax(vectors[members] @ centre))]
+        label, score = names[topic]
+        topics.append(Topic(int(topic), label, len(members), keywords.get(topic, []), texts[example], score))
+    return topics

@@ -1,0 +1,12 @@
+"""Stage 3, vectorize: texts -> vectors (sentence embeddings, TF-IDF, or both).
+
+Embedders plug in through ``BaseEmbedder``; ``make_embedder`` gives the offline
+MiniLM behind an on-disk cache keyed by model and text.
+"""
+
+from ._cache import CachedEmbedder, EmbeddingCache, make_embedder
+from ._embedders import BaseEmbedder, SentenceEmbedder, default_model_path, unload_models
+from ._features import Vectors, smooth_in_context, tfidf_vectors, vectorize
+
+__all__ = ["BaseEmbedder", "SentenceEmbedder", "default_model_path", "unload_models", "EmbeddingCache",
+           "CachedEmbedder", "make_embedder", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]

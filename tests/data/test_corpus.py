@@ -1,0 +1,99 @@
+import pytest
+
+from topiclab.data import label_from_gold, load_corpus, load_dump, load_gold
+from topiclab.errors import TopiclabError
+
+
+def test_dump_has_one_document_per_nonempty_line(tmp_path):
+    dump = tmp_path / "news.txt"
+    dump.write_text("First paragraph.\n\n  Second one.  \nThird.\n", encoding="utf-8")
+    corpus = load_dump(dump)
+    assert corpus.texts == ["First paragraph.", "Second one.", "Third."]
+    assert [d.id for d in corpus.documents] == ["news:L0001", "news:L0003", "news:L0004"]
+    assert [(d.line_start, d.line_end) for d in corpus.documents] == [(1, 1), (3, 3), (4, 4)]
+    assert corpus.lines[2].strip() == corpus.documents[1].text
+
+
+def test_dump_hash_follows_content(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("same text\n")
+    b.write_text("same text\n")
+    assert load_dump(a).content_hash == load_dump(b).content_hash
+    b.write_text("other text\n")
+    assert load_dump(a).content_hash != load_dump(b).content_hash
+
+
+def test_seed_corpus_and_gold(seed_path, seed_gold_path):
+    corpus = label_from_gold(load_dump(seed_path), load_gold(seed_gold_path))
+    assert len(corpus.documents) == 28
+    assert corpus.documents[0].label == "Balkans diplomacy"
+    assert corpus.documents[26].label == "Russia-China relations"
+    assert load_gold(seed_gold_path).topics_of_line(26) == {"Elections", "Balkans diplomacy"}
+
+
+def test_csv_with_labels_ids_and_dates(tmp_path):
+    table = tmp_path / "news.csv"
+    table.write_text('id,text,label,date\n7,"Hello, world",greet,2024-01-01\n8,Bye now,leave,\n')
+    corpus = load_corpus(table)
+    assert corpus.format == "csv"
+    assert [d.id for d in corpus.documents] == ["7", "8"]
+    assert corpus.labels == ["greet", "leave"]
+    assert corpus.documents[0].date == "2024-01-01"
+    assert corpus.has_labels
+
+
+def test_jsonl_without_labels(tmp_path):
+    table = tmp_path / "news.jsonl"
+    table.write_text('{"text": "one"}\n{"text": "two"}\n')
+    corpus = load_corpus(table)
+    assert corpus.texts == ["one", "two"]
+    assert not corpus.has_labels
+
+
+def test_folder_of_text_files(tmp_path):
+    (tmp_path / "b.txt").write_text("Beta article.")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("Alpha article.")
+    (tmp_path / "empty.txt").write_text("   ")
+    corpus = load_corpus(tmp_path)
+    assert [d.id for d in corpus.documents] == ["b.txt", "sub/a.txt"]
+
+
+def test_limit_keeps_first_documents(seed_path):
+    assert len(load_corpus(seed_path, limit=5).documents) == 5
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "corpus is empty"),
+        (b"\n  \n\n", "corpus is empty"),
+        (b"caf\xe9 au lait\n", "not UTF-8 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8 text"),
+    ],
+)
+def test_bad_dumps_get_one_line_errors(tmp_path, content, message):
+    dump = tmp_path / "bad.txt"
+    dump.write_bytes(content)
+    with pytest.raises(TopiclabError, match=message) as error:
+        load_corpus(dump)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(TopiclabError, match="input file not found"):
+        load_corpus(tmp_path / "nope.txt")
+
+
+def test_csv_without_text_column(tmp_path):
+    table = tmp_path / "x.csv"
+    table.write_text("body,label\nhello,a\n")
+    with pytest.raises(TopiclabError, match="no 'text' column"):
+        load_corpus(table)
+
+
+def test_labels_on_only_some_rows(tmp_path):
+    table = tmp_path / "x.csv"
+    table.write_text("text,label\nhello,a\nworld,\n")
+    with pytest.raises(TopiclabError, match="'label' is empty in 1 of 2 rows"):
+        load_corpus(table)

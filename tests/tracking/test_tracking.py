@@ -1,0 +1,38 @@
+import pytest
+from mlflow.tracking import MlflowClient
+
+from topiclab import load_config
+from topiclab.errors import TopiclabError
+from topiclab.tracking import track_experiment
+
+
+def test_seed_experiment_is_logged_and_readable(tracking_uri):
+    config = load_config("experiments/seed_news.yaml")
+    result, run_id = track_experiment(config, config_path="experiments/seed_news.yaml")
+    run = MlflowClient(tracking_uri).get_run(run_id)
+    assert run.info.status == "FINISHED"
+    assert run.data.params["cluster.method"] == config.cluster.method
+    assert run.data.params["data.path"] == "data/raw/seed_news.txt"
+    assert run.data.metrics["line_accuracy"] == pytest.approx(result.metrics["line_accuracy"])
+    assert 0.0 <= run.data.metrics["nmi"] <= 1.0
+    assert run.data.tags["data_hash"] == result.corpus.content_hash
+    assert run.data.tags["topiclab.version"]
+    assert run.data.tags["git_commit"]
+    artifacts = {a.path for a in MlflowClient(tracking_uri).list_artifacts(run_id)}
+    assert {"topics.csv", "assignments.csv", "document_map.html", "topic_sizes.png", "config.yaml"} <= artifacts
+    datasets = run.inputs.dataset_inputs
+    assert datasets and datasets[0].dataset.name == "seed_news"
+    local = MlflowClient(tracking_uri).download_artifacts(run_id, "topics.csv")
+    with open(local, encoding="utf-8") as handle:
+        assert "Balkans diplomacy" in handle.read()
+
+
+def test_failing_run_is_ended_failed_with_its_error(tracking_uri):
+    config = load_config("experiments/seed_news.yaml", ["cluster.k=99", "tracking.experiment=failing"])
+    with pytest.raises(TopiclabError, match="larger than the number of documents"):
+        track_experiment(config)
+    client = MlflowClient(tracking_uri)
+    experiment = client.get_experiment_by_name("failing")
+    (run,) = client.search_runs([experiment.experiment_id])
+    assert run.info.status == "FAILED"
+    assert "larger than the number of documents" in run.data.tags["error"]
