@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser clean-cache segment-benchmark bench
+.PHONY: setup run test ui lab kernel hooks browser postgres clean-cache segment-benchmark bench bench-classifiers bench-serve
 
 setup: $(STAMP)
 
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/topiclab run experiments/seed_news.yaml
 
-test: setup browser
+test: setup browser postgres
 	$(PY) -m pytest -q
 
 ui: setup
@@ -34,6 +34,12 @@ clean-cache:
 # ../shared), and speed; writes BENCHMARKS.md and logs every run to MLflow (experiment benchmarks).
 bench: setup
 	$(VENV)/bin/topiclab bench --out BENCHMARKS.md
+
+# Classifier benchmark: zero-shot / few-shot (0, 5, 10, 20 articles per label, 5 seeded draws) on
+# BBC News and AG News 4k (needs ../shared), full BBC training and the seed champion on data/checks;
+# writes section `classifiers` of BENCHMARKS.md.
+bench-classifiers: setup
+	$(VENV)/bin/topiclab bench-classifiers --out BENCHMARKS.md
 
 # Segmentation benchmark: Pk of each segmenter on synthetic BBC dumps (needs ../shared),
 # best beside the baseline; one MLflow run per segmenter in experiment `segmentation`.
@@ -64,3 +70,20 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	    || echo "warning: could not install chromium; tests/test_ui_browser.py will skip"; \
 	else echo "warning: /usr/bin/chromium is missing and needs root and apt-get to install; tests/test_ui_browser.py will skip"; fi
+
+# Debian's PostgreSQL for the team-store test (tests/tracking/test_postgres.py starts its own throwaway
+# server from these binaries). Never fails make: without root, apt-get or a mirror, that test skips and
+# says why (under CI=true it fails instead).
+postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "team-store test uses PostgreSQL's $$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's PostgreSQL for the team-store test (apt-get)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
+	    || echo "warning: could not install postgresql; tests/tracking/test_postgres.py will skip"; \
+	else echo "warning: PostgreSQL is missing and needs root and apt-get to install; tests/tracking/test_postgres.py will skip"; fi
+
+# Serving under load: 2,000 requests, 8 at a time, against `topiclab serve` on 127.0.0.1 from a second
+# process; writes the `serving` section of BENCHMARKS.md.
+bench-serve: setup
+	$(VENV)/bin/topiclab bench-serve --out BENCHMARKS.md

@@ -9,6 +9,7 @@ environment). A cell that raises fails its test.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -205,6 +206,13 @@ def test_02_topic_clustering(executed):
     assert "silhouette" in metrics_html and "time_" not in metrics_html
     link = data_of(outputs_of(notebook, "tracking.track_experiment"), "text/markdown")[0]
     assert f"/#/experiments/{run['experiment_id']}/runs/{run['run_id']}" in link
+    # The configuration as a diff from the defaults (the overrides are among it), linked to the full one.
+    shown = outputs_of(notebook, "viz.show_config")
+    diff_html = " ".join(data_of(shown, "text/html"))
+    assert "vectorize.representation" in diff_html and "topics.taxonomy" in diff_html  # overridden
+    assert "segment.level" not in diff_html  # the override sets it back to its default
+    assert "cluster.method" not in diff_html  # a default: not shown
+    assert any(run["run_id"] in text for text in data_of(shown, "text/markdown"))
 
 
 def test_03_compare_runs(executed):
@@ -219,6 +227,9 @@ def test_03_compare_runs(executed):
     for run_id in trials["run_id"]:
         assert f"/#/experiments/{trials['experiment_id'].iloc[0]}/runs/{run_id}" in table_html
     assert data_of(outputs_of(notebook, "viz.metric_vs_param"), "image/png")
+    parallel = data_of(outputs_of(notebook, "viz.parallel_coordinates"), "application/vnd.plotly.v1+json")[0]
+    labels = [d["label"] for d in parallel["data"][0]["dimensions"]]
+    assert "cluster.k" in labels and labels[-1] == "silhouette"
     best = trials.loc[trials["metrics.silhouette"].idxmax()]
     best_link = data_of(outputs_of(notebook, "viz.best_run"), "text/markdown")[0]
     assert best["run_id"] in best_link and f"cluster.k = {best['params.cluster.k']}" in best_link
@@ -230,6 +241,77 @@ def test_03_compare_runs(executed):
 
     artifacts = {a.path for a in client().list_artifacts(reports.loc[0, "run_id"])}
     assert {"comparison.csv", "silhouette_vs_cluster.k.png"} <= artifacts
+
+
+# --- what a reader sees: clean outputs, and figures that render in an exported page offline ---
+
+NOISE = re.compile(r"\w*Warning\b|^\s*(INFO|WARNING|DEBUG)\b|\d\d:\d\d:\d\d\S* (INFO|WARNING)\b", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETERS))
+def test_executed_notebook_has_no_stderr_or_warning(executed, name):
+    noisy = []
+    for i, cell in enumerate(executed[name].result().cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output["output_type"] == "stream" else ""
+            text += str(output.get("data", {}).get("text/plain", ""))
+            if output.get("name") == "stderr" or NOISE.search(text):
+                noisy.append((i, text[:200]))
+    assert not noisy, f"{name}: outputs with stderr, warnings or log lines: {noisy}"
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    """A headless Chromium page (the UI test's) that may load only local files: no internet."""
+    from test_ui_browser import BROWSER_ARGS, CHROMIUM
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (`make browser`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                   else route.abort())
+        yield page
+        browser.close()
+
+
+FIGURES_JS = """() => ({
+  plots: [...document.querySelectorAll('.plotly-graph-div')].map(d => {
+    const box = d.querySelector('.main-svg') ? d.querySelector('.main-svg').getBoundingClientRect() : null;
+    return {drawn: d.classList.contains('js-plotly-plot'), traces: (d._fullData || []).length,
+            marks: d.querySelectorAll('.point, .trace, .parcoords .y-axis').length,
+            width: box ? box.width : 0, height: box ? box.height : 0};
+  }),
+  images: [...document.querySelectorAll('.jp-OutputArea img')].map(i => ({ok: i.complete && i.naturalWidth > 0})),
+})"""
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETERS))
+def test_exported_notebook_shows_its_figures_offline_in_chromium(executed, browser_page, tmp_path, name):
+    """As `jupyter nbconvert --to html` exports it, opened with no network: every figure is drawn."""
+    from nbconvert import HTMLExporter
+
+    notebook = executed[name].result()
+    n_plotly = sum("application/vnd.plotly.v1+json" in o.get("data", {}) for c in notebook.cells
+                   for o in c.get("outputs", []))
+    n_images = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    page_path = tmp_path / name.replace(".ipynb", ".html")
+    page_path.write_text(html, encoding="utf-8")
+    browser_page.goto(page_path.as_uri(), wait_until="load")
+    if n_plotly:
+        browser_page.wait_for_function(
+            "() => [...document.querySelectorAll('.plotly-graph-div')].every(d => d._fullLayout)", timeout=30_000)
+    shown = browser_page.evaluate(FIGURES_JS)
+    assert n_plotly + n_images > 0, f"{name} shows no figure"
+    assert len(shown["plots"]) == n_plotly and len(shown["images"]) == n_images, shown
+    for plot in shown["plots"]:
+        assert plot["drawn"] and plot["traces"] > 0 and plot["marks"] > 0, plot
+        assert plot["width"] > 100 and plot["height"] > 100, plot
+    assert all(image["ok"] for image in shown["images"]), shown["images"]
+    assert html.count("* plotly.js v") == (1 if n_plotly else 0)  # plotly.js embedded once, not per figure
 
 
 def test_nbstripout_filter_strips_outputs_on_commit(tmp_path):

@@ -16,7 +16,10 @@ from .paths import atomic_file
 __all__ = ["TRUSTED_TYPES", "save_fitted", "load_fitted", "untrusted_types"]
 
 # Our own classes and the few library types that skops does not trust by default but our models hold.
-TRUSTED_TYPES: tuple[str, ...] = ()
+TRUSTED_TYPES: tuple[str, ...] = (
+    "topiclab.classify._zeroshot.ZeroShotClassifier",
+    "topiclab.classify._zeroshot.TaxonomyPriorClassifier",
+)
 
 
 def save_fitted(obj, path: str | Path) -> Path:

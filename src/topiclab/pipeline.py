@@ -19,15 +19,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .cluster import cluster_vectors
+from .cluster import AUTO, choose_k, cluster_vectors
 from .config import ExperimentConfig, SegmentConfig, apply_overrides, describe_error
-from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_text
+from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines
 from .errors import TopiclabError
 from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
-from .segment import BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines
+from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
+                      segment_report)
 from .topics import (TaxonomyEntry, Topic, centroids, describe_topics, load_taxonomy, name_topics, taxonomy_texts,
-                     topic_keywords)
+                     topic_keywords, TopicModel)
 from .vectorize import BaseEmbedder, make_embedder, vectorize
 
 __all__ = ["Result", "run_experiment", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
@@ -43,6 +44,8 @@ class Result:
     timings: dict[str, float]
     coords: np.ndarray  # 2-D position of each document, for the document map
     gold: Gold | None = field(default=None, repr=False)
+    topic_model: TopicModel | None = field(default=None, repr=False)  # assigns new text
+    k_curve: pd.DataFrame | None = field(default=None, repr=False)  # cluster.k: auto, one row per candidate
 
     @property
     def label_of_topic(self) -> dict[int, str]:
@@ -94,10 +97,32 @@ def line_accuracy(corpus: Corpus, document_labels: list[str], gold: Gold) -> flo
     return label_accuracy(predicted, accepted)
 
 
-def _map_coords(features: np.ndarray, seed: int) -> np.ndarray:
-    if len(features) < 3:
-        return np.zeros((len(features), 2))
-    return PCA(n_components=2, random_state=seed).fit_transform(features)
+UMAP_MIN_DOCUMENTS = 40  # below this, UMAP's neighbour graph is too thin to trust; PCA is exact
+
+
+def _map_coords(features, seed: int) -> np.ndarray:
+    """2-D positions for the document map, computed once per run (kept in ``Result.coords``).
+
+    UMAP of the document vectors (cosine, seeded), as BERTopic draws this view:
+    it keeps neighbourhoods, so well-separated topics stay apart where PCA's two
+    directions of largest variance overlap most of them. Below
+    ``UMAP_MIN_DOCUMENTS`` documents, PCA.
+    """
+    n = features.shape[0]
+    if n < 3:
+        return np.zeros((n, 2))
+    if n < UMAP_MIN_DOCUMENTS:
+        dense = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
+        return PCA(n_components=2, random_state=seed).fit_transform(dense)
+    import warnings
+
+    from umap import UMAP
+
+    with warnings.catch_warnings():  # "n_jobs overridden by random_state": seeded UMAP runs on one thread
+        warnings.simplefilter("ignore", UserWarning)
+        reducer = UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, metric="cosine",
+                       random_state=seed)
+        return np.asarray(reducer.fit_transform(features), dtype=float)
 
 
 def segmentation_embedder(segmenter: BaseSegmenter, embedder: BaseEmbedder | None = None) -> BaseEmbedder | None:
@@ -131,6 +156,17 @@ def _shares_taxonomy_names(labels: list, entries: list[TaxonomyEntry] | None) ->
     return any(str(label).casefold() in names for label in set(labels))
 
 
+def _fit_topic_model(config: ExperimentConfig, vectors, labels: np.ndarray, names: dict,
+                     keywords: dict) -> TopicModel | None:
+    """The saved-object form of the run's topics; None when every document is an outlier."""
+    if not (labels != -1).any():
+        return None
+    settings = config.vectorize
+    model = TopicModel(settings.embedding.model, settings.representation, settings.tfidf_weight,
+                       settings.embedding.batch_size)
+    return model.fit(vectors.features, labels, {t: n[0] for t, n in names.items()}, keywords, vectors.lsa)
+
+
 def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = None,
                    progress: bool = False) -> Result:
     """Load, segment, vectorise, cluster, describe and score one experiment."""
@@ -159,24 +195,33 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
             if embeddings is None:
                 embeddings = embedder.embed(texts)
 
+    k_curve = None
     with _timed(timings, "cluster"):
+        if config.cluster.k == AUTO:  # candidates scored, the best k kept (cluster/_choose_k.py)
+            chosen, k_curve = choose_k(vectors.features, config.cluster, seed)
+            config = config.model_copy(update={"cluster": config.cluster.model_copy(update={"k": chosen})})
         guided = (config.topics.guided and entry_vectors is not None
                   and config.vectorize.representation == "embedding")
         labels = cluster_vectors(vectors.features, config.cluster, seed, texts,
                                  seeds=entry_vectors if guided else None)
 
     with _timed(timings, "topics"):
-        keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords)
+        keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords,
+                                  stop_list=config.topics.stop_words)
         naming_space = embeddings if embeddings is not None else vectors.features
         names = name_topics(centroids(naming_space, labels), keywords, entries, entry_vectors,
                             config.topics.label_threshold)
         topics = describe_topics(texts, labels, vectors.features, names, keywords)
+        topic_model = _fit_topic_model(config, vectors, labels, names, keywords)
 
     with _timed(timings, "metrics"):
         protocol_keywords = (keywords if config.topics.n_keywords >= PROTOCOL_TOP_N
-                             else topic_keywords(texts, labels, PROTOCOL_TOP_N, config.topics.keywords))
+                             else topic_keywords(texts, labels, PROTOCOL_TOP_N, config.topics.keywords,
+                                            stop_list=config.topics.stop_words))
         scores = score_topics(texts, labels, protocol_keywords, corpus.labels if corpus.has_labels else None,
                               coherence=config.topics.coherence, features=vectors.features)
+        if k_curve is not None:
+            scores["chosen_k"] = float(config.cluster.k)
         scores["embedding_cache_hits"] = vectors.cache_hits
         scores["embedding_cache_misses"] = vectors.cache_misses
         doc_labels = [names[int(t)][0] for t in labels]
@@ -186,12 +231,14 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
             scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
         coords = _map_coords(vectors.features, seed)
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
-    return Result(config, corpus, labels, topics, scores, timings, coords, gold)
+    return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve)
 
 
 def segment_file(path: str | Path, method: str = "learned", overrides: list[str] | None = None,
-                 embedder: BaseEmbedder | None = None) -> list[str]:
-    """Lines describing the articles of a dump (``topiclab segment``): id, line span, size, first words."""
+                 embedder: BaseEmbedder | None = None, gold: str | Path | None = None) -> dict:
+    """The articles of a dump (``topiclab segment``): ``segment.segment_report`` of its lines, plus
+    ``summary``, lines describing each article (id, line span, size, boilerplate, first words)
+    and, with ``gold``, its scores against that gold file."""
     try:
         settings = SegmentConfig.model_validate(
             apply_overrides({"method": method, "level": "article"}, overrides or []))
@@ -200,12 +247,24 @@ def segment_file(path: str | Path, method: str = "learned", overrides: list[str]
     file = resolve(path)
     if file.is_dir():
         raise TopiclabError(f"{path} is a directory, not a dump")
-    text, _ = read_text(file)
-    spans = find_articles(text.splitlines(), settings, embedder)
-    width = max(3, len(str(len(spans))))
-    out = [f"{len(spans)} article(s) in {path} (segmenter: {settings.method})"]
-    for span in spans:
-        words = " ".join(span.text[:300].split()[:12])
-        out.append(f"A{span.index + 1:0{width}d}  lines {span.line_start}-{span.line_end}  "
-                   f"({span.text.count(chr(10)) + 1} lines)  {words} ...")
-    return out
+    lines, _ = read_lines(file)
+    gold_spans = load_gold(gold) if gold is not None else None
+    segmenter = make_segmenter(settings)
+    report = segment_report(lines, segmenter, segmentation_embedder(segmenter, embedder), gold_spans, str(gold))
+    width = max(3, len(str(report["n_articles"])))
+    out = [f"{report['n_articles']} article(s) in {path} (segmenter: {settings.method})"]
+    for span in report["spans"]:
+        first, last = span["lines"]
+        content = [lines[n - 1] for n in range(first, last + 1)
+                   if lines[n - 1].strip() and n not in set(span["boilerplate_lines"])]
+        words = " ".join(" ".join(content)[:300].split()[:12])
+        marked = f", boilerplate: {', '.join(map(str, span['boilerplate_lines']))}" if span["boilerplate_lines"] else ""
+        out.append(f"A{span['article']:0{width}d}  lines {first}-{last}  ({last - first + 1} lines{marked})  "
+                   f"{words} ...")
+    if gold_spans is not None:
+        g = report["gold"]
+        out.append(f"against {gold}: {g['n_articles']} gold article(s), {g['n_predicted'] + 1} found | "
+                   f"Pk {g['pk']:.4f} | WindowDiff {g['windowdiff']:.4f} | boundary precision "
+                   f"{g['precision']:.3f} recall {g['recall']:.3f} F1 {g['f1']:.3f}")
+    report["summary"] = out
+    return report

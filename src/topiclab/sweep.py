@@ -168,12 +168,16 @@ def _row(trial_values: dict[str, Any], metrics: dict[str, float], run_id: str | 
 
 
 def run_sweep(plan: SweepPlan, runner: Callable[[ExperimentConfig, dict[str, Any]], tuple[dict, str | None]],
-              on_trial: Callable[[dict[str, Any]], None] | None = None) -> pd.DataFrame:
+              on_trial: Callable[[dict[str, Any]], None] | None = None, jobs: int = 1) -> pd.DataFrame:
     """Run every trial with ``runner(config, values) -> (metrics, run_id)``; the summary table.
 
     ``runner`` is where tracking happens (``tracking.track_sweep`` passes one
-    that opens a nested MLflow run); the core itself needs no store.
+    that opens a nested MLflow run, or with ``jobs`` > 1 one that hands the
+    trial to a worker process); the core itself needs no store. ``jobs``
+    trials are in flight at a time.
     """
+    if jobs < 1:
+        raise TopiclabError(f"--jobs must be at least 1, not {jobs}")
     spec, rows = plan.spec, []
 
     def record(values, config):
@@ -188,15 +192,20 @@ def run_sweep(plan: SweepPlan, runner: Callable[[ExperimentConfig, dict[str, Any
             on_trial(row)
         return float(metrics[spec.objective])
 
-    if spec.method == "grid":
+    if spec.method == "grid" and jobs > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(jobs) as pool:  # threads only wait: the runner's processes do the work
+            list(pool.map(lambda trial: record(trial.values, trial.config), plan.trials))
+    elif spec.method == "grid":
         for trial in plan.trials:
             record(trial.values, trial.config)
     else:
-        _run_optuna(plan, record)
+        _run_optuna(plan, record, jobs)
     return summary_table(rows, spec.objective, spec.direction)
 
 
-def _run_optuna(plan: SweepPlan, record) -> None:
+def _run_optuna(plan: SweepPlan, record, jobs: int = 1) -> None:
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -218,4 +227,4 @@ def _run_optuna(plan: SweepPlan, record) -> None:
         return record(values, plan.config_for(values))
 
     # Errors are the user's to see, not Optuna's to swallow.
-    study.optimize(objective, n_trials=spec.n_trials, catch=())
+    study.optimize(objective, n_trials=spec.n_trials, catch=(), n_jobs=jobs)

@@ -203,6 +203,8 @@ def test_served_model_answers_http(second_version, tmp_path):
         _same_predictions(pd.DataFrame(body["predictions"]), expected)
         status, body = _post(port, {"dataframe_records": [{"text": NEW_TEXTS[1]}]})
         assert status == 200 and body["predictions"][0]["label"] == expected["label"][1]
+        status, body = _post(port, {"dataframe_records": [{"text": NEW_TEXTS[1]}], "params": {"min_probability": 1.0}})
+        assert status == 200 and body["predictions"][0]["label"] is None  # abstained: null over HTTP
         status, body = _post(port, {"dataframe_records": [{"body": "no text column"}]})
         assert status == 400 and "missing inputs ['text']" in body["message"]
         status, body = _post(port, {"dataframe_records": [{"text": "fine"}, {"text": 5}]})

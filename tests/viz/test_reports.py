@@ -138,3 +138,32 @@ def test_benchmark_markdown_tables_round_trip(tmp_path):
     assert titles == ["quality bbc news", "bbc news 10 topics"]  # the machine table has no method
     assert bench_tables.markdown_tables(tmp_path / "absent.md") == {}
     assert bench_tables.overview_figure({}) is None
+
+
+def test_config_diff_lists_only_what_differs_from_the_defaults():
+    from topiclab.config import load_config
+    from topiclab.viz import config_diff, config_frame
+
+    config = load_config("experiments/seed_news.yaml", ["cluster.k=4", "topics.n_keywords=10"])
+    diff = config_diff(config).set_index("key")
+    assert diff.loc["cluster.k", "value"] == "4" and diff.loc["cluster.k", "default"] != "4"
+    assert "topics.n_keywords" not in diff.index  # set, but to its default
+    assert "cluster.method" not in diff.index and len(diff) < len(config_frame(config)) / 3
+    assert diff.loc["name", "default"] == "(required)"
+
+
+def test_parallel_coordinates_has_an_axis_per_parameter_and_the_objective_last():
+    import pandas as pd
+
+    from topiclab.viz import parallel_coordinates
+
+    table = pd.DataFrame({"run": ["a", "b", "c"], "cluster.k": ["2", "3", "4"],
+                          "cluster.method": ["kmeans", "agglomerative", "kmeans"], "nmi": [0.2, 0.5, 0.4]})
+    figure = parallel_coordinates(table, ["cluster.k", "cluster.method"], "nmi")
+    dimensions = figure.data[0].dimensions
+    assert [d.label for d in dimensions] == ["cluster.k", "cluster.method", "nmi"]
+    assert list(dimensions[0].values) == [2.0, 3.0, 4.0]
+    assert list(dimensions[1].ticktext) == ["kmeans", "agglomerative"] and list(dimensions[1].values) == [0, 1, 0]
+    assert list(figure.data[0].line.color) == [0.2, 0.5, 0.4]
+    with pytest.raises(TopiclabError, match="no column named 'silhouette'"):
+        parallel_coordinates(table, ["cluster.k"], "silhouette")

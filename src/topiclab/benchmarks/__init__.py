@@ -4,16 +4,20 @@ Quality against reference topic models (``_baselines``: BERTopic defaults,
 TF-IDF k-means, LDA, NMF) through the same scorer, a supervised ceiling
 (``_ceiling``), speed measured side by side in one process (``_speed``), the
 targets as a table of data (``_targets``), the report and its MLflow logging
-(``_report``), and the report's tables read back for notebooks (``_tables``).
+(``_report``), serving under load (``_serving``), and the report's tables read back for notebooks (``_tables``).
 """
 
 from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicModel, NMFTopicModel, TfidfKMeans,
                          make_baseline, run_baseline)
 from ._ceiling import supervised_ceiling
+from ._fewshot import (FEWSHOT_DATASETS, SHOTS, few_shot_scores, run_classifier_benchmark,
+                       score_check_sets, seed_champion_checks)
 from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_quality_frame
 from ._report import render, sweep_summaries, track
 from ._run import (BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
                    run_benchmark)
+from ._segmentation import segmentation_section
+from ._serving import SECTION as SERVING_SECTION, drive, run_serving_benchmark, serving_figures
 from ._sections import TARGET_COLUMNS, read_sections, write_section
 from ._speed import (ColdWarm, Overhead, Scaling, ScalingPoint, SpeedResults, bertopic_overhead, clustering_scaling,
                      cold_vs_warm, growth_exponent, peak_rss_bytes, resample_embeddings, warm_up_numba)
@@ -31,5 +35,8 @@ __all__ = [
     "bertopic_overhead", "resample_embeddings", "clustering_scaling", "growth_exponent", "peak_rss_bytes",
     "slug", "markdown_tables", "report_tables", "overview_figure",
     "Target", "TARGETS", "targets_frame", "evaluate_targets",
-    "TARGET_COLUMNS", "read_sections", "write_section",
+    "TARGET_COLUMNS", "read_sections", "write_section", "segmentation_section",
+    "FEWSHOT_DATASETS", "SHOTS", "few_shot_scores", "score_check_sets", "seed_champion_checks",
+    "run_classifier_benchmark",
+    "SERVING_SECTION", "drive", "serving_figures", "run_serving_benchmark",
 ]

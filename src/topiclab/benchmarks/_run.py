@@ -29,6 +29,7 @@ from ..paths import EMBEDDING_CACHE_DIR, EXPERIMENTS_DIR, resolve
 from ..pipeline import run_experiment
 from ..vectorize import make_embedder, vectorize
 from . import _report as report
+from . import _auto_k as auto_k
 from . import _speed as speed
 from ._baselines import BASELINES, run_baseline
 from ._ceiling import supervised_ceiling
@@ -65,6 +66,7 @@ class DatasetReport:
     quality: list[Evaluation]
     topic_quality: dict[int, list[Evaluation]]
     ceilings: dict[str, dict[str, float]] = field(default_factory=dict)  # configured | minilm -> scores
+    auto_k: auto_k.AutoKResult | None = None  # cluster.k: auto beside the configured k
 
 
 def dataset_config(spec: str, settings: BenchmarkSettings, n_labels: int) -> ExperimentConfig:
@@ -125,6 +127,8 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
     for method, variant in _embedding_variants(config, k).items():
         log(f"[{spec}] {method} (k={k})")
         quality.append(_ours(variant, method, embedder))
+    log(f"[{spec}] topiclab (config) with cluster.k: auto")
+    chosen = auto_k.auto_k_result(config, n_labels, quality[0].metrics["nmi"], embedder)
     for method in settings.baselines:
         log(f"[{spec}] {method}")
         quality.append(run_baseline(method, corpus, None if method == "bertopic_default" else n_labels,
@@ -141,7 +145,7 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
                 runs.append(run_baseline(method, corpus, count, config.seed, embeddings, reference))
         topic_quality[count] = runs
     return DatasetReport(corpus.name, config, len(corpus.documents), n_labels, corpus.content_hash, quality,
-                         topic_quality, ceilings)
+                         topic_quality, ceilings, chosen)
 
 
 def _ceilings(corpus, config: ExperimentConfig, embedder, embeddings, log=print) -> dict[str, dict[str, float]]:
@@ -234,6 +238,9 @@ def run_benchmark(out: str | Path = "BENCHMARKS.md", datasets: list[str] | None 
     sweeps = report.sweep_summaries(reports) if settings.track else {}
     body, targets = report.render(reports, speed_results, machine, started, sweeps)
     write_section(target, report.SECTION, body, targets)
+    chosen = [r.auto_k for r in reports if r.auto_k is not None]
+    if chosen:
+        write_section(target, auto_k.SECTION, *auto_k.auto_k_section(chosen))
     if settings.track:
         report.track(reports, speed_results, target, settings.experiment)
     log(f"wrote {target}")

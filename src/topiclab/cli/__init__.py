@@ -3,7 +3,7 @@
 Errors a user can fix are printed as one line on stderr with exit code 1;
 ``--traceback`` shows the whole stack for debugging. Every command's help ends
 with an example. Commands live in one module per area (``_experiments``,
-``_segmentation``, ``_classifiers``, ``_store``); each registers on ``app``.
+``_segmentation``, ``_classifiers``, ``_fewshot``, ``_store``); each registers on ``app``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import sys
 
 import typer
 
-from ..errors import TopiclabError
+from ..errors import Terminated, TopiclabError
 # Each module registers its commands on `app`, in the order `--help` lists them.
-from . import _experiments, _segmentation, _classifiers, _store  # noqa: F401,I001
+from . import _experiments, _segmentation, _classifiers, _fewshot, _store, _serving, _topics  # noqa: F401,I001
 from ._app import app, fail, state
 
 __all__ = ["app", "entrypoint"]
@@ -24,6 +24,9 @@ def entrypoint() -> None:
     """Console entry point: one-line errors unless --traceback."""
     try:
         code = app(standalone_mode=False)
+    except Terminated as stop:  # the run it interrupted has ended KILLED
+        typer.echo(f"error: {stop}", err=True)
+        sys.exit(128 + stop.signum)
     except TopiclabError as error:
         if state["traceback"]:
             raise

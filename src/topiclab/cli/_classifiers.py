@@ -33,6 +33,13 @@ def train(
     typer.echo(f"training {len(settings.classifiers)} classifier(s) of {settings.name} "
                f"({settings.evaluation.folds}-fold CV + held-out split)", err=True)
     training = track_training(settings, config_path=config, progress=sys.stderr.isatty(), on_classifier=report)
+    if training.best is None:  # no labelled data: the taxonomy's zero-shot model alone
+        typer.echo(f"zero-shot classifier of {settings.taxonomy} (no labelled data: no cross-validation, "
+                   f"no abstention threshold): {training.model_uri}")
+        if training.registered is not None:
+            typer.echo(f"registered {training.registered.name} version {training.registered.version} as "
+                       f"models:/{training.registered.name}@{settings.registry.alias}")
+        return
     _print_classifiers(training, settings)
 
 
@@ -90,6 +97,9 @@ def classify(
                               help="Model URI: models:/NAME@ALIAS, models:/NAME/VERSION, runs:/..."),
     file: Optional[str] = typer.Option(None, "--file", "-f", help="File of texts: one per line, or CSV/JSONL"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per text"),
+    min_probability: Optional[float] = typer.Option(
+        None, "--min-probability", help="Label (none) below this best probability, in [0, 1]; "
+                                        "replaces the thresholds chosen at training"),
 ):
     """Classify texts with a logged or registered classifier: label and probability per text.
 
@@ -97,17 +107,21 @@ def classify(
     """
     import json
 
+    from ..classify import check_min_probability
     from ..tracking import classify_texts, load_text_model
 
+    check_min_probability(min_probability)
     items = _read_texts(texts or [], file)
     if not items:
         raise TopiclabError(f"no text to classify: {'the file' if file else 'stdin'} holds no non-empty line")
-    predictions = classify_texts(load_text_model(model), items)
+    predictions = classify_texts(load_text_model(model), items, min_probability)
     for text, row in zip(items, predictions.to_dict(orient="records")):
         if as_json:
             typer.echo(json.dumps({"text": text, **row}))
-        elif row["label"] is None:
+        elif not text.strip():
             typer.echo("-\t0.000\t(empty text: no label)")
+        elif row["label"] is None:
+            typer.echo(f"(none)\t{row['probability']:.3f}\t{' '.join(text.split())[:70]}")
         else:
             snippet = " ".join(text.split())
             typer.echo(f"{row['label']}\t{row['probability']:.3f}\t{snippet[:70]}")

@@ -53,10 +53,11 @@ def sweep(
     set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
     optuna: Optional[int] = typer.Option(None, "--optuna", help="Run N Optuna trials instead of the grid"),
     objective: Optional[str] = typer.Option(None, "--objective", help="Metric to optimise (default: nmi)"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Trials run at a time, each in its own process"),
 ):
     """Run every grid combination as a nested MLflow run; summary table on the parent run.
 
-    Example: topiclab sweep experiments/ag_news_4k.yaml --grid cluster.k=4,8
+    Example: topiclab sweep experiments/ag_news_4k.yaml --grid cluster.k=4,8 --jobs 2
     """
     from ..viz import markdown_table
     from ..sweep import plan_sweep
@@ -72,7 +73,7 @@ def sweep(
         done.append(row)
         typer.echo(f"  trial {len(done)}/{total}: {plan.spec.objective}={row[plan.spec.objective]:.4f}", err=True)
 
-    frame, run_id = track_sweep(plan, progress=sys.stderr.isatty(), on_trial=report)
+    frame, run_id = track_sweep(plan, progress=sys.stderr.isatty() and jobs == 1, on_trial=report, jobs=jobs)
     typer.echo(markdown_table(frame.drop(columns=["run_id"])))
     typer.echo(f"MLflow parent run id: {run_id}")
 

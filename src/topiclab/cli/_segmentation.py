@@ -9,20 +9,29 @@ import typer
 
 from ._app import app
 
+SEED_DUMP = "data/raw/seed_news.txt"
+
 @app.command()
 def segment(
     file: str = typer.Argument(..., help="Raw dump: one paragraph (or sentence) per line"),
     method: str = typer.Option("learned", help="Segmenter: none, blankline, fixed, texttiling, learned"),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="Segment option, e.g. threshold=0.6"),
+    gold: Optional[str] = typer.Option(None, "--gold", help="Gold spans (as data/raw/seed_news.gold.json): "
+                                       "print Pk, WindowDiff and boundary precision/recall/F1"),
+    as_json: bool = typer.Option(False, "--json", help="Print spans, every gap's boundary score and the "
+                                 "boilerplate marks as JSON"),
 ):
-    """Print the articles found in a dump: line span and first words.
+    """Print the articles found in a dump: line span, boilerplate lines, first words.
 
-    Example: topiclab segment data/raw/seed_news.txt --method texttiling
+    Example: topiclab segment data/raw/seed_news.txt --gold data/raw/seed_news.gold.json
     """
+    import json
+
     from ..pipeline import segment_file
 
-    for line in segment_file(file, method, set_ or []):
-        typer.echo(line)
+    report = segment_file(file, method, set_ or [], gold=gold)
+    summary = report.pop("summary")
+    typer.echo(json.dumps(report, indent=1) if as_json else "\n".join(summary))
 
 
 @app.command("segment-eval")
@@ -35,6 +44,8 @@ def segment_eval(
     Example: topiclab segment-eval experiments/segmentation.yaml --set data.articles_per_dump=50
     """
     from ..config import load_segment_eval_config
+    from ..data import read_lines
+    from ..paths import resolve
     from ..segment import format_results
     from ..tracking import track_segment_eval
 
@@ -45,6 +56,23 @@ def segment_eval(
     rows = track_segment_eval(settings, on_result=lambda row: typer.echo(
         f"  {row['segmenter']}: Pk={row['pk']:.4f}", err=True))
     typer.echo(format_results(rows, settings.baseline))
+    if settings.pages is None:
+        return
+    from ..benchmarks import segmentation_section, write_section
+    from ..pipeline import find_articles
+    from ..tracking import track_page_eval
+
+    typer.echo(f"realistic dumps: {settings.pages.dumps} of {settings.pages.articles_per_dump} articles "
+               f"from {settings.pages.path} ({settings.pages.split} split)", err=True)
+    page_rows = track_page_eval(settings, on_result=lambda row: typer.echo(
+        f"  {row['segmenter']}: Pk={row['pk']:.4f}, {row['n_found']} of {row['n_articles']} articles, "
+        f"boilerplate recall {row['boilerplate_recall']:.3f}", err=True))
+    seed = find_articles(read_lines(resolve(SEED_DUMP))[0], settings.segmenters["learned"])
+    body, targets = segmentation_section(rows, page_rows, len(seed))
+    typer.echo(body)
+    if settings.report:
+        write_section(settings.report, "segmentation", body, targets)
+        typer.echo(f"section segmentation written to {settings.report}", err=True)
 
 
 @app.command("segment-train")

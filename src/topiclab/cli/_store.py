@@ -1,13 +1,18 @@
-"""The MLflow store: its UI."""
+"""The MLflow store: its UI, a tracking server for a team, and cleaning up runs whose process died."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+from typing import Optional
 
 import typer
 
 from ._app import app
+
+runs_app = typer.Typer(no_args_is_help=True, help="Look after the store's runs.")
+app.add_typer(runs_app, name="runs")
+
 
 @app.command()
 def ui(
@@ -20,6 +25,9 @@ def ui(
     """
     from ..tracking import tracking_uri, ui_command
 
+    if tracking_uri().startswith(("http://", "https://")):  # a team server serves its own UI
+        typer.echo(f"the MLflow UI of this store is the tracking server itself: open {tracking_uri()}")
+        return
     typer.echo(f"MLflow UI for {tracking_uri()} at http://{host}:{port}", err=True)
     try:
         # MLflow's background job runner is not needed to browse runs; it slows start-up.
@@ -30,3 +38,46 @@ def ui(
     raise typer.Exit(code=completed.returncode)
 
 
+@app.command()
+def server(
+    backend_store_uri: Optional[str] = typer.Option(
+        None, help="Database for runs and models, e.g. postgresql://user@127.0.0.1:5432/topiclab "
+                   "(default: the project's SQLite store)."),
+    artifacts_destination: Optional[str] = typer.Option(
+        None, help="Where the server keeps artifacts (a folder or URI; default: mlruns/)."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0 for the whole network)."),
+    port: int = typer.Option(5000, help="Port to listen on."),
+    workers: int = typer.Option(4, min=1, help="Server worker processes."),
+    allowed_hosts: Optional[str] = typer.Option(
+        None, help="Host headers the server accepts, comma-separated (needed when --host is not 127.0.0.1)."),
+):
+    """Start the MLflow tracking server for a team; artifacts are served through it.
+
+    Point every member at it with MLFLOW_TRACKING_URI=http://HOST:PORT.
+    Example: topiclab server --backend-store-uri postgresql://topiclab@127.0.0.1:5432/topiclab
+    """
+    from ..tracking import server_command
+
+    command = server_command(backend_store_uri, artifacts_destination, host, port, workers, allowed_hosts)
+    typer.echo(f"MLflow tracking server at http://{host}:{port} (set MLFLOW_TRACKING_URI to it)", err=True)
+    env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}
+    env.pop("MLFLOW_TRACKING_URI", None)  # the server writes to its backend store, not to itself
+    try:
+        completed = subprocess.run(command, env=env)
+    except KeyboardInterrupt:
+        return
+    raise typer.Exit(code=completed.returncode)
+
+
+@runs_app.command("clean")
+def runs_clean():
+    """Mark KILLED the RUNNING runs of this host whose process no longer exists.
+
+    Example: topiclab runs clean
+    """
+    from ..tracking import client, mark_dead_runs, tracking_uri
+
+    killed = mark_dead_runs(client())
+    typer.echo(f"{len(killed)} run(s) of dead processes marked KILLED in {tracking_uri()}")
+    for run_id in killed:
+        typer.echo(f"  {run_id}")

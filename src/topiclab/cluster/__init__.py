@@ -7,8 +7,9 @@ border documents. ``OUTLIER`` (-1) marks documents in no cluster.
 
 from ._clusterers import (AgglomerativeCluster, BaseCluster, BERTopicCluster, KMeansCluster, UmapHdbscanCluster,
                           cluster_vectors, make_clusterer)
+from ._choose_k import AUTO, choose_k, k_curve
 from ._refine import OUTLIER, SelfTrainingRefiner, confident_members, design_matrix, refine_labels
 
 __all__ = ["OUTLIER", "BaseCluster", "KMeansCluster", "AgglomerativeCluster", "UmapHdbscanCluster",
            "BERTopicCluster", "make_clusterer", "cluster_vectors", "SelfTrainingRefiner", "refine_labels",
-           "confident_members", "design_matrix"]
+           "confident_members", "design_matrix", "AUTO", "k_curve", "choose_k"]

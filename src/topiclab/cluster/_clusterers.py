@@ -139,6 +139,8 @@ def cluster_vectors(features: np.ndarray, config: ClusterConfig, seed: int,
                     texts: list[str] | None = None, seeds: np.ndarray | None = None) -> np.ndarray:
     """Cluster labels for each row of ``features`` (-1 = outlier)."""
     n = len(features)
+    if config.k == "auto":  # resolved before clustering (pipeline.run_experiment), which keeps the curve
+        raise TopiclabError("cluster.k: auto must be resolved with cluster.choose_k before cluster_vectors")
     needs_k = config.method in ("kmeans", "agglomerative")
     if needs_k and config.k is None:
         raise TopiclabError(f"cluster.k must be set for method {config.method!r}")

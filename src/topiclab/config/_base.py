@@ -54,7 +54,11 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]
             if not isinstance(child, dict):
                 raise TopiclabError(f"override {key!r}: {part!r} is not a section")
             node = child
-        node[parts[-1]] = yaml.safe_load(value) if value.strip() else None
+        try:
+            node[parts[-1]] = yaml.safe_load(value) if value.strip() else None
+        except yaml.YAMLError as error:  # found by tests/test_fuzz.py: e.g. a control character
+            problem = str(getattr(error, "problem", None) or type(error).__name__)
+            raise TopiclabError(f"override {key.strip()!r}: value {value!r} is not YAML ({problem})") from None
     return raw
 
 

@@ -26,8 +26,8 @@ __all__ = [
     "load_classifier_config",
 ]
 
-CLASSIFIER_KINDS = ("tfidf_logreg", "tfidf_svm", "embedding_logreg", "embedding_knn", "ensemble")
-EMBEDDING_KINDS = ("embedding_logreg", "embedding_knn")
+CLASSIFIER_KINDS = ("tfidf_logreg", "tfidf_svm", "embedding_logreg", "embedding_knn", "ensemble", "zero_shot")
+EMBEDDING_KINDS = ("embedding_logreg", "embedding_knn", "zero_shot")
 DEFAULT_MODEL_NAME = "news-topic-classifier"
 
 # Which optional keys make sense for which kind: anything else is a mistake.
@@ -37,6 +37,7 @@ _KEYS_OF_KIND = {
     "embedding_logreg": {"C", "class_weight"},
     "embedding_knn": {"n_neighbors"},
     "ensemble": {"members", "weights"},
+    "zero_shot": {"temperature"},
 }
 
 
@@ -63,13 +64,14 @@ class ClassifierTfidfConfig(Section):
 
 
 class ClassifierSpec(Section):
-    kind: Literal["tfidf_logreg", "tfidf_svm", "embedding_logreg", "embedding_knn", "ensemble"]
+    kind: Literal["tfidf_logreg", "tfidf_svm", "embedding_logreg", "embedding_knn", "ensemble", "zero_shot"]
     name: str | None = None  # the MLflow run name; defaults to the kind
     C: float = Field(default=10.0, gt=0)  # inverse regularisation (logreg, SVM)
     class_weight: Literal["balanced"] | None = None
     n_neighbors: int = Field(default=5, gt=0)
     members: list[str] = []  # ensemble: names of other classifiers in this config
     weights: list[float] | None = None  # ensemble: one weight per member
+    temperature: float | None = Field(default=None, gt=0)  # zero_shot: None = fitted on the labels
 
     @model_validator(mode="after")
     def _keys_fit_kind(self) -> "ClassifierSpec":
@@ -87,13 +89,18 @@ class ClassifierSpec(Section):
 
 
 def _default_classifiers() -> list[ClassifierSpec]:
-    return [ClassifierSpec(kind=kind) for kind in CLASSIFIER_KINDS if kind != "ensemble"]
+    return [ClassifierSpec(kind=kind) for kind in CLASSIFIER_KINDS if kind not in ("ensemble", "zero_shot")]
 
 
 class EvaluationConfig(Section):
     folds: int = Field(default=5, ge=2)  # stratified k-fold cross-validation
     test_size: float = Field(default=0.2, gt=0.0, lt=1.0)  # stratified held-out split
     calibration_folds: int = Field(default=3, ge=2)  # Platt scaling of the linear SVM
+
+
+class AbstentionConfig(Section):
+    enabled: bool = True  # "none of these" below the thresholds chosen on out-of-fold predictions
+    target_coverage: float = Field(default=0.95, gt=0.0, le=1.0)  # share of in-taxonomy texts kept labelled
 
 
 class RegistryConfig(Section):
@@ -112,13 +119,25 @@ class ClassifierConfig(Section):
     tfidf: ClassifierTfidfConfig = ClassifierTfidfConfig()
     classifiers: list[ClassifierSpec] = Field(default_factory=_default_classifiers, min_length=1)
     evaluation: EvaluationConfig = EvaluationConfig()
+    taxonomy: str | None = None  # names + descriptions (+ examples): zero-shot labels and prior knowledge
+    taxonomy_prior: bool = False  # train on the taxonomy too, blended with the zero-shot model
+    abstention: AbstentionConfig = AbstentionConfig()
     registry: RegistryConfig = RegistryConfig()
     tracking: TrackingConfig = TrackingConfig(experiment="classifiers")
 
     @model_validator(mode="after")
     def _consistent(self) -> "ClassifierConfig":
         if self.labels.source == "data" and self.data is None:
-            raise ValueError("labels.source 'data' needs a data section")
+            if self.taxonomy is None:
+                raise ValueError("labels.source 'data' needs a data section (or a taxonomy for zero-shot only)")
+            if "classifiers" not in self.model_fields_set:
+                self.classifiers = [ClassifierSpec(kind="zero_shot")]  # no training data: zero-shot only
+            elif any(spec.kind != "zero_shot" for spec in self.classifiers):
+                raise ValueError("without training data (no data section) only zero_shot classifiers can be built")
+        if self.taxonomy_prior and self.taxonomy is None:
+            raise ValueError("taxonomy_prior needs a taxonomy file")
+        if self.taxonomy is None and any(spec.kind == "zero_shot" for spec in self.classifiers):
+            raise ValueError("a zero_shot classifier needs a taxonomy file")
         names = [spec.name for spec in self.classifiers]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
@@ -137,7 +156,11 @@ class ClassifierConfig(Section):
     def needs_embeddings(self, spec: ClassifierSpec) -> bool:
         if spec.kind == "ensemble":
             return any(self.needs_embeddings(self.spec(member)) for member in spec.members)
-        return spec.kind in EMBEDDING_KINDS
+        return spec.kind in EMBEDDING_KINDS or self.taxonomy is not None
+
+    @property
+    def has_training_data(self) -> bool:
+        return not (self.labels.source == "data" and self.data is None)
 
 
 def classifier_config_from_dict(raw: dict, source: str = "config") -> ClassifierConfig:

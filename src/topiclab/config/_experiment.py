@@ -22,6 +22,7 @@ __all__ = [
     "UmapConfig",
     "HdbscanConfig",
     "RefineConfig",
+    "AutoKConfig",
     "ClusterConfig",
     "TopicsConfig",
     "TrackingConfig",
@@ -129,13 +130,43 @@ class RefineConfig(Section):
     folds: int = Field(default=0, ge=0)  # >= 2: each document judged by a model not trained on it
 
 
+class AutoKConfig(Section):
+    """How ``cluster.k: auto`` chooses k (cluster/_choose_k.py documents the criteria)."""
+
+    candidates: list[int] = Field(default_factory=lambda: list(range(3, 13)), min_length=1)
+    criterion: Literal["silhouette", "stability"] = "silhouette"
+    resamples: int = Field(default=3, ge=1)  # stability: pairs of subsamples
+    sample_size: int = Field(default=2000, ge=10)  # silhouette: documents scored
+
+    @field_validator("candidates")
+    @classmethod
+    def _at_least_two(cls, values: list[int]) -> list[int]:
+        if any(k < 2 for k in values):
+            raise ValueError("every candidate k must be at least 2")
+        return sorted(set(values))
+
+
 class ClusterConfig(Section):
     method: Literal["kmeans", "agglomerative", "umap_hdbscan", "bertopic"] = "kmeans"
-    k: int | None = Field(default=3, gt=0)
+    k: int | Literal["auto"] | None = Field(default=3)  # auto: chosen from auto.candidates
+    auto: AutoKConfig = AutoKConfig()
     linkage: Literal["ward", "average", "complete"] = "ward"
     umap: UmapConfig = UmapConfig()
     hdbscan: HdbscanConfig = HdbscanConfig()
     refine: RefineConfig = RefineConfig()
+
+    @field_validator("k")
+    @classmethod
+    def _positive_k(cls, value):
+        if isinstance(value, int) and value <= 0:
+            raise ValueError("k must be a positive integer or 'auto'")
+        return value
+
+    @model_validator(mode="after")
+    def _auto_needs_a_fixed_k_method(self) -> "ClusterConfig":
+        if self.k == "auto" and self.method not in ("kmeans", "agglomerative"):
+            raise ValueError(f"k: auto applies to kmeans and agglomerative, not {self.method!r}")
+        return self
 
 
 class TopicsConfig(Section):
@@ -145,6 +176,8 @@ class TopicsConfig(Section):
     guided: bool = True
     coherence: bool = True  # NPMI and C_v of the top-10 words (coherence.py)
     keywords: Literal["ctfidf", "lift", "coherent"] = "ctfidf"  # how top words are chosen (keywords.py)
+    # Words never chosen as keywords (data.stop_words): news adds reporting verbs, titles, dates.
+    stop_words: Literal["english", "english+news"] = "english+news"
 
 
 class TrackingConfig(Section):

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from ._base import Section, read_config_file, validate_config
 from ._experiment import SegmentConfig, TrackingConfig
 
-__all__ = ["DumpSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config"]
+__all__ = ["DumpSpec", "PageDumpSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config"]
 
 
 class DumpSpec(Section):
@@ -32,10 +32,26 @@ class DumpSpec(Section):
     truncate_share: float = Field(default=0.0, ge=0.0, le=1.0)  # articles cut off mid-sentence
 
 
+class PageDumpSpec(Section):
+    """Realistic dumps (``segment.build_page_dump``) from a JSONL table with id, label, title, text."""
+
+    path: str = "../shared/datasets/bbc_fulltext.jsonl"
+    split: Literal["train", "eval", "all"] = "eval"
+    dumps: int = Field(default=1, gt=0)
+    articles_per_dump: int = Field(default=100, ge=2)
+    unit: Literal["sentence", "paragraph"] = "paragraph"
+    same_label_share: float = Field(default=0.6, ge=0.0, le=1.0)  # neighbours sharing a label, about
+    cut_share: float = Field(default=0.33, ge=0.0, le=1.0)  # articles cut to their first 1-3 paragraphs
+    snippet_share: float = Field(default=0.1, ge=0.0, le=1.0)  # of those, cut to one line of 150-400 chars
+    title_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    boilerplate_per_article: float = Field(default=2.0, ge=0.0)  # mean boilerplate lines per article
+
+
 class TrainSpec(Section):
     """Dumps the boundary model is fitted on (train half only) and validated on."""
 
     data: list[DumpSpec]
+    pages: list[PageDumpSpec] = []  # realistic dumps (train split only), content lines as the segmenter sees them
     validation_share: float = Field(default=0.2, gt=0.0, lt=1.0)
     hidden: list[int] = Field(default=[16], min_length=1)  # hidden layer sizes of each network
     alpha: float = Field(default=0.1, gt=0.0)  # L2 penalty
@@ -47,6 +63,8 @@ class SegmentEvalConfig(Section):
     name: str = "segmentation"
     seed: int = 42
     data: DumpSpec = DumpSpec()
+    pages: PageDumpSpec | None = None  # realistic dumps, scored beside the lower-cased ones
+    report: str | None = None  # BENCHMARKS.md: section `segmentation` written with the targets
     segmenters: dict[str, SegmentConfig]
     baseline: str
     train: TrainSpec | None = None

@@ -4,18 +4,20 @@ Raw files are only read, never written. Everything later in the pipeline
 starts from a ``Corpus``.
 """
 
-from ._analyzer import STOP_WORDS, TOKEN_PATTERN, tokenize, word_vectorizer
+from ._analyzer import (NEWS_STOP_WORDS, STOP_LISTS, STOP_WORDS, TOKEN_PATTERN, StopList, stop_words, tokenize,
+                        word_vectorizer)
 from ._corpus import (Corpus, Document, Gold, label_from_gold, load_corpus, load_dump, load_folder, load_gold,
-                      load_table, read_text)
+                      load_table, read_lines, read_text, split_lines, check_gold)
 from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_20newsgroups,
                         load_data, load_dataset, load_shared_csv)
 from ._splits import hash_bucket, split_of
 
 __all__ = [
     "Document", "Corpus", "Gold", "load_corpus", "load_dump", "load_table", "load_folder", "load_gold",
-    "read_text", "label_from_gold",
+    "read_text", "read_lines", "split_lines", "check_gold", "label_from_gold",
     "DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",
     "load_shared_csv", "load_20newsgroups", "load_data",
-    "TOKEN_PATTERN", "STOP_WORDS", "word_vectorizer", "tokenize",
+    "TOKEN_PATTERN", "STOP_WORDS", "STOP_LISTS", "NEWS_STOP_WORDS", "StopList", "stop_words", "word_vectorizer",
+    "tokenize",
     "hash_bucket", "split_of",
 ]

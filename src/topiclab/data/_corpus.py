@@ -27,8 +27,33 @@ __all__ = [
     "load_folder",
     "load_gold",
     "read_text",
+    "split_lines",
+    "read_lines",
+    "check_gold",
     "label_from_gold",
 ]
+
+# Characters that str.splitlines() treats as line ends but a text editor, a
+# gold file and `wc -l` do not: inside a line they are spaces.
+_IN_LINE_BREAKS = str.maketrans({c: " " for c in "\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85"})
+
+
+def split_lines(text: str) -> list[str]:
+    """The file's lines: a line ends at ``\\n`` or ``\\r\\n`` and nowhere else.
+
+    A lone ``\\r``, U+2028, U+2029, ``\\x0b``, ``\\x0c``, ``\\x1c``-``\\x1e`` and ``\\x85`` stay in their
+    line as spaces; a UTF-8 byte-order mark is dropped; a final line end does not
+    open an empty line (as editors count).
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text:
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1].translate(_IN_LINE_BREAKS) if line.endswith("\r") else line.translate(_IN_LINE_BREAKS)
+            for line in lines]
 
 
 @dataclass(frozen=True)
@@ -103,18 +128,24 @@ def _hash_bytes(*chunks: bytes) -> str:
 
 
 def read_text(path: Path) -> tuple[str, bytes]:
-    """Strict UTF-8 text of ``path`` and its bytes; binary files are refused."""
+    """Strict UTF-8 text of ``path`` (a byte-order mark dropped) and its bytes; binary files are refused."""
     if not path.exists():
         raise TopiclabError(f"input file not found: {path}")
     data = path.read_bytes()
     if b"\x00" in data:
         raise TopiclabError(f"{path} is not UTF-8 text (it contains NUL bytes)")
     try:
-        return data.decode("utf-8"), data
+        return data.decode("utf-8-sig"), data
     except UnicodeDecodeError as error:
         raise TopiclabError(
             f"{path} is not UTF-8 text (invalid byte at position {error.start})"
         ) from None
+
+
+def read_lines(path: Path) -> tuple[list[str], bytes]:
+    """The lines of a UTF-8 text file (``split_lines``) and its bytes."""
+    text, data = read_text(path)
+    return split_lines(text), data
 
 
 def _require_documents(documents: list[Document], path: Path) -> list[Document]:
@@ -126,8 +157,7 @@ def _require_documents(documents: list[Document], path: Path) -> list[Document]:
 def load_dump(path: str | Path) -> Corpus:
     """One passage per non-empty line, ids ``<stem>:L<line>``."""
     file = resolve(path)
-    text, data = read_text(file)
-    lines = text.splitlines()
+    lines, data = read_lines(file)
     documents = [
         Document(id=f"{file.stem}:L{number:04d}", text=line.strip(), line_start=number, line_end=number)
         for number, line in enumerate(lines, start=1)
@@ -258,7 +288,29 @@ def load_gold(path: str | Path) -> Gold:
         articles = json.loads(text)["articles"]
     except (json.JSONDecodeError, KeyError, TypeError):
         raise TopiclabError(f"{path} is not a gold file with an 'articles' list") from None
+    if not isinstance(articles, list) or not articles:
+        raise TopiclabError(f"{path} is not a gold file with an 'articles' list")
+    previous_end = 0
+    for number, article in enumerate(articles, start=1):
+        span = article.get("lines") if isinstance(article, dict) else None
+        if (not isinstance(span, list) or len(span) != 2 or not all(isinstance(v, int) for v in span)
+                or span[0] > span[1]):
+            raise TopiclabError(f"{path}: article {number} has no 'lines': [first, last] span")
+        if span[0] <= previous_end:
+            raise TopiclabError(f"{path}: article {number} (lines {span[0]}-{span[1]}) overlaps the one before")
+        if span[0] != previous_end + 1:
+            raise TopiclabError(f"{path}: lines {previous_end + 1}-{span[0] - 1} belong to no article")
+        previous_end = span[1]
     return Gold(articles=articles)
+
+
+def check_gold(gold: Gold, n_lines: int, path: str | Path = "gold file") -> Gold:
+    """``gold`` if its spans end at the dump's last line (``n_lines``), else a TopiclabError."""
+    if gold.n_lines > n_lines:
+        raise TopiclabError(f"{path}: spans run to line {gold.n_lines}, past the dump's {n_lines} lines")
+    if gold.n_lines < n_lines:
+        raise TopiclabError(f"{path}: lines {gold.n_lines + 1}-{n_lines} of the dump belong to no article")
+    return gold
 
 
 def label_from_gold(corpus: Corpus, gold: Gold) -> Corpus:

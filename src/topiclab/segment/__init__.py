@@ -2,16 +2,22 @@
 
 A dump is one paragraph (or sentence) per line, articles run together. A
 segmenter (``BaseSegmenter``) says which gaps between lines start a new
-article; spans keep the dump's line numbers. Also here: the gap features and
+article; spans keep the dump's line numbers. Boilerplate lines (menus,
+prompts, notices, captions) are marked, kept in the spans and left out of
+their text. Also here: the gap features and
 the learned boundary model, synthetic dumps with known boundaries, their
 scoring (Pk, WindowDiff) and the model's training.
 """
 
+from ._boilerplate import BoilerplateMarker, is_boilerplate
 from ._evaluate import boundary_string, evaluate_segmenter, format_results, score_segmentation
 from ._features import FEATURE_NAMES, LineEncoder, depth_scores, gap_features, line_views, window_similarity
 from ._model import (DEFAULT_MODEL_RESOURCE, BoundaryModel, decode_boundaries, fit_boundary_model,
                      load_boundary_model, save_boundary_model, single_line_penalty)
 from ._passages import needs_segmenting, segment_corpus, split_passages
+from ._realistic import (PageArticle, PageDump, build_page_dump, evaluate_page_dumps, load_page_articles,
+                         spec_page_dumps)
+from ._report import gold_boundaries, segment_report
 from ._segmenters import (SEGMENTERS, BaseSegmenter, BlankLineSegmenter, Dump, FixedSegmenter, LearnedSegmenter,
                           LineSegmenter, Span, TextTilingSegmenter, article_spans, make_segmenter, segment_lines)
 from ._synthetic import SyntheticDump, build_dump, build_dumps, eval_dumps, load_articles, spec_articles, spec_dumps
@@ -23,6 +29,8 @@ __all__ = [
     "LineEncoder", "Dump", "Span", "BaseSegmenter", "LineSegmenter", "BlankLineSegmenter", "FixedSegmenter",
     "TextTilingSegmenter", "LearnedSegmenter", "SEGMENTERS", "make_segmenter", "article_spans", "segment_lines",
     "split_passages", "needs_segmenting", "segment_corpus",
+    "BoilerplateMarker", "is_boilerplate", "gold_boundaries", "segment_report",
+    "PageArticle", "PageDump", "load_page_articles", "build_page_dump", "evaluate_page_dumps", "spec_page_dumps",
     "FEATURE_NAMES", "line_views", "window_similarity", "depth_scores", "gap_features",
     "BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model",
     "save_boundary_model", "DEFAULT_MODEL_RESOURCE",

@@ -34,9 +34,10 @@ def split_passages(lines: list[str], span: Span, config: PassageConfig) -> list[
     crossing the article's end.
     """
     sentences: list[tuple[int, str]] = []  # (line number, sentence)
+    boilerplate = set(span.boilerplate)
     for number in range(span.line_start, span.line_end + 1):
         line = lines[number - 1].strip()
-        if not line:
+        if not line or number in boilerplate:  # boilerplate stays in the span, not in its text
             continue
         if config.unit == "paragraph" and len(line) <= config.max_chars:
             sentences.append((number, line))

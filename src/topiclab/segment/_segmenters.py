@@ -30,6 +30,7 @@ import numpy as np
 
 from ..config import SegmentConfig
 from ..errors import TopiclabError
+from ._boilerplate import BoilerplateMarker
 from ._features import LineEncoder, depth_scores, gap_features, line_views, window_similarity
 from ._model import BoundaryModel, decode_boundaries, load_boundary_model
 from ._text import is_truncated
@@ -52,22 +53,29 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Dump:
-    """The non-blank lines of a raw dump, with where they came from."""
+    """The content lines of a raw dump, with where they came from."""
 
-    lines: list[str]  # every raw line, blank ones included
-    units: list[str]  # the non-blank lines, stripped
+    lines: list[str]  # every raw line, blank and boilerplate ones included
+    units: list[str]  # the non-blank content lines, stripped
     line_numbers: np.ndarray  # 1-based raw line of each unit
     blank_gaps: np.ndarray  # per gap between units: was there a blank line?
+    boilerplate: np.ndarray | None = None  # per raw line: marked boilerplate (None: not marked)
 
     @classmethod
-    def from_lines(cls, lines: list[str]) -> "Dump":
-        numbers = [i for i, line in enumerate(lines, start=1) if line.strip()]
-        if not numbers:
+    def from_lines(cls, lines: list[str], boilerplate: np.ndarray | None = None) -> "Dump":
+        """``boilerplate``: one flag per raw line; marked lines are no units (they stay in spans)."""
+        blank = np.fromiter((not line.strip() for line in lines), dtype=bool, count=len(lines))
+        content = ~blank if boilerplate is None else ~blank & ~np.asarray(boilerplate, dtype=bool)
+        numbers = np.flatnonzero(content) + 1
+        if not len(numbers):
+            if boilerplate is not None and (~blank).any():
+                raise TopiclabError("dump holds only boilerplate lines (menus, prompts, notices): no article text")
             raise TopiclabError("dump holds no text: every line is blank")
         units = [lines[i - 1].strip() for i in numbers]
-        line_numbers = np.asarray(numbers)
-        return cls(lines=lines, units=units, line_numbers=line_numbers,
-                   blank_gaps=np.diff(line_numbers) > 1)
+        blanks_before = np.concatenate([[0], np.cumsum(blank)])  # blank lines among the first i lines
+        blank_gaps = blanks_before[numbers[1:] - 1] > blanks_before[numbers[:-1]]
+        return cls(lines=lines, units=units, line_numbers=numbers, blank_gaps=blank_gaps,
+                   boilerplate=None if boilerplate is None else np.asarray(boilerplate, dtype=bool))
 
     @property
     def n_gaps(self) -> int:
@@ -81,7 +89,8 @@ class Span:
     index: int
     line_start: int
     line_end: int
-    text: str
+    text: str  # the content lines only: boilerplate is left out
+    boilerplate: tuple[int, ...] = ()  # 1-based raw lines of the span marked boilerplate
 
 
 class BaseSegmenter:
@@ -93,7 +102,9 @@ class BaseSegmenter:
     ``units``) and, when needed, an embedder (anything with
     ``embed(texts) -> 2-D array``, see ``LineEncoder``), it returns a boolean
     array of length ``dump.n_gaps``, True where the unit after the gap opens a
-    new article. It must not change the dump. Parameters belong in
+    new article. ``gap_scores`` says how strongly each gap reads as a boundary
+    (by default the flags themselves; a probability or depth where the
+    segmenter has one). It must not change the dump. Parameters belong in
     ``__init__`` and are stored unchanged (scikit-learn's convention); fitted
     state, if any, is read lazily.
     """
@@ -103,6 +114,10 @@ class BaseSegmenter:
 
     def boundaries(self, dump: Dump, embedder: LineEncoder | None = None) -> np.ndarray:
         raise NotImplementedError
+
+    def gap_scores(self, dump: Dump, embedder: LineEncoder | None = None) -> np.ndarray:
+        """One score per gap, higher = more of a boundary (shown by ``topiclab segment --json``)."""
+        return self.boundaries(dump, embedder).astype(float)
 
     def embedding_model(self) -> str | None:
         """The embedding model this segmenter was built for (None: any, or none needed)."""
@@ -154,13 +169,19 @@ class TextTilingSegmenter(BaseSegmenter):
         self.window = window
         self.cutoff = cutoff
 
-    def boundaries(self, dump, embedder=None):
+    def gap_scores(self, dump, embedder=None):
+        """Depth score of each gap."""
         if dump.n_gaps == 0:
-            return np.zeros(0, dtype=bool)
+            return np.zeros(0)
         if embedder is None:
             raise TopiclabError("the texttiling segmenter needs an embedding model")
         views = line_views(dump.units, embedder)
-        depth = depth_scores(window_similarity(views.mean, self.window))
+        return depth_scores(window_similarity(views.mean, self.window))
+
+    def boundaries(self, dump, embedder=None):
+        if dump.n_gaps == 0:
+            return np.zeros(0, dtype=bool)
+        depth = self.gap_scores(dump, embedder)
         padded = np.concatenate([[-np.inf], depth, [-np.inf]])
         peak = (depth >= padded[:-2]) & (depth >= padded[2:]) & (depth > 0)
         return peak & (depth > depth.mean() + self.cutoff * depth.std())
@@ -198,6 +219,9 @@ class LearnedSegmenter(BaseSegmenter):
         if embedder is None:
             raise TopiclabError("the learned segmenter needs an embedding model")
         return self.boundary_model().probabilities(gap_features(dump.units, embedder))
+
+    def gap_scores(self, dump, embedder=None):
+        return self.probabilities(dump, embedder)
 
     def boundaries(self, dump, embedder=None):
         model = self.boundary_model()
@@ -238,18 +262,21 @@ def article_spans(dump: Dump, boundaries: np.ndarray) -> list[Span]:
     for index, (first, stop) in enumerate(zip(starts, ends)):
         line_start = 1 if index == 0 else int(dump.line_numbers[first])
         line_end = len(dump.lines) if stop == len(dump.units) else int(dump.line_numbers[stop]) - 1
-        spans.append(Span(index, line_start, line_end, "\n".join(dump.units[first:stop])))
+        marked = () if dump.boilerplate is None else tuple(
+            int(n) for n in np.flatnonzero(dump.boilerplate[line_start - 1:line_end]) + line_start)
+        spans.append(Span(index, line_start, line_end, "\n".join(dump.units[first:stop]), marked))
     return spans
 
 
 def segment_lines(lines: list[str], segmenter: BaseSegmenter,
                   embedder: LineEncoder | None = None) -> list[Span]:
-    """Articles of a dump given as its raw lines.
+    """Articles of a dump given as its raw lines; boilerplate lines are marked
+    (``BoilerplateMarker``), kept in the spans and left out of their text.
 
     ``embedder``: the one the segmenter was built for, when it needs one
     (``pipeline.segmentation_embedder`` picks it).
     """
-    dump = Dump.from_lines(lines)
+    dump = Dump.from_lines(lines, BoilerplateMarker().transform(lines))
     if dump.n_gaps == 0:  # a single line: one article, nothing to compare
         return article_spans(dump, np.zeros(0, dtype=bool))
     return article_spans(dump, segmenter.boundaries(dump, embedder))

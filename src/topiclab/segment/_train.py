@@ -19,6 +19,7 @@ from ._evaluate import score_segmentation
 from ._features import gap_features
 from ._model import DEFAULT_MODEL_RESOURCE, BoundaryModel, decode_boundaries, fit_boundary_model, single_line_penalty
 from ._features import LineEncoder
+from ._realistic import load_page_articles, spec_page_dumps
 from ._synthetic import SyntheticDump, spec_articles, spec_dumps
 from ._text import is_truncated
 
@@ -97,6 +98,18 @@ def training_dumps(config: SegmentEvalConfig) -> tuple[list[SyntheticDump], list
         seed = config.seed + 1000 * (number + 1)
         train += spec_dumps(spec, seed, kept, spec.dumps - n_held)
         validation += spec_dumps(spec, seed + 500, held, n_held)
+    for number, spec in enumerate(config.train.pages):
+        if spec.split != "train":
+            raise TopiclabError(f"train.pages[{number}].split must be 'train', not {spec.split!r}")
+        if spec.dumps < 2:
+            raise TopiclabError(f"train.pages[{number}]: needs at least 2 dumps (fit and validation)")
+        articles = load_page_articles(spec.path, "train")
+        held = [a for a in articles if _held_out(a.id, share)]
+        kept = [a for a in articles if not _held_out(a.id, share)]
+        n_held = min(max(1, round(spec.dumps * share)), spec.dumps - 1)
+        seed = config.seed + 1000 * (len(config.train.data) + number + 1)
+        train += [d.content_dump() for d in spec_page_dumps(spec, seed, kept, spec.dumps - n_held)]
+        validation += [d.content_dump() for d in spec_page_dumps(spec, seed + 500, held, n_held)]
     return train, validation
 
 
@@ -104,7 +117,7 @@ def train_from_config(config: SegmentEvalConfig, embedder: LineEncoder) -> Bound
     """Fit the boundary model on the ``train`` dumps of ``config`` (never the eval half)."""
     train, validation = training_dumps(config)
     info = {
-        "trained_on": sorted({spec.path for spec in config.train.data}),
+        "trained_on": sorted({spec.path for spec in [*config.train.data, *config.train.pages]}),
         "split": "train",
         "train_dumps": len(train),
         "train_articles": sum(d.n_articles for d in train),

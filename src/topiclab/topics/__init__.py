@@ -6,10 +6,11 @@ project's analyzer; a topic is named after the closest taxonomy entry
 keywords.
 """
 
+from ._model import TEXT_COLUMN, TopicModel
 from ._keywords import KEYWORD_METHODS, lift_scores, topic_keywords, window_npmi, window_occurrences
 from ._naming import (TaxonomyEntry, Topic, centroids, ctfidf_keywords, describe_topics, load_taxonomy, name_topics,
                       taxonomy_texts)
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_keywords", "centroids",
            "name_topics", "describe_topics", "KEYWORD_METHODS", "lift_scores", "window_occurrences", "window_npmi",
-           "topic_keywords"]
+           "topic_keywords", "TEXT_COLUMN", "TopicModel"]

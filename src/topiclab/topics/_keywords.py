@@ -13,7 +13,7 @@
   are used together in the same sentences describe one subject; document
   co-occurrence alone rewards words of long articles that merely share a page.
 
-All use the project's analyzer (``data.tokenize``, the same tokens the coherence protocol scores).
+All use the project's analyzer (``data.tokenize``, the coherence protocol's tokens less the stop list's extra words).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from ..cluster import OUTLIER
-from ..data import tokenize
+from ..data import StopList, tokenize
 from ._naming import ctfidf_keywords
 
 __all__ = ["KEYWORD_METHODS", "lift_scores", "window_occurrences", "window_npmi", "topic_keywords"]
@@ -117,13 +117,18 @@ def _ranked_candidates(scores: np.ndarray, topics: list[int], count: int, exclus
 
 
 def topic_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10, method: str = "ctfidf",
-                   candidates: int = 50, window: int = 10) -> dict[int, list[str]]:
-    """The ``n_keywords`` top words of each cluster id in ``labels`` (outliers included)."""
+                   candidates: int = 50, window: int = 10,
+                   stop_list: StopList = "english+news") -> dict[int, list[str]]:
+    """The ``n_keywords`` top words of each cluster id in ``labels`` (outliers included).
+
+    ``stop_list`` names the words never chosen (``data.stop_words``): by default
+    English and news stop words, so reporting verbs and dates do not name topics.
+    """
     if method == "ctfidf":
-        return ctfidf_keywords(texts, labels, n_keywords)
+        return ctfidf_keywords(texts, labels, n_keywords, stop_list)
     labels = np.asarray(labels)
     topics = sorted(set(labels.tolist()))
-    tokens = tokenize(texts)  # tokenised once: for the occurrences and for the windows
+    tokens = tokenize(texts, stop_list)  # tokenised once: for the occurrences and for the windows
     vectorizer = CountVectorizer(analyzer=_as_tokenised, binary=True)
     try:
         occurrences = vectorizer.fit_transform(tokens).tocsr()

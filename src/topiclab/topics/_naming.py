@@ -17,7 +17,7 @@ import yaml
 from sklearn.preprocessing import normalize
 
 from ..cluster import OUTLIER
-from ..data import word_vectorizer
+from ..data import StopList, word_vectorizer
 from ..errors import TopiclabError
 from ..paths import resolve
 
@@ -29,6 +29,7 @@ __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_
 class TaxonomyEntry:
     name: str
     description: str = ""
+    examples: tuple[str, ...] = ()  # sentences of this topic: extra prototypes for zero-shot classifiers
 
 
 @dataclass
@@ -47,12 +48,26 @@ def load_taxonomy(path: str | Path) -> list[TaxonomyEntry]:
         raise TopiclabError(f"taxonomy file not found: {path}")
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        entries = [TaxonomyEntry(str(t["name"]), str(t.get("description", ""))) for t in data["topics"]]
-    except (yaml.YAMLError, KeyError, TypeError):
-        raise TopiclabError(f"{path} is not a taxonomy (a 'topics' list of name/description)") from None
+        entries = [_entry(t) for t in data["topics"]]
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise TopiclabError(f"{path} is not a taxonomy (a 'topics' list of name/description/examples)") from None
     if not entries:
         raise TopiclabError(f"taxonomy {path} lists no topics")
+    names = [e.name for e in entries]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise TopiclabError(f"taxonomy {path} repeats topic name(s): {', '.join(repeated)}")
+    empty = [e.name for e in entries if not e.description.strip()]
+    if empty:
+        raise TopiclabError(f"taxonomy {path}: topic(s) {', '.join(empty)} have an empty description")
     return entries
+
+
+def _entry(raw: dict) -> TaxonomyEntry:
+    examples = raw.get("examples") or []
+    if isinstance(examples, str) or not all(isinstance(x, str) and x.strip() for x in examples):
+        raise TypeError("examples must be a list of sentences")
+    return TaxonomyEntry(str(raw["name"]).strip(), str(raw.get("description") or ""), tuple(examples))
 
 
 def taxonomy_texts(entries: list[TaxonomyEntry]) -> list[str]:
@@ -60,11 +75,12 @@ def taxonomy_texts(entries: list[TaxonomyEntry]) -> list[str]:
     return [f"{e.name}. {e.description}".strip() for e in entries]
 
 
-def ctfidf_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10) -> dict[int, list[str]]:
-    """Top words of each cluster by class-based TF-IDF: tf_c * log(1 + A / f)."""
+def ctfidf_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10,
+                    stop_list: StopList = "english+news") -> dict[int, list[str]]:
+    """Top words of each cluster by class-based TF-IDF: tf_c * log(1 + A / f), ``stop_list`` removed."""
     topic_ids = sorted(set(labels.tolist()))
     joined = [" ".join(t for t, l in zip(texts, labels) if l == topic) for topic in topic_ids]
-    vectorizer = word_vectorizer()
+    vectorizer = word_vectorizer(stop_list=stop_list)
     try:
         counts = vectorizer.fit_transform(joined).toarray().astype(float)
     except ValueError:  # no word survives stop-word removal

@@ -5,27 +5,35 @@ Default store: ``sqlite:///mlflow.db`` at the project root, artifacts under
 FAILED with its error logged, never left RUNNING.
 
 One module per kind of run, so each reads in one sitting: ``_store`` (the
-store, runs, experiment runs), ``_harness`` (evaluations, sweeps,
+store, runs, experiment runs), ``_lifecycle`` (schema once under a lock,
+locked-database retries, SIGTERM, dead runs), ``_harness`` (evaluations, sweeps,
 segmentation), ``_models`` (topic classifiers: train, register, load, serve)
 and ``_reports`` (notebooks, run comparison, benchmark report). Callers use
 ``topiclab.tracking`` only.
 """
 
 from ._harness import (log_evaluation, log_table_artifacts, track_evaluation, track_segment_eval,
-                       track_segment_train, track_sweep)
+                       track_page_eval, track_segment_train, track_sweep)
 from ._models import (CLASSIFIER_ARTIFACT, TrainedClassifier, Training, classify_texts, load_text_model,
                       load_training_data, log_classifier, log_text_model, move_alias, pseudo_labels,
                       register_classifier, resolve_model_uri, serve_command, track_training)
 from ._reports import latest_sweep_summary, log_benchmark_summary, log_report, experiment_id_of, search_runs
+from ._assign import assign_texts, latest_topic_model_uri, load_topic_model
+from ._topic_models import TOPIC_MODEL_ARTIFACT, log_k_curve, log_topic_model, log_topic_views
 from ._store import (MAX_PARAM_LENGTH, artifact_root, client, ensure_experiment, git_commit, log_dataset,
-                     log_params, log_result, track_experiment, tracked_run, tracking_uri, ui_command, use_store)
+                     log_params, log_result, server_command, track_experiment, tracked_run, tracking_uri, ui_command,
+                     use_store)
+from ._lifecycle import HOST_TAG, PID_TAG, SIGNAL_TAG, mark_dead_runs, prepare_store, retry_locked
 
 __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "tracked_run",
            "log_params", "log_dataset", "log_result", "track_experiment", "git_commit", "client", "ui_command",
+           "server_command", "HOST_TAG", "PID_TAG", "SIGNAL_TAG", "mark_dead_runs", "prepare_store", "retry_locked",
            "MAX_PARAM_LENGTH", "log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep",
            "latest_sweep_summary", "log_benchmark_summary",
-           "track_segment_eval", "track_segment_train",
+           "track_segment_eval", "track_segment_train", "track_page_eval",
            "CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
            "load_text_model", "classify_texts", "move_alias", "serve_command",
-           "search_runs", "experiment_id_of", "log_report"]
+           "search_runs", "experiment_id_of", "log_report", "TOPIC_MODEL_ARTIFACT", "log_topic_model", "log_k_curve",
+           "log_topic_views",
+           "load_topic_model", "latest_topic_model_uri", "assign_texts"]

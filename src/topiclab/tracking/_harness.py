@@ -48,31 +48,63 @@ def log_table_artifacts(frame, stem: str) -> None:
     mlflow.log_table(frame.astype(object).where(frame.notna(), None), f"{stem}.json")
 
 
-def track_sweep(plan, progress: bool = False, on_trial=None):
+def _trial(config, values, experiment: str, progress: bool, tags: dict[str, str] | None = None):
+    """One trial as a run nested under the active parent (``tags`` name the parent in a worker process)."""
+    with tracked_run(experiment, config.name, nested=tags is None,
+                     tags={"topiclab.sweep": "trial", "sweep_values": str(values), **(tags or {})}) as run:
+        log_params(flatten(config.model_dump(mode="json")))
+        mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
+        result = run_experiment(config, progress=progress)
+        log_result(result)
+        return result.metrics, run.info.run_id
+
+
+def _worker_trial(uri: str, config_data: dict, values: dict, experiment: str, parent_id: str):
+    """A trial in a worker process: its own run, nested under the sweep's parent by the parent-run tag."""
+    import os
+
+    from ..config import config_from_dict
+
+    os.environ["MLFLOW_TRACKING_URI"] = uri
+    config = config_from_dict(config_data, source="sweep trial")
+    return _trial(config, values, experiment, False, {"mlflow.parentRunId": parent_id})
+
+
+def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
     """Run a ``sweep.SweepPlan``: one parent run, one nested run per trial, summary on the parent.
 
-    Returns ``(summary frame, parent run id)``.
+    With ``jobs`` > 1 the trials run in that many worker processes, each run
+    still nested under the one parent. Returns ``(summary frame, parent run id)``.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from ..sweep import run_sweep
+    from ._store import tracking_uri
 
     base = plan.base
     experiment = base.tracking.experiment
+    pool = None
 
     def runner(config, values):
-        with tracked_run(experiment, config.name, nested=True,
-                         tags={"topiclab.sweep": "trial", "sweep_values": str(values)}) as run:
-            log_params(flatten(config.model_dump(mode="json")))
-            mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
-            result = run_experiment(config, progress=progress)
-            log_result(result)
-            return result.metrics, run.info.run_id
+        if pool is None:
+            return _trial(config, values, experiment, progress)
+        future = pool.submit(_worker_trial, tracking_uri(), config.model_dump(mode="json"), values, experiment,
+                             parent.info.run_id)
+        return future.result()
 
     with tracked_run(experiment, f"{base.name}-sweep", tags={"topiclab.sweep": "parent"}) as parent:
+        if jobs > 1:  # spawn: a fresh interpreter per worker, no copy of this one's MLflow state or threads
+            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
         params = flatten(base.model_dump(mode="json", exclude={"sweep"}))
         params.update({f"sweep.{k}": v for k, v in plan.spec.model_dump(mode="json").items()})
         log_params(params)
         mlflow.log_text(yaml.safe_dump(plan.spec.model_dump(mode="json"), sort_keys=False), "sweep.yaml")
-        frame = run_sweep(plan, runner, on_trial)
+        try:
+            frame = run_sweep(plan, runner, on_trial, jobs)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         log_table_artifacts(frame, "sweep_summary")
         objective = plan.spec.objective
         if len(frame) and objective in frame.columns:
@@ -132,3 +164,37 @@ def track_segment_train(config, embedder, output: str | Path) -> tuple[Any, str]
         mlflow.log_dict(asdict(model), "boundary_model.json")
         save_boundary_model(model, output)
         return model, run.info.run_id
+
+
+def track_page_eval(config, embedder=None, on_result=None) -> list[dict[str, Any]]:
+    """One MLflow run per segmenter on the config's realistic dumps (``pages:``), the same dumps for each.
+
+    Returns one row per segmenter: its name, ``evaluate_page_dumps`` scores, seconds and run id.
+    """
+    import hashlib
+    import time
+
+    from ..pipeline import segmentation_embedder
+    from ..segment import evaluate_page_dumps, make_segmenter, spec_page_dumps
+
+    dumps = spec_page_dumps(config.pages, config.seed)
+    digest = hashlib.sha256("\n\n".join("\n".join(d.lines) for d in dumps).encode()).hexdigest()
+    rows = []
+    for name, settings in config.segmenters.items():
+        tags = {"topiclab.segmentation": "eval-pages", "baseline": str(name == config.baseline).lower(),
+                "data_hash": digest, "data_source": config.pages.path}
+        with tracked_run(config.tracking.experiment, f"{name} (pages)", tags=tags) as run:
+            params = {"segmenter": name, "seed": config.seed, "config": config.name}
+            params.update(flatten(settings.model_dump(mode="json", exclude={"level", "passage"}), "segment."))
+            params.update(flatten(config.pages.model_dump(mode="json"), "pages."))
+            log_params(params)
+            segmenter = make_segmenter(settings)
+            start = time.perf_counter()
+            scores = evaluate_page_dumps(segmenter, dumps, segmentation_embedder(segmenter, embedder))
+            scores["seconds"] = time.perf_counter() - start
+            mlflow.log_metrics({k: float(v) for k, v in scores.items()})
+            row = {"segmenter": name, **scores, "run_id": run.info.run_id}
+            rows.append(row)
+            if on_result is not None:
+                on_result(row)
+    return rows

@@ -91,13 +91,15 @@ def load_training_data(config):
 
 def _model_signature(model):
     from mlflow.models import ModelSignature
-    from mlflow.types import ColSpec, Schema
+    from mlflow.types import ColSpec, ParamSchema, ParamSpec, Schema
 
     from ..classify import LABEL_COLUMN, PROBABILITY_COLUMN, TEXT_COLUMN, probability_column
 
     outputs = [ColSpec("string", LABEL_COLUMN, required=False), ColSpec("double", PROBABILITY_COLUMN)]
     outputs += [ColSpec("double", probability_column(label)) for label in model.labels]
-    return ModelSignature(inputs=Schema([ColSpec("string", TEXT_COLUMN)]), outputs=Schema(outputs))
+    # min_probability: -1 (the default) keeps the thresholds chosen at training; [0, 1] replaces them
+    params = ParamSchema([ParamSpec("min_probability", "double", -1.0)])
+    return ModelSignature(inputs=Schema([ColSpec("string", TEXT_COLUMN)]), outputs=Schema(outputs), params=params)
 
 
 def log_text_model(model, example_texts: list[str]):
@@ -139,6 +141,12 @@ def log_classifier(report, data) -> Any:
         viz.close_figure(figure)
         (out / "classification_report.txt").write_text(report.report, encoding="utf-8")
         report.predictions.to_csv(out / "cv_predictions.csv", index=False)
+        if report.risk_coverage is not None:
+            report.risk_coverage.to_csv(out / "risk_coverage.csv", index=False)
+            figure = viz.risk_coverage_figure(report.risk_coverage, report.model.min_probability,
+                                              f"{report.name}: out-of-fold risk-coverage")
+            figure.savefig(out / "risk_coverage.png", dpi=100)
+            viz.close_figure(figure)
         mlflow.log_artifacts(folder)
     return log_text_model(report.model, data.texts[:2])
 
@@ -171,6 +179,7 @@ class Training:
     best: TrainedClassifier
     run_id: str  # the parent run
     registered: Any = None  # ModelVersion, if registered
+    model_uri: str | None = None  # set when there was no training data (zero-shot only)
 
 
 def track_training(config, config_path: str | Path | None = None, progress: bool = False,
@@ -182,7 +191,8 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
     """
     import pandas as pd
 
-    from ..classify import check_labels, prepare_features, select_best, train_classifier
+    from ..classify import (check_labels, prepare_features, prepare_prototypes, select_best, train_classifier,
+                            with_zero_shot)
 
     experiment = config.tracking.experiment
     shared = flatten(config.model_dump(mode="json", exclude={"classifiers"}))
@@ -192,12 +202,16 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
         mlflow.log_text(config_yaml, "config.yaml")
         if config_path is not None:
             mlflow.log_text(resolve(config_path).read_text(encoding="utf-8"), f"config/{Path(config_path).name}")
+        if not config.has_training_data:
+            return _track_zero_shot_only(config, parent, embedder)
         data = load_training_data(config)
         check_labels(data.labels, config.evaluation.folds, config.evaluation.test_size)
         log_dataset(data, "training")
         if config.labels.source == "run":
             mlflow.set_tag("labels_run_id", data.source.split("/")[1])
+        config = with_zero_shot(config, data.labels)
         features = prepare_features(config, data, embedder, progress)
+        prototypes = prepare_prototypes(config, data.labels, embedder)
         trained = []
         for spec in config.classifiers:
             tags = {"topiclab.kind": "classifier", "classifier": spec.kind, "training_run": parent.info.run_id}
@@ -206,7 +220,7 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
                 log_params({**shared, **spec_params, "classifier.name": spec.name})
                 mlflow.log_text(config_yaml, "config.yaml")
                 log_dataset(data, "training")
-                report = train_classifier(spec, config, data, features)
+                report = train_classifier(spec, config, data, features, prototypes)
                 info = log_classifier(report, data)
                 trained.append(TrainedClassifier(report, run.info.run_id, info.model_uri))
             if on_classifier is not None:
@@ -225,6 +239,30 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
                                              {**_registry_tags(best), "training_run": parent.info.run_id})
             mlflow.set_tag("registered_model", f"{registered.name}/{registered.version}")
         return Training(trained, best, parent.info.run_id, registered)
+
+
+def _track_zero_shot_only(config, parent, embedder) -> Training:
+    """No labelled data: the taxonomy's zero-shot model (default temperature, no chosen threshold)."""
+    from ..classify import TextClassifier, make_estimator, prepare_prototypes
+
+    prototypes = prepare_prototypes(config, None, embedder)
+    spec = config.classifiers[0]
+    estimator = make_estimator(spec, config, [], prototypes.vectors.shape[1], prototypes).fit(None)
+    model = TextClassifier(estimator, list(estimator.classes_), config.embedding.model, config.embedding.batch_size,
+                           spec.name, spec.kind)
+    with tracked_run(config.tracking.experiment, spec.name, nested=True,
+                     tags={"topiclab.kind": "classifier", "classifier": spec.kind,
+                           "training_run": parent.info.run_id}) as run:
+        mlflow.log_params({"classifier.kind": spec.kind, "taxonomy": config.taxonomy,
+                           "temperature": estimator.temperature_})
+        mlflow.set_tag("labelled_data", "none: no cross-validation, no abstention threshold")
+        info = log_text_model(model, prototypes.texts[:2])
+    registered = None
+    if config.registry.enabled:
+        registered = register_classifier(info.model_uri, config.registry.model_name, config.registry.alias,
+                                         {"classifier": spec.name, "kind": spec.kind, "run_id": run.info.run_id,
+                                          "training_run": parent.info.run_id})
+    return Training([], None, parent.info.run_id, registered, model_uri=info.model_uri)
 
 
 def _parse_registry_uri(uri: str) -> tuple[str, str | None, str | None] | None:
@@ -293,15 +331,20 @@ def load_text_model(uri: str):
     return model
 
 
-def classify_texts(model, texts: list[str]):
-    """Predictions of a loaded pyfunc model for ``texts`` (DataFrame: label, probabilities)."""
+def classify_texts(model, texts: list[str], min_probability: float | None = None):
+    """Predictions of a loaded pyfunc model for ``texts`` (DataFrame: label, probabilities).
+
+    ``min_probability`` replaces the model's own abstention thresholds (label None below it).
+    """
     import pandas as pd
     from mlflow.exceptions import MlflowException
 
-    from ..classify import TEXT_COLUMN, check_texts
+    from ..classify import TEXT_COLUMN, check_min_probability, check_texts
 
+    check_min_probability(min_probability)
+    params = None if min_probability is None else {"min_probability": float(min_probability)}
     try:
-        return model.predict(pd.DataFrame({TEXT_COLUMN: check_texts(list(texts))}, dtype=object))
+        return model.predict(pd.DataFrame({TEXT_COLUMN: check_texts(list(texts))}, dtype=object), params=params)
     except MlflowException as error:
         raise TopiclabError(f"the model refused the input: {_one_line(error)}") from None
 

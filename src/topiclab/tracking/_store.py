@@ -15,13 +15,16 @@ import yaml
 from mlflow.tracking import MlflowClient
 
 from .. import __version__
+from ..errors import Terminated
 from ..config import ExperimentConfig, flatten
 from ..pipeline import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
+from ._lifecycle import (SIGNAL_TAG, mark_dead_runs, prepare_store, process_tags, raise_if_terminated,
+                         retry_locked, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
            "ensure_experiment", "git_commit", "tracked_run", "log_params", "log_result", "track_experiment",
-           "ui_command"]
+           "ui_command", "server_command"]
 
 
 MAX_PARAM_LENGTH = 6000
@@ -43,6 +46,7 @@ def artifact_root(uri: str | None = None) -> Path | None:
 
 def use_store(uri: str | None = None) -> str:
     uri = uri or tracking_uri()
+    prepare_store(uri)
     mlflow.set_tracking_uri(uri)
     return uri
 
@@ -57,9 +61,17 @@ def ensure_experiment(name: str) -> str:
     existing = mlflow.get_experiment_by_name(name)
     if existing is not None:
         return existing.experiment_id
+    from mlflow.exceptions import MlflowException
+
     root = artifact_root(uri)
     location = (root / name).as_uri() if root is not None else None
-    return mlflow.create_experiment(name, artifact_location=location)
+    try:
+        return retry_locked(lambda: mlflow.create_experiment(name, artifact_location=location))
+    except MlflowException:  # a parallel process created it first
+        existing = mlflow.get_experiment_by_name(name)
+        if existing is None:
+            raise
+        return existing.experiment_id
 
 
 def git_commit() -> str:
@@ -71,23 +83,43 @@ def git_commit() -> str:
     return out.stdout.strip() if out.returncode == 0 else "unknown"
 
 
+_swept: set[str] = set()
+
+
+def _mark_dead_runs_once(uri: str) -> None:
+    """At the first run of a process: runs of this host left RUNNING by a dead process become KILLED."""
+    if uri not in _swept:
+        _swept.add(uri)
+        mark_dead_runs(MlflowClient(uri))
+
+
 @contextmanager
 def tracked_run(experiment: str, run_name: str, nested: bool = False,
                 tags: dict[str, str] | None = None) -> Iterator[Any]:
-    """An MLflow run that ends FAILED (or KILLED) with the error logged if the body raises."""
+    """An MLflow run that ends FAILED, or KILLED on SIGINT/SIGTERM (the signal tagged), if the body raises.
+
+    Tagged with host and process id, so a run whose process died is told from a live one.
+    """
     experiment_id = ensure_experiment(experiment)
-    all_tags = {"topiclab.version": __version__, "git_commit": git_commit(), **(tags or {})}
-    run = mlflow.start_run(experiment_id=experiment_id, run_name=run_name, nested=nested, tags=all_tags)
-    try:
-        yield run
-    except BaseException as error:
-        status = "KILLED" if isinstance(error, KeyboardInterrupt) else "FAILED"
-        message = f"{type(error).__name__}: {error}"
-        mlflow.set_tag("error", message[:5000])
-        mlflow.log_text(message, "error.txt")
-        mlflow.end_run(status=status)
-        raise
-    mlflow.end_run()
+    if not nested:
+        _mark_dead_runs_once(tracking_uri())
+    all_tags = {"topiclab.version": __version__, "git_commit": git_commit(), **process_tags(), **(tags or {})}
+    with terminate_on_sigterm():
+        run = retry_locked(lambda: mlflow.start_run(experiment_id=experiment_id, run_name=run_name,
+                                                    nested=nested, tags=all_tags))
+        try:
+            yield run
+            raise_if_terminated()
+        except BaseException as error:
+            status = "KILLED" if isinstance(error, (KeyboardInterrupt, Terminated)) else "FAILED"
+            message = f"{type(error).__name__}: {error}"
+            if isinstance(error, (KeyboardInterrupt, Terminated)):
+                mlflow.set_tag(SIGNAL_TAG, error.name if isinstance(error, Terminated) else "SIGINT")
+            mlflow.set_tag("error", message[:5000])
+            mlflow.log_text(message, "error.txt")
+            retry_locked(lambda: mlflow.end_run(status=status))
+            raise
+        retry_locked(mlflow.end_run)
 
 
 def log_params(params: dict[str, Any]) -> None:
@@ -126,6 +158,9 @@ def log_result(result: Result) -> None:
         figure = viz.topic_sizes(result)
         figure.savefig(out / "topic_sizes.png", dpi=120)
         mlflow.log_artifacts(folder)
+    from ._topic_models import log_topic_views
+
+    log_topic_views(result)
 
 
 def track_experiment(config: ExperimentConfig, config_path: str | Path | None = None,
@@ -153,4 +188,29 @@ def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
     root = artifact_root(uri)
     if root is not None:
         command += ["--default-artifact-root", root.as_uri()]
+    return command
+
+
+def server_command(backend_store_uri: str | None = None, artifacts_destination: str | None = None,
+                   host: str = "127.0.0.1", port: int = 5000, workers: int = 4,
+                   allowed_hosts: str | None = None) -> list[str]:
+    """The ``mlflow server`` command line for a team: artifacts served through the server."""
+    import sys
+
+    uri = backend_store_uri or tracking_uri()
+    if uri.startswith(("http://", "https://")):
+        from ..errors import TopiclabError
+
+        raise TopiclabError(f"--backend-store-uri must be a database (postgresql://... or sqlite:///...), not {uri}")
+    if uri.startswith(("postgresql://", "postgres://")):  # SQLAlchemy's default driver, psycopg2, is not ours
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    prepare_store(uri)  # a fresh SQLite store gets its schema once, before the workers race for it
+    destination = artifacts_destination or str(artifact_root(uri) or MLRUNS_DIR)
+    if "://" not in destination:
+        destination = Path(destination).expanduser().resolve().as_uri()
+    command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", uri, "--serve-artifacts",
+               "--artifacts-destination", destination, "--host", host, "--port", str(port),
+               "--workers", str(workers)]
+    if allowed_hosts:
+        command += ["--allowed-hosts", allowed_hosts]
     return command

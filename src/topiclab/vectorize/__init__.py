@@ -6,7 +6,7 @@ MiniLM behind an on-disk cache keyed by model and text.
 
 from ._cache import CachedEmbedder, EmbeddingCache, make_embedder
 from ._embedders import BaseEmbedder, SentenceEmbedder, default_model_path, unload_models
-from ._features import Vectors, smooth_in_context, tfidf_vectors, vectorize
+from ._features import Vectors, fit_lsa, lsa_vectors, smooth_in_context, tfidf_vectors, vectorize
 
 __all__ = ["BaseEmbedder", "SentenceEmbedder", "default_model_path", "unload_models", "EmbeddingCache",
-           "CachedEmbedder", "make_embedder", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]
+           "CachedEmbedder", "make_embedder", "fit_lsa", "lsa_vectors", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]

@@ -15,11 +15,15 @@ from ..errors import TopiclabError
 from ._embedders import BaseEmbedder
 from ._cache import make_embedder
 
-__all__ = ["tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]
+__all__ = ["fit_lsa", "lsa_vectors", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]
 
 
-def tfidf_vectors(texts: list[str], config: VectorizeConfig, seed: int) -> np.ndarray:
-    """L2-normalised LSA vectors of the TF-IDF matrix (dense, for any clusterer)."""
+def fit_lsa(texts: list[str], config: VectorizeConfig, seed: int):
+    """The fitted TF-IDF vectoriser and LSA (``TruncatedSVD``, or None when too few words) of ``texts``.
+
+    Kept apart from ``tfidf_vectors`` so a saved topic model can put new text
+    in the same space the clusterer saw.
+    """
     settings = config.tfidf
     vectorizer = word_vectorizer(
         "tfidf",
@@ -33,11 +37,22 @@ def tfidf_vectors(texts: list[str], config: VectorizeConfig, seed: int) -> np.nd
     except ValueError as error:
         raise TopiclabError(f"TF-IDF found no usable words: {error}") from None
     components = min(settings.svd_components or 100, matrix.shape[1] - 1, matrix.shape[0] - 1)
-    if components < 2:
+    svd = TruncatedSVD(n_components=components, random_state=seed).fit(matrix) if components >= 2 else None
+    return vectorizer, svd
+
+
+def lsa_vectors(texts: list[str], vectorizer, svd) -> np.ndarray:
+    """L2-normalised LSA vectors of ``texts`` by fitted parts (``fit_lsa``)."""
+    matrix = vectorizer.transform(texts)
+    if svd is None:
         dense = matrix.toarray() if sparse.issparse(matrix) else matrix
         return normalize(dense).astype(np.float32)
-    reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(matrix)
-    return normalize(reduced).astype(np.float32)
+    return normalize(svd.transform(matrix)).astype(np.float32)
+
+
+def tfidf_vectors(texts: list[str], config: VectorizeConfig, seed: int) -> np.ndarray:
+    """L2-normalised LSA vectors of the TF-IDF matrix (dense, for any clusterer)."""
+    return lsa_vectors(texts, *fit_lsa(texts, config, seed))
 
 
 def smooth_in_context(vectors: np.ndarray, window: int, groups: list[str] | None = None) -> np.ndarray:
@@ -66,11 +81,12 @@ class Vectors:
     embeddings: np.ndarray | None  # sentence embeddings, if computed
     cache_hits: int = 0
     cache_misses: int = 0
+    lsa: tuple | None = None  # fitted (TfidfVectorizer, TruncatedSVD | None), for new text
 
 
 def vectorize(texts: list[str], config: VectorizeConfig, seed: int, groups: list[str] | None = None,
               embedder: BaseEmbedder | None = None, progress: bool = False) -> Vectors:
-    embeddings = None
+    embeddings = lsa_parts = None
     hits = misses = 0
     parts = []
     if config.representation in ("embedding", "combined"):
@@ -84,7 +100,9 @@ def vectorize(texts: list[str], config: VectorizeConfig, seed: int, groups: list
         parts.append(np.sqrt(weight) * smooth_in_context(embeddings, config.context_window, groups))
     if config.representation in ("tfidf", "combined"):
         weight = config.tfidf_weight if config.representation == "combined" else 1.0
-        lsa = tfidf_vectors(texts, config, seed)
+        lsa_parts = fit_lsa(texts, config, seed)
+        lsa = lsa_vectors(texts, *lsa_parts)
         parts.append(np.sqrt(weight) * smooth_in_context(lsa, config.context_window, groups))
     features = np.hstack(parts).astype(np.float32)
-    return Vectors(features=features, embeddings=embeddings, cache_hits=hits, cache_misses=misses)
+    return Vectors(features=features, embeddings=embeddings, cache_hits=hits, cache_misses=misses,
+                   lsa=lsa_parts)

@@ -13,15 +13,45 @@ import plotly.express as px  # noqa: E402
 __all__ = ["document_map", "topic_sizes", "confusion_matrix", "close_figure"]
 
 
+FIRST_WORDS = 20  # words of each document shown on hover
+
+
+def _first_words(text: str, count: int = FIRST_WORDS) -> str:
+    words = str(text).split()
+    shown = " ".join(words[:count]) + (" …" if len(words) > count else "")
+    return "<br>".join(textwrap.wrap(shown, 70))
+
+
+def _line_span(start, end) -> str:
+    if start is None or end is None or start != start or end != end:  # tables have no lines (NaN)
+        return "-"
+    return f"{int(start)}" if int(start) == int(end) else f"{int(start)}-{int(end)}"
+
+
 def document_map(result):
-    """Plotly scatter of the documents, coloured by topic, text on hover."""
+    """Plotly scatter of the documents at the run's map coordinates, coloured by topic.
+
+    The coordinates are the run's own (``Result.coords``: UMAP of the document
+    vectors, PCA for a few dozen documents), so the notebook and the logged
+    ``document_map.html`` show the same map. Hover: topic label, line span, first words.
+    """
     frame = result.assignments_table()
-    frame["snippet"] = frame["text"].map(lambda t: "<br>".join(textwrap.wrap(t[:300], 80)))
-    figure = px.scatter(frame, x="x", y="y", color="topic_label", hover_name="id",
-                        hover_data={"snippet": True, "x": False, "y": False},
-                        title=f"Documents of {result.config.name} by topic")
-    figure.update_layout(legend_title_text="topic")
+    frame["lines"] = [_line_span(a, b) for a, b in zip(frame["line_start"], frame["line_end"])]
+    frame["first_words"] = frame["text"].map(_first_words)
+    method = "UMAP" if len(frame) >= _umap_min_documents() else "PCA"
+    figure = px.scatter(frame, x="x", y="y", color="topic_label",
+                        custom_data=["topic_label", "lines", "first_words", "id"],
+                        title=f"Documents of {result.config.name} by topic ({method} of the document vectors)")
+    figure.update_traces(hovertemplate="<b>%{customdata[0]}</b><br>document %{customdata[3]}, "
+                                       "lines %{customdata[1]}<br>%{customdata[2]}<extra></extra>")
+    figure.update_layout(legend_title_text="topic", xaxis_title=f"{method} 1", yaxis_title=f"{method} 2")
     return figure
+
+
+def _umap_min_documents() -> int:
+    from ..pipeline import UMAP_MIN_DOCUMENTS  # viz sits above pipeline in the layers
+
+    return UMAP_MIN_DOCUMENTS
 
 
 def topic_sizes(result):

@@ -20,8 +20,8 @@ from ..config import flatten, override_text
 from ..errors import TopiclabError
 
 __all__ = ["DEFAULT_UI_URL", "run_url", "compare_url", "model_version_url", "grid_items", "config_frame",
-           "metrics_frame", "varying_params", "comparison_table", "best_run", "metric_vs_param",
-           "training_table", "metric_bars", "link_table"]
+           "config_diff", "metrics_frame", "varying_params", "comparison_table", "best_run", "metric_vs_param",
+           "training_table", "metric_bars", "link_table", "parallel_coordinates"]
 
 DEFAULT_UI_URL = "http://127.0.0.1:5000"  # where ``topiclab ui`` listens by default
 _HIDDEN_METRICS = ("time_", "embedding_cache_")  # bookkeeping, not quality
@@ -63,6 +63,42 @@ def config_frame(config) -> pd.DataFrame:
     """An experiment config as a two-column table of dotted keys and values."""
     flat = flatten(config.model_dump(mode="json"))
     return pd.DataFrame({"key": list(flat), "value": [str(v) for v in flat.values()]})
+
+
+_REQUIRED = "(required)"
+
+
+def _default_of(model_class, dotted: str) -> str:
+    """The schema's default for a dotted key (``_REQUIRED`` for a field with none)."""
+    from pydantic import BaseModel
+
+    value: Any = model_class
+    for part in dotted.split("."):
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            field = value.model_fields.get(part)
+            if field is None or field.is_required():
+                return _REQUIRED
+            value = field.get_default(call_default_factory=True)
+        elif isinstance(value, BaseModel):
+            value = getattr(value, part, None)
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return str(None)
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    return str(value)
+
+
+def config_diff(config) -> pd.DataFrame:
+    """What ``config`` sets that differs from its schema's defaults: key, value, default.
+
+    A notebook shows this instead of every key; the full config is logged with the run.
+    """
+    flat = flatten(config.model_dump(mode="json", exclude_defaults=True))
+    rows = [(key, str(value), _default_of(type(config), key)) for key, value in flat.items()]
+    rows = [row for row in rows if row[1] != row[2]]  # a default written out explicitly is no difference
+    return pd.DataFrame(rows, columns=["key", "value", "default"])
 
 
 def metrics_frame(metrics: dict[str, float], include_timings: bool = False) -> pd.DataFrame:
@@ -226,3 +262,34 @@ def link_table(table: pd.DataFrame, digits: int = 3) -> Any:
         formats["link"] = lambda url: f'<a href="{url}" target="_blank">open</a>'
     # One format() call: a second one would reset the columns the first formatted.
     return table.style.format(formats, na_rep="").hide(axis="index")
+
+
+def parallel_coordinates(table: pd.DataFrame, params: list[str], objective: str):
+    """Plotly parallel coordinates of a sweep: one line per run through its ``params`` to ``objective``.
+
+    Numeric parameters get a numeric axis; any other one axis position per
+    distinct value. Lines are coloured by the objective, so the settings of the
+    best runs read off as bright paths.
+    """
+    import plotly.graph_objects as go
+
+    _check_names([*params, objective], list(table.columns), "column")
+    if not len(table):
+        raise TopiclabError("no runs to plot")
+    dimensions = []
+    for key in params:
+        numeric = _numeric(table[key])
+        if numeric is not None:
+            dimensions.append({"label": key, "values": numeric.to_numpy(dtype=float)})
+            continue
+        levels = list(dict.fromkeys(table[key].astype(str)))
+        positions = table[key].astype(str).map({level: i for i, level in enumerate(levels)})
+        dimensions.append({"label": key, "values": positions.to_numpy(dtype=float),
+                           "tickvals": list(range(len(levels))), "ticktext": levels})
+    scores = table[objective].astype(float).to_numpy()
+    dimensions.append({"label": objective, "values": scores})
+    figure = go.Figure(go.Parcoords(line={"color": scores, "colorscale": "Viridis", "showscale": True,
+                                          "colorbar": {"title": {"text": objective}}},
+                                    dimensions=dimensions))
+    figure.update_layout(title=f"{objective} of {len(table)} runs by their parameters", margin={"l": 80, "r": 80})
+    return figure

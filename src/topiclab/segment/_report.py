@@ -1,0 +1,63 @@
+"""A user's own dump, segmented and checked: spans, gap scores, boilerplate marks, gold scores.
+
+What ``topiclab segment FILE [--gold GOLD.json] [--json]`` shows, so a user can
+check and tune a segmenter on their data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..data import Gold, check_gold
+from ._boilerplate import BoilerplateMarker
+from ._evaluate import score_segmentation
+from ._features import LineEncoder
+from ._segmenters import BaseSegmenter, Dump, article_spans
+
+__all__ = ["gold_boundaries", "segment_report"]
+
+
+def gold_boundaries(dump: Dump, gold: Gold) -> np.ndarray:
+    """Per gap between the dump's content lines: do the lines on its two sides lie in different gold articles?
+
+    A gold article that opens with blank or boilerplate lines starts, for
+    scoring, at its first content line.
+    """
+    starts = np.asarray([article["lines"][0] for article in gold.articles])
+    article_of_unit = np.searchsorted(starts, dump.line_numbers, side="right")
+    return np.diff(article_of_unit) != 0
+
+
+def segment_report(lines: list[str], segmenter: BaseSegmenter, embedder: LineEncoder | None = None,
+                   gold: Gold | None = None, gold_name: str = "gold file") -> dict:
+    """Spans, per-gap scores and boundaries, boilerplate lines, and (with ``gold``) Pk, WindowDiff, P/R/F1.
+
+    Gaps are those between consecutive content lines; ``gaps[i]`` lies after
+    raw line ``gaps[i]['after_line']``.
+    """
+    if gold is not None:
+        check_gold(gold, len(lines), gold_name)
+    dump = Dump.from_lines(lines, BoilerplateMarker().transform(lines))
+    if dump.n_gaps:
+        scores = segmenter.gap_scores(dump, embedder)
+        boundaries = segmenter.boundaries(dump, embedder)
+    else:
+        scores, boundaries = np.zeros(0), np.zeros(0, dtype=bool)
+    spans = article_spans(dump, boundaries)
+    report = {
+        "n_lines": len(lines),
+        "n_articles": len(spans),
+        "spans": [{"article": span.index + 1, "lines": [span.line_start, span.line_end],
+                   "boilerplate_lines": list(span.boilerplate)} for span in spans],
+        "boilerplate_lines": [int(n) for n in np.flatnonzero(dump.boilerplate) + 1],
+        "gaps": [{"after_line": int(dump.line_numbers[i]), "before_line": int(dump.line_numbers[i + 1]),
+                  "score": round(float(scores[i]), 6), "boundary": bool(boundaries[i])}
+                 for i in range(dump.n_gaps)],
+    }
+    if gold is not None:
+        reference = gold_boundaries(dump, gold)
+        scored = score_segmentation(reference, boundaries)
+        report["gold"] = {"n_articles": len(gold.articles), **scored}
+        for gap, truth in zip(report["gaps"], reference):
+            gap["gold_boundary"] = bool(truth)
+    return report

@@ -1,0 +1,166 @@
+"""Runs that end honestly and stores that many processes share.
+
+* The SQLite schema is created once, under a file lock beside the database,
+  before the first run: MLflow's own migration is not safe when 8 processes
+  start together on a fresh store.
+* "database is locked" (SQLite under parallel writers) is retried with backoff.
+* Each run is tagged with its host and process id; a RUNNING run of this host
+  whose process is gone was killed (SIGKILL, a crash), and is marked KILLED at
+  the start of the next run and by ``topiclab runs clean``.
+* SIGTERM raises ``errors.Terminated`` inside the run, so it ends KILLED with
+  the signal recorded, as SIGINT (KeyboardInterrupt) does.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import random
+import signal
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from ..errors import Terminated
+
+__all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
+           "terminate_on_sigterm", "raise_if_terminated", "mark_dead_runs"]
+
+HOST_TAG, PID_TAG, START_TAG, SIGNAL_TAG = "topiclab.host", "topiclab.pid", "topiclab.pid_start", "topiclab.signal"
+T = TypeVar("T")
+_prepared: set[str] = set()
+_received: list[int] = []  # signals seen inside a run, in case raising in the handler was swallowed
+
+
+def _process_start(pid: int) -> str:
+    """The kernel's start time of ``pid`` (clock ticks since boot), to tell a reused pid from ours."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22 of stat; the name before ")" may hold spaces
+
+
+def process_tags() -> dict[str, str]:
+    pid = os.getpid()
+    return {HOST_TAG: socket.gethostname(), PID_TAG: str(pid), START_TAG: _process_start(pid)}
+
+
+def _is_alive(pid: int, start: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return not start or _process_start(pid) in ("", start)
+
+
+def _sqlite_file(uri: str) -> Path | None:
+    if not uri.startswith("sqlite:///"):
+        return None
+    path = uri.removeprefix("sqlite:///").split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prepare_store(uri: str) -> None:
+    """Create (or migrate) a SQLite store's schema once, under a file lock; other stores as they are."""
+    database = _sqlite_file(uri)
+    if database is None or uri in _prepared:
+        return
+    from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    with _file_lock(database.with_name(database.name + ".lock")):
+        # Under the lock the first process creates the tables; the others find them and only check them.
+        store = retry_locked(lambda: SqlAlchemyStore(uri, str(database.parent / "mlruns")))
+        registry = retry_locked(lambda: RegistryStore(uri))
+        for engine in (store.engine, registry.engine):
+            engine.dispose()
+    _prepared.add(uri)
+
+
+def _is_locked(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def retry_locked(action: Callable[[], T], attempts: int = 8, first_wait: float = 0.1) -> T:
+    """``action()``, retried with jittered exponential backoff while SQLite says it is locked."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except Exception as error:
+            if not _is_locked(error) or attempt == attempts - 1:
+                raise
+            time.sleep(first_wait * 2 ** attempt * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def terminate_on_sigterm() -> Iterator[None]:
+    """Within the block SIGTERM raises ``Terminated`` (main thread only; elsewhere signals cannot be caught)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, _frame):
+        _received.append(signum)
+        raise Terminated(signum, signal.Signals(signum).name)
+
+    if getattr(signal.getsignal(signal.SIGTERM), "topiclab_run", False):  # an outer run's handler is on
+        yield
+        return
+    handler.topiclab_run = True
+    _received.clear()
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def raise_if_terminated() -> None:
+    """Raise ``Terminated`` if SIGTERM came but its exception was lost: Python ignores exceptions raised
+    while it runs a weakref callback or ``__del__``, so the handler's raise alone can vanish."""
+    if _received:
+        signum = _received[-1]
+        raise Terminated(signum, signal.Signals(signum).name)
+
+
+def mark_dead_runs(client, experiment_ids: list[str] | None = None) -> list[str]:
+    """Mark KILLED every RUNNING run of this host whose process no longer exists; their ids."""
+    host = socket.gethostname()
+    if experiment_ids is None:
+        experiment_ids = [e.experiment_id for e in client.search_experiments()]
+    if not experiment_ids:
+        return []
+    runs = client.search_runs(experiment_ids, filter_string=f"attributes.status = 'RUNNING' and "
+                                                            f"tags.`{HOST_TAG}` = '{host}'", max_results=5000)
+    killed = []
+    for run in runs:
+        tags = run.data.tags
+        try:
+            pid = int(tags.get(PID_TAG, ""))
+        except ValueError:
+            continue
+        if pid == os.getpid() or _is_alive(pid, tags.get(START_TAG, "")):
+            continue
+        client.set_tag(run.info.run_id, "error", f"process {pid} on {host} ended without closing the run")
+        client.set_terminated(run.info.run_id, status="KILLED")
+        killed.append(run.info.run_id)
+    return killed

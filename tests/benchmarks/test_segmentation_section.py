@@ -1,0 +1,32 @@
+"""Section `segmentation` of BENCHMARKS.md: targets judged from the measured rows, written to a temp report."""
+
+from topiclab.benchmarks import read_sections, segmentation_section, write_section
+
+
+def rows(pk_pages, found, pk_sentences):
+    page = {"segmenter": "learned", "pk": pk_pages, "windowdiff": pk_pages, "f1": 0.8, "n_articles": 100,
+            "n_found": found, "article_ratio": found / 100, "boilerplate_recall": 0.95,
+            "boilerplate_fp_rate": 0.01, "seconds": 1.0}
+    sentence = {"segmenter": "learned", "pk": pk_sentences, "windowdiff": pk_sentences, "f1": 0.9,
+                "n_articles": 50, "n_predicted": 49, "seconds": 1.0}
+    return [sentence], [page]
+
+
+def test_targets_follow_the_measurements(tmp_path):
+    sentences, pages = rows(0.12, 110, 0.05)
+    body, targets = segmentation_section(sentences, pages, 5)
+    status = dict(zip(targets["target"], targets["status"]))
+    assert status["segmentation: realistic dumps Pk <= 0.15"] == "met"
+    assert status["segmentation: realistic dumps, articles found within 20% of true"] == "met"
+    sentences, pages = rows(0.2, 130, 0.11)
+    _, missed = segmentation_section(sentences, pages, 4)
+    missed_status = dict(zip(missed["target"], missed["status"]))
+    for target in ("segmentation: realistic dumps Pk <= 0.15", "segmentation: the seed, exactly 5 articles",
+                   "segmentation: realistic dumps, articles found within 20% of true",
+                   "segmentation: lower-cased BBC sentence dumps Pk <= 0.10"):
+        assert missed_status[target] == "missed"
+    assert missed_status["segmentation: boilerplate recall >= 0.90"] == "met"
+    report = tmp_path / "BENCHMARKS.md"
+    write_section(report, "segmentation", body, targets)
+    rows_written, text = read_sections(report)["segmentation"]
+    assert len(rows_written) == len(targets) and "Realistic dumps" in text

@@ -1,0 +1,86 @@
+"""Runs end honestly: SIGTERM/SIGINT end KILLED with the signal tagged; a SIGKILLed run is found dead."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import mlflow
+import pytest
+from mlflow.tracking import MlflowClient
+
+from topiclab import tracking
+from toy_runs import big_corpus, start_topiclab, toy_config, topiclab_env, wait_for_running
+
+
+def _slow_run(tmp_path, uri: str):
+    config = toy_config(tmp_path, "signals")
+    overrides = ["--set", f"data.path={big_corpus(tmp_path)}", "--set", "data.gold=null",
+                 "--set", "cluster.k=8"]
+    process = start_topiclab(["run", str(config), *overrides], uri)
+    client = MlflowClient(uri)
+    run = wait_for_running(client, "signals")
+    return process, client, run
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signalled_run_ends_killed_with_the_signal_and_a_non_zero_exit(tmp_path, tracking_uri, signum):
+    process, client, run = _slow_run(tmp_path, tracking_uri)
+    try:
+        assert run is not None, process.stderr.read()[-2000:] if process.poll() is not None else "no run"
+        process.send_signal(signum)
+        code = process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stderr = process.stderr.read()
+    assert code != 0
+    assert "Traceback" not in stderr
+    ended = client.get_run(run.info.run_id)
+    assert ended.info.status == "KILLED"
+    assert ended.data.tags[tracking.SIGNAL_TAG] == signal.Signals(signum).name
+    if signum == signal.SIGTERM:
+        assert code == 128 + signal.SIGTERM
+        assert "error: terminated by SIGTERM" in stderr
+
+
+def test_a_sigkilled_run_is_marked_killed_by_runs_clean(tmp_path, tracking_uri):
+    process, client, run = _slow_run(tmp_path, tracking_uri)
+    try:
+        assert run is not None
+        process.kill()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert client.get_run(run.info.run_id).info.status == "RUNNING"  # nothing could close it
+    cleaned = subprocess.run([sys.executable, "-m", "topiclab.cli", "runs", "clean"], capture_output=True,
+                             text=True, env=topiclab_env(tracking_uri), timeout=300)
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert run.info.run_id in cleaned.stdout
+    assert client.get_run(run.info.run_id).info.status == "KILLED"
+
+
+def test_a_live_run_is_left_alone_and_a_dead_one_is_found_at_the_next_start(tracking_uri):
+    client = tracking.client()
+    experiment_id = tracking.ensure_experiment("dead-runs")
+    live = client.create_run(experiment_id, tags={tracking.HOST_TAG: os.uname().nodename,
+                                                  tracking.PID_TAG: str(os.getppid())})
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = client.create_run(experiment_id, tags={tracking.HOST_TAG: os.uname().nodename,
+                                                  tracking.PID_TAG: str(gone.pid)})
+    other_host = client.create_run(experiment_id, tags={tracking.HOST_TAG: "elsewhere",
+                                                        tracking.PID_TAG: str(gone.pid)})
+    tracking._store._swept.discard(tracking.tracking_uri())  # as a fresh process would
+    with tracking.tracked_run("dead-runs", "next") as run:
+        assert run.info.status == "RUNNING"
+        mlflow.log_metric("x", 1.0)
+    assert client.get_run(dead.info.run_id).info.status == "KILLED"
+    assert client.get_run(live.info.run_id).info.status == "RUNNING"
+    assert client.get_run(other_host.info.run_id).info.status == "RUNNING"
+    finished = client.get_run(run.info.run_id)
+    assert finished.info.status == "FINISHED"
+    assert finished.data.tags[tracking.PID_TAG] == str(os.getpid())

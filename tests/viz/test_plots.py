@@ -1,0 +1,48 @@
+"""The document map: the run's own coordinates (UMAP, PCA for few documents), hover text of each document."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+
+from topiclab.config import config_from_dict
+from topiclab.pipeline import UMAP_MIN_DOCUMENTS, _map_coords, run_experiment
+from topiclab.viz import document_map
+
+
+def test_map_coords_are_seeded_and_keep_separated_groups_apart():
+    vectors, groups = make_blobs(n_samples=90, centers=6, n_features=20, cluster_std=1.0, random_state=3)
+    first, again = _map_coords(vectors, seed=7), _map_coords(vectors, seed=7)
+    assert first.shape == (90, 2) and np.allclose(first, again)
+    centres = np.array([first[groups == g].mean(axis=0) for g in range(6)])
+    spread = max(np.linalg.norm(first[groups == g] - centres[g], axis=1).mean() for g in range(6))
+    gaps = [np.linalg.norm(centres[a] - centres[b]) for a in range(6) for b in range(a + 1, 6)]
+    assert min(gaps) > spread  # no two topics fall into one blob
+
+
+def test_map_coords_of_a_few_documents_are_pca():
+    from sklearn.decomposition import PCA
+
+    vectors = np.random.default_rng(0).normal(size=(UMAP_MIN_DOCUMENTS - 1, 5))
+    assert np.allclose(_map_coords(vectors, 1), PCA(n_components=2, random_state=1).fit_transform(vectors))
+    assert _map_coords(vectors[:2], 1).shape == (2, 2)
+
+
+@pytest.fixture(scope="module")
+def seed_result():
+    config = config_from_dict({"name": "map", "data": {"path": "data/raw/seed_news.txt"},
+                               "segment": {"level": "line"}, "vectorize": {"representation": "tfidf"},
+                               "topics": {"taxonomy": None}, "cluster": {"k": 3}})
+    return run_experiment(config)
+
+
+def test_document_map_hover_shows_topic_lines_and_first_words(seed_result):
+    figure = document_map(seed_result)
+    frame = seed_result.assignments_table()
+    points = [p for trace in figure.data for p in zip(trace.customdata, trace.x)]
+    assert len(points) == len(frame)
+    assert "customdata[0]" in figure.data[0].hovertemplate and "lines" in figure.data[0].hovertemplate
+    first = frame.iloc[0]
+    hover = next(c for trace in figure.data for c in trace.customdata if c[3] == first["id"])
+    assert hover[0] == first["topic_label"] and hover[1] == str(first["line_start"])
+    assert hover[2].split()[0] == first["text"].split()[0]
+    assert "PCA" in figure.layout.title.text  # 28 lines: below UMAP_MIN_DOCUMENTS
