@@ -10,7 +10,7 @@ import typer
 
 from ._app import app
 
-runs_app = typer.Typer(no_args_is_help=True, help="Look after the store's runs.")
+runs_app = typer.Typer(no_args_is_help=True, help="Look after the store's runs.\n\nExample: topiclab runs clean")
 app.add_typer(runs_app, name="runs")
 
 

@@ -155,6 +155,17 @@ class ClusterConfig(Section):
     hdbscan: HdbscanConfig = HdbscanConfig()
     refine: RefineConfig = RefineConfig()
 
+    @field_validator("k", mode="before")
+    @classmethod
+    def _integer_or_auto(cls, value):
+        # checked before the union, whose errors would name its members ("cluster.k.int")
+        if value is None or value == "auto" or isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"Input should be a valid integer or 'auto' (got {value!r})") from None
+
     @field_validator("k")
     @classmethod
     def _positive_k(cls, value):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -159,7 +162,11 @@ def _registry_tags(trained) -> dict[str, str]:
 
 def register_classifier(model_uri: str, name: str, alias: str, tags: dict[str, str] | None = None):
     """A new version of registered model ``name`` from ``model_uri``; ``alias`` moves to it."""
-    version = mlflow.register_model(model_uri, name, tags=tags or {})
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):  # MLflow prints "Successfully registered ..." past its logger
+        version = mlflow.register_model(model_uri, name, tags=tags or {})
+    for line in filter(None, said.getvalue().splitlines()):  # as log lines: quiet where mlflow's logger is
+        logging.getLogger("mlflow").info(line)
     client().set_registered_model_alias(name, alias, version.version)
     return version
 

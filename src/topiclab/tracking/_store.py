@@ -141,7 +141,13 @@ def log_dataset(data, context: str) -> None:
             dataset = mlflow.data.from_pandas(frame, source=data.source, name=data.name, digest=digest)
         except MlflowException:  # e.g. runs:/... (pseudo-labels): no resolver; the tag keeps the source
             dataset = mlflow.data.from_pandas(frame, name=data.name, digest=digest)
-    mlflow.log_input(dataset, context=context)
+    try:
+        retry_locked(lambda: mlflow.log_input(dataset, context=context))
+    except MlflowException as error:
+        if "unique" not in str(error).lower():
+            raise
+        # a parallel run of the same experiment inserted this dataset first: the retry finds and links it
+        retry_locked(lambda: mlflow.log_input(dataset, context=context))
 
 
 def log_result(result: Result) -> None:

@@ -25,6 +25,8 @@ def log_topic_model(model, example_texts: list[str]):
     from mlflow.models import ModelSignature
     from mlflow.types import ColSpec, Schema
 
+    from ..classify import pip_requirements
+
     signature = ModelSignature(inputs=Schema([ColSpec("string", "text")]),
                                outputs=Schema([ColSpec("long", "topic"), ColSpec("string", "topic_label"),
                                                ColSpec("double", "score")]))
@@ -35,6 +37,8 @@ def log_topic_model(model, example_texts: list[str]):
         saved = Path(folder) / TOPIC_MODEL_ARTIFACT
         mlflow.pyfunc.save_model(
             str(saved), loader_module=TOPIC_MODEL_LOADER, data_path=str(data), signature=signature,
+            # stated, not inferred: inference loads the model again in a subprocess, seconds per run
+            pip_requirements=pip_requirements(model.representation != "tfidf"),
             input_example=pd.DataFrame({"text": [t[:300] for t in example_texts[:3]]}),
             metadata={"topiclab_topic_model": True, "n_topics": int(len(model.topic_ids_))},
         )
