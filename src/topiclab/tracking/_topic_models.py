@@ -23,6 +23,8 @@ def log_topic_model(model, example_texts: list[str]):
     """Log a fitted ``topics.TopicModel`` in the active run under ``topic_model``."""
     import pandas as pd
     from mlflow.models import ModelSignature
+
+    from ..classify import pip_requirements
     from mlflow.types import ColSpec, Schema
 
     inputs = [ColSpec("string", "text")]
@@ -38,6 +40,8 @@ def log_topic_model(model, example_texts: list[str]):
         saved = Path(folder) / TOPIC_MODEL_ARTIFACT
         mlflow.pyfunc.save_model(
             str(saved), loader_module=TOPIC_MODEL_LOADER, data_path=str(data), signature=signature,
+            # pinned, not inferred (inference warns on torch's local "+cpu" version label)
+            pip_requirements=pip_requirements(model.representation != "tfidf"),
             input_example=pd.DataFrame({"text": [t[:300] for t in example_texts[:3]]}),
             metadata={"topiclab_topic_model": True, "n_topics": int(len(model.topic_ids_)),
                       "time_bins": getattr(model, "time_bins_", None) is not None},
