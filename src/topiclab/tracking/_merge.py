@@ -10,7 +10,9 @@ and logs ``topic_mapping.csv`` (old topic -> new topic).
 
 from __future__ import annotations
 
+import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import mlflow
@@ -37,6 +39,21 @@ def parse_topic_ids(text: str) -> list[int]:
     return ids
 
 
+@contextmanager
+def _no_progress_bars():
+    """MLflow's artifact download bars off (two small files: the bars are only noise on stderr)."""
+    name = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+    before = os.environ.get(name)
+    os.environ[name] = "false"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 def parent_topics(run_id: str):
     """(config, topic per document, document ids) of a finished experiment run."""
     import pandas as pd
@@ -52,7 +69,7 @@ def parent_topics(run_id: str):
     names = {a.path for a in store.list_artifacts(run_id)}
     if not {"config.yaml", "assignments.csv"} <= names:
         raise TopiclabError(f"run {run_id} is not an experiment run (no config.yaml and assignments.csv)")
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, _no_progress_bars():
         config_file = store.download_artifacts(run_id, "config.yaml", folder)
         config = config_from_dict(yaml.safe_load(Path(config_file).read_text(encoding="utf-8")),
                                   source=f"run {run_id}")
