@@ -2,8 +2,10 @@
 
 Similarity of two topics is the mean of two cosines: of their centroids (the
 documents' vectors) and of their c-TF-IDF rows (their words). ``reduce_topics``
-merges the most similar pair, recomputes both for the merged topic, and
-repeats until ``n`` topics are left (deterministic: ties go to the lowest ids).
+merges the most similar pair of groups, where a group's similarity to another
+is the mean over their topics (average linkage), until ``n`` groups are left
+(deterministic: ties go to the lowest ids). Keywords, names and the topic model
+are then recomputed from the merged documents (``pipeline.run_experiment``).
 Either way the topics are renumbered 0..n-1 in the order of their smallest old
 id, outliers stay -1, and the old -> new mapping is returned as a table.
 """
@@ -43,8 +45,9 @@ def apply_mapping(labels: np.ndarray, mapping: pd.DataFrame) -> np.ndarray:
     return np.array([lookup[int(t)] for t in labels], dtype=int)
 
 
-def _similarity(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    centres = normalize(sums)
+def _similarity(centres: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Mean of the cosine of the topics' centroids and of their c-TF-IDF rows; -inf on the diagonal."""
+    centres = normalize(centres)
     words = normalize(ctfidf_scores(counts)) if counts.shape[1] else np.zeros((len(counts), 1))
     similarity = 0.5 * (centres @ centres.T + words @ words.T)
     np.fill_diagonal(similarity, -np.inf)
@@ -53,24 +56,30 @@ def _similarity(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 def reduce_topics(labels: np.ndarray, vectors: np.ndarray, texts: list[str], n: int,
                   stop_list: StopList = "english+news") -> tuple[np.ndarray, pd.DataFrame]:
-    """Merge the most similar topics until ``n`` are left; returns the new labels and the mapping."""
+    """Merge the most similar topics until ``n`` are left; returns the new labels and the mapping.
+
+    Average linkage over the topics' similarities: two groups of topics are as
+    similar as the mean similarity of their topics, so a merged group does not
+    become a catch-all that attracts every later merge.
+    """
     labels = np.asarray(labels, dtype=int)
     ids = topic_ids_of(labels)
     if n < 1 or n > len(ids):
         raise TopiclabError(f"topics.reduce_to={n} must be between 1 and the number of topics ({len(ids)})")
     dense = vectors.toarray() if hasattr(vectors, "toarray") else np.asarray(vectors, dtype=float)
     all_ids, all_counts, _ = ctfidf_counts(texts, labels, stop_list)
-    counts = np.vstack([all_counts[all_ids.index(t)] for t in ids]) if len(ids) else all_counts
-    sums = np.vstack([dense[labels == t].sum(axis=0) for t in ids])
+    counts = np.vstack([all_counts[all_ids.index(t)] for t in ids])
+    similarity = _similarity(np.vstack([dense[labels == t].mean(axis=0) for t in ids]), counts)
     groups = [[t] for t in ids]
     while len(groups) > n:
-        similarity = _similarity(sums, counts)
-        i, j = divmod(int(np.argmax(similarity)), len(groups))
+        i, j = divmod(int(np.argmax(similarity)), len(groups))  # the first best pair: ties go to low ids
         i, j = min(i, j), max(i, j)
+        a, b = len(groups[i]), len(groups[j])
+        merged = (a * similarity[i] + b * similarity[j]) / (a + b)  # average linkage (Lance-Williams)
+        similarity[i], similarity[:, i] = merged, merged
+        similarity[i, i] = -np.inf
+        similarity = np.delete(np.delete(similarity, j, axis=0), j, axis=1)
         groups[i] += groups.pop(j)
-        sums[i] += sums[j]
-        counts[i] += counts[j]
-        sums, counts = np.delete(sums, j, axis=0), np.delete(counts, j, axis=0)
     mapping = _mapping(labels, groups)
     return apply_mapping(labels, mapping), mapping
 
