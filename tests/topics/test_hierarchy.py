@@ -45,3 +45,11 @@ def test_dendrogram_draws_every_join_and_hovers_keywords():
     assert any("bank, shares" in text for text in leaves.hovertext)
     assert all("topics: " in text for text in joins.hovertext)
     assert list(figure.layout.xaxis.ticktext)[0].startswith(("0:", "1:", "2:", "3:"))
+
+
+def test_a_topic_with_a_zero_vector_still_joins_the_tree():
+    vectors = VECTORS.copy()
+    vectors[6:] = 0.0  # e.g. documents none of whose words the features know
+    tree = topic_tree(vectors, LABELS, TEXTS, NAMES, KEYWORDS)
+    assert len(tree["nodes"]) == 7 and tree["nodes"][-1]["topics"] == [0, 1, 2, 3]
+    assert tree["nodes"][-1]["distance"] == 1.0  # the zero topic joins last, at cosine distance 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.cluster.hierarchy import linkage
+from scipy.spatial.distance import squareform
 from sklearn.preprocessing import normalize
 
 from ..data import StopList
@@ -37,7 +38,10 @@ def topic_tree(vectors: np.ndarray, labels: np.ndarray, texts: list[str], names:
               "children": []} for t in ids]
     members = [[i] for i in range(len(ids))]
     if len(ids) >= 2:
-        for step, (a, b, distance, _) in enumerate(linkage(centres, method="average", metric="cosine")):
+        # cosine distances computed here: a zero topic vector is at distance 1 from every other (scipy: NaN)
+        distances = np.clip(1.0 - centres @ centres.T, 0.0, 2.0)
+        condensed = squareform((distances + distances.T) / 2, checks=False)
+        for step, (a, b, distance, _) in enumerate(linkage(condensed, method="average")):
             a, b = int(a), int(b)
             rows = members[a] + members[b]
             members.append(rows)
