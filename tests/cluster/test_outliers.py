@@ -22,20 +22,27 @@ def test_outliers_go_to_the_nearest_centroid_above_the_minimum_similarity():
     assert reassign_outliers(VECTORS, np.full(6, -1), 0.0).tolist() == [-1] * 6  # no topic: nothing to join
 
 
-@pytest.mark.parametrize("outliers", ["keep", "reassign"])
-def test_umap_hdbscan_run_logs_outlier_shares_before_and_after(tmp_path, outliers):
+def test_kept_outliers_are_counted_before_and_after(tmp_path):
     path = write_csv(tmp_path / "small.csv")
-    config = config_from_dict(config_dict(path, cluster={"method": "umap_hdbscan", "k": None, "outliers": outliers,
-                                                          "outlier_min_similarity": -1.0,
+    config = config_from_dict(config_dict(path, cluster={"method": "umap_hdbscan", "k": None,
                                                           "hdbscan": {"min_cluster_size": 5},
                                                           "umap": {"n_neighbors": 5}}))
     result = run_experiment(config)
     before, after = result.metrics["outlier_share_before"], result.metrics["outlier_share_after"]
+    assert before == after == pytest.approx(float(np.mean(result.assignments == -1)))
+
+
+def test_reassigned_outliers_on_bbc_leave_fewer_outliers(shared_dir):
+    """200 BBC articles on TF-IDF: HDBSCAN leaves some outliers; those similar enough to a topic join it."""
+    config = config_from_dict({"name": "outliers", "data": {"dataset": "bbc_news", "limit": 200},
+                               "vectorize": {"representation": "tfidf"},
+                               "cluster": {"method": "umap_hdbscan", "k": None, "outliers": "reassign",
+                                           "outlier_min_similarity": 0.05},
+                               "topics": {"taxonomy": None, "coherence": False}})
+    result = run_experiment(config)
+    before, after = result.metrics["outlier_share_before"], result.metrics["outlier_share_after"]
+    assert before > 0.02 and after < before
     assert after == pytest.approx(float(np.mean(result.assignments == -1)))
-    if outliers == "keep":
-        assert after == before
-    else:
-        assert after == 0.0 and result.metrics["outlier_share"] == 0.0
 
 
 def test_reassign_is_refused_for_methods_without_outliers(tmp_path):
