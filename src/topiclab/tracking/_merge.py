@@ -10,9 +10,7 @@ and logs ``topic_mapping.csv`` (old topic -> new topic).
 
 from __future__ import annotations
 
-import os
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import mlflow
@@ -21,6 +19,7 @@ import yaml
 from ..config import config_from_dict, flatten
 from ..errors import TopiclabError
 from ..pipeline import run_experiment
+from ._assign import no_progress_bars
 from ._store import client, log_params, log_result, tracked_run
 
 __all__ = ["PARENT_TAG", "parse_topic_ids", "parent_topics", "track_merge"]
@@ -39,21 +38,6 @@ def parse_topic_ids(text: str) -> list[int]:
     return ids
 
 
-@contextmanager
-def _no_progress_bars():
-    """MLflow's artifact download bars off (two small files: the bars are only noise on stderr)."""
-    name = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
-    before = os.environ.get(name)
-    os.environ[name] = "false"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
-
-
 def parent_topics(run_id: str):
     """(config, topic per document, document ids) of a finished experiment run."""
     import pandas as pd
@@ -69,7 +53,7 @@ def parent_topics(run_id: str):
     names = {a.path for a in store.list_artifacts(run_id)}
     if not {"config.yaml", "assignments.csv"} <= names:
         raise TopiclabError(f"run {run_id} is not an experiment run (no config.yaml and assignments.csv)")
-    with tempfile.TemporaryDirectory() as folder, _no_progress_bars():
+    with tempfile.TemporaryDirectory() as folder, no_progress_bars():
         config_file = store.download_artifacts(run_id, "config.yaml", folder)
         config = config_from_dict(yaml.safe_load(Path(config_file).read_text(encoding="utf-8")),
                                   source=f"run {run_id}")
