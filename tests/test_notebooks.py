@@ -202,6 +202,12 @@ def test_02_topic_clustering(executed):
     assert topics_html and "keywords" in topics_html[0]
     assert data_of(outputs_of(notebook, "viz.document_map(result)"), "application/vnd.plotly.v1+json")
     assert data_of(outputs_of(notebook, "viz.topic_sizes(result)"), "image/png")
+    views = outputs_of(notebook, "viz.show_figures(viz.topic_figures(result))")
+    headings = " ".join(data_of(views, "text/markdown"))
+    for name in ("intertopic_distance_map", "top_words", "topic_similarity", "topic_hierarchy", "topics_per_class"):
+        assert f"{name}.html" in headings  # the seed's lines carry gold labels: per class applies; no dates
+    assert "topics_over_time" not in headings
+    assert len(data_of(views, "application/vnd.plotly.v1+json")) == 5
     metrics_html = data_of(outputs_of(notebook, "viz.metrics_frame"), "text/html")[0]
     assert "silhouette" in metrics_html and "time_" not in metrics_html
     link = data_of(outputs_of(notebook, "tracking.track_experiment"), "text/markdown")[0]
@@ -281,7 +287,7 @@ FIGURES_JS = """() => ({
   plots: [...document.querySelectorAll('.plotly-graph-div')].map(d => {
     const box = d.querySelector('.main-svg') ? d.querySelector('.main-svg').getBoundingClientRect() : null;
     return {drawn: d.classList.contains('js-plotly-plot'), traces: (d._fullData || []).length,
-            marks: d.querySelectorAll('.point, .trace, .parcoords .y-axis').length,
+            marks: d.querySelectorAll('.point, .trace, .parcoords .y-axis, .heatmaplayer image').length,
             width: box ? box.width : 0, height: box ? box.height : 0};
   }),
   images: [...document.querySelectorAll('.jp-OutputArea img')].map(i => ({ok: i.complete && i.naturalWidth > 0})),

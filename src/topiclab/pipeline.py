@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .cluster import AUTO, choose_k, cluster_vectors
+from .cluster import AUTO, choose_k, cluster_vectors, outlier_shares, reassign_outliers
 from .config import ExperimentConfig, SegmentConfig, apply_overrides, describe_error
 from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines
 from .errors import TopiclabError
@@ -27,8 +27,9 @@ from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
 from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
                       segment_report)
-from .topics import (TaxonomyEntry, Topic, centroids, describe_topics, load_taxonomy, name_topics, taxonomy_texts,
-                     topic_keywords, TopicModel)
+from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centroids, describe_topics, load_taxonomy,
+                     merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
+                     topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, make_embedder, vectorize
 
 __all__ = ["Result", "run_experiment", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
@@ -46,6 +47,10 @@ class Result:
     gold: Gold | None = field(default=None, repr=False)
     topic_model: TopicModel | None = field(default=None, repr=False)  # assigns new text
     k_curve: pd.DataFrame | None = field(default=None, repr=False)  # cluster.k: auto, one row per candidate
+    topic_mapping: pd.DataFrame | None = field(default=None, repr=False)  # reduce_to/merge: old -> new topic
+    topic_tree: dict | None = field(default=None, repr=False)  # topics.topic_tree (2+ topics)
+    over_time: pd.DataFrame | None = field(default=None, repr=False)  # documents with dates: shares per bin
+    per_class: pd.DataFrame | None = field(default=None, repr=False)  # labelled documents: topics per label
 
     @property
     def label_of_topic(self) -> dict[int, str]:
@@ -157,19 +162,59 @@ def _shares_taxonomy_names(labels: list, entries: list[TaxonomyEntry] | None) ->
 
 
 def _fit_topic_model(config: ExperimentConfig, vectors, labels: np.ndarray, names: dict,
-                     keywords: dict) -> TopicModel | None:
+                     keywords: dict, time_bins: TimeBins | None = None) -> TopicModel | None:
     """The saved-object form of the run's topics; None when every document is an outlier."""
     if not (labels != -1).any():
         return None
     settings = config.vectorize
     model = TopicModel(settings.embedding.model, settings.representation, settings.tfidf_weight,
                        settings.embedding.batch_size)
-    return model.fit(vectors.features, labels, {t: n[0] for t, n in names.items()}, keywords, vectors.lsa)
+    return model.fit(vectors.features, labels, {t: n[0] for t, n in names.items()}, keywords, vectors.lsa,
+                     time_bins)
+
+
+def _corpus_dates(corpus: Corpus) -> pd.Series | None:
+    """The documents' dates as timestamps, or None when no document has one (a bad date is an error)."""
+    if all(d.date is None for d in corpus.documents):
+        return None
+    return parse_dates([d.date for d in corpus.documents], [d.id for d in corpus.documents])
+
+
+def _given_labels(labels, n: int) -> np.ndarray:
+    labels = np.asarray(labels, dtype=int)
+    if len(labels) != n:
+        raise TopiclabError(f"{len(labels)} topic assignments for {n} documents: the data changed since that run")
+    return labels
+
+
+def _cluster(config: ExperimentConfig, vectors, embeddings, texts: list[str], entry_vectors,
+             scores: dict[str, float]):
+    """Cluster (k: auto resolved), outliers kept or reassigned; returns (config, labels, k curve)."""
+    seed, k_curve = config.seed, None
+    if config.cluster.k == AUTO:  # candidates scored, the best k kept (cluster/_choose_k.py)
+        chosen, k_curve = choose_k(vectors.features, config.cluster, seed)
+        config = config.model_copy(update={"cluster": config.cluster.model_copy(update={"k": chosen})})
+    guided = (config.topics.guided and entry_vectors is not None
+              and config.vectorize.representation == "embedding")
+    labels = cluster_vectors(vectors.features, config.cluster, seed, texts,
+                             seeds=entry_vectors if guided else None)
+    if config.cluster.method in ("umap_hdbscan", "bertopic"):  # density clusters leave outliers
+        before = labels
+        if config.cluster.outliers == "reassign":
+            space = embeddings if embeddings is not None else vectors.features
+            labels = reassign_outliers(space, labels, config.cluster.outlier_min_similarity)
+        scores.update(outlier_shares(before, labels))
+    return config, labels, k_curve
 
 
 def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = None,
-                   progress: bool = False) -> Result:
-    """Load, segment, vectorise, cluster, describe and score one experiment."""
+                   progress: bool = False, labels=None, merge: list[int] | None = None) -> Result:
+    """Load, segment, vectorise, cluster, describe and score one experiment.
+
+    ``labels`` (one topic per document, e.g. a finished run's) skip clustering,
+    outlier handling and ``topics.reduce_to``; ``merge`` then names topics to
+    merge into one (``topiclab merge``).
+    """
     timings: dict[str, float] = {}
     seed = config.seed
     needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
@@ -182,6 +227,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         corpus = _segment(corpus, config.segment, embedder)
         if gold is not None and corpus.format == "dump":
             corpus = label_from_gold(corpus, gold)
+        dates = _corpus_dates(corpus)
     texts = corpus.texts
     groups = [d.article_id or "" for d in corpus.documents]
 
@@ -195,15 +241,19 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
             if embeddings is None:
                 embeddings = embedder.embed(texts)
 
-    k_curve = None
+    k_curve = mapping = None
+    extra: dict[str, float] = {}
     with _timed(timings, "cluster"):
-        if config.cluster.k == AUTO:  # candidates scored, the best k kept (cluster/_choose_k.py)
-            chosen, k_curve = choose_k(vectors.features, config.cluster, seed)
-            config = config.model_copy(update={"cluster": config.cluster.model_copy(update={"k": chosen})})
-        guided = (config.topics.guided and entry_vectors is not None
-                  and config.vectorize.representation == "embedding")
-        labels = cluster_vectors(vectors.features, config.cluster, seed, texts,
-                                 seeds=entry_vectors if guided else None)
+        if labels is None:
+            config, labels, k_curve = _cluster(config, vectors, embeddings, texts, entry_vectors, extra)
+            if config.topics.reduce_to is not None:  # merge the most similar topics (topics/_reduce.py)
+                space = embeddings if embeddings is not None else vectors.features
+                labels, mapping = reduce_topics(labels, space, texts, config.topics.reduce_to,
+                                                config.topics.stop_words)
+        else:
+            labels = _given_labels(labels, len(texts))
+        if merge:
+            labels, mapping = merge_topics(labels, merge)
 
     with _timed(timings, "topics"):
         keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords,
@@ -212,7 +262,13 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         names = name_topics(centroids(naming_space, labels), keywords, entries, entry_vectors,
                             config.topics.label_threshold)
         topics = describe_topics(texts, labels, vectors.features, names, keywords)
-        topic_model = _fit_topic_model(config, vectors, labels, names, keywords)
+        bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None
+        topic_model = _fit_topic_model(config, vectors, labels, names, keywords, bins)
+        label_names = {t: n[0] for t, n in names.items()}
+        tree = (topic_tree(vectors.features, labels, texts, label_names, keywords, config.topics.n_keywords,
+                           config.topics.stop_words) if topic_model is not None else None)
+        over_time = topics_over_time(dates, labels, label_names, bins) if bins is not None else None
+        per_class = topics_per_class(corpus.labels, labels, label_names) if corpus.has_labels else None
 
     with _timed(timings, "metrics"):
         protocol_keywords = (keywords if config.topics.n_keywords >= PROTOCOL_TOP_N
@@ -220,6 +276,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
                                             stop_list=config.topics.stop_words))
         scores = score_topics(texts, labels, protocol_keywords, corpus.labels if corpus.has_labels else None,
                               coherence=config.topics.coherence, features=vectors.features)
+        scores.update(extra)
         if k_curve is not None:
             scores["chosen_k"] = float(config.cluster.k)
         scores["embedding_cache_hits"] = vectors.cache_hits
@@ -231,7 +288,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
             scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
         coords = _map_coords(vectors.features, seed)
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
-    return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve)
+    return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve, mapping, tree,
+                  over_time, per_class)
 
 
 def segment_file(path: str | Path, method: str = "learned", overrides: list[str] | None = None,

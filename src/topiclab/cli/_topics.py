@@ -1,7 +1,8 @@
-"""Topic models: assign new text to the topics a run found."""
+"""Topic models: assign new text to the topics a run found; merge a run's topics by hand."""
 
 from __future__ import annotations
 
+import sys
 from typing import Optional
 
 import typer
@@ -41,3 +42,22 @@ def assign(
         words = " ".join(row.text.split()[:10])
         typer.echo(f"{row.topic}\t{row.topic_label}\t{row.score:.3f}\t{words}")
     typer.echo(f"model: {uri}", err=True)
+
+
+@app.command()
+def merge(
+    run_id: str = typer.Argument(..., help="A finished experiment run's id"),
+    topics: str = typer.Argument(..., help="Topic ids to merge into one, comma-separated, e.g. 3,7"),
+):
+    """Merge topics of a finished run by hand; logs a new run (tag topiclab.parent_run) with its own topic model.
+
+    Example: topiclab merge 3f0d1d8812334dc694dc8cfb83832d9f 3,7
+    """
+    from ..tracking import parse_topic_ids, track_merge
+    from ._experiments import _print_topics
+
+    result, new_id = track_merge(run_id, parse_topic_ids(topics), progress=sys.stderr.isatty())
+    mapping = result.topic_mapping
+    moved = [f"{int(r.old_topic)}->{int(r.new_topic)}" for r in mapping.itertuples() if r.old_topic != -1]
+    typer.echo(f"merged topics {topics} of run {run_id}; old->new: {', '.join(moved)}", err=True)
+    _print_topics(result, new_id)

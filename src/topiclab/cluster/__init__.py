@@ -2,14 +2,17 @@
 
 ``cluster_vectors`` is the functional core; clusterers plug in through
 ``BaseCluster``. Self-training refinement (``refine``) can relabel a clustering's
-border documents. ``OUTLIER`` (-1) marks documents in no cluster.
+border documents; ``reassign_outliers`` moves outliers to their nearest topic.
+``OUTLIER`` (-1) marks documents in no cluster.
 """
 
 from ._clusterers import (AgglomerativeCluster, BaseCluster, BERTopicCluster, KMeansCluster, UmapHdbscanCluster,
                           cluster_vectors, make_clusterer)
 from ._choose_k import AUTO, choose_k, k_curve
+from ._outliers import outlier_shares, reassign_outliers
 from ._refine import OUTLIER, SelfTrainingRefiner, confident_members, design_matrix, refine_labels
 
 __all__ = ["OUTLIER", "BaseCluster", "KMeansCluster", "AgglomerativeCluster", "UmapHdbscanCluster",
            "BERTopicCluster", "make_clusterer", "cluster_vectors", "SelfTrainingRefiner", "refine_labels",
-           "confident_members", "design_matrix", "AUTO", "k_curve", "choose_k"]
+           "confident_members", "design_matrix", "AUTO", "k_curve", "choose_k", "reassign_outliers",
+           "outlier_shares"]

@@ -28,9 +28,17 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# pydantic names the branch of a union a value failed (``cluster.k.int``): not part of the key
+_UNION_BRANCHES = {"int", "float", "str", "bool", "none", "list", "dict"}
+
+
+def _is_union_branch(part) -> bool:
+    return isinstance(part, str) and (part in _UNION_BRANCHES or part.startswith(("literal[", "function-")))
+
+
 def describe_error(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "config"
+    where = ".".join(str(part) for part in first["loc"] if not _is_union_branch(part)) or "config"
     if first["type"] == "value_error":  # our own checks: the message says it all
         message = first["msg"].removeprefix("Value error, ")
         return f"{where}: {message}" if first["loc"] else message

@@ -154,17 +154,10 @@ class ClusterConfig(Section):
     umap: UmapConfig = UmapConfig()
     hdbscan: HdbscanConfig = HdbscanConfig()
     refine: RefineConfig = RefineConfig()
-
-    @field_validator("k", mode="before")
-    @classmethod
-    def _integer_or_auto(cls, value):
-        # checked before the union, whose errors would name its members ("cluster.k.int")
-        if value is None or value == "auto" or isinstance(value, int) and not isinstance(value, bool):
-            return value
-        try:
-            return int(str(value).strip())
-        except ValueError:
-            raise ValueError(f"Input should be a valid integer or 'auto' (got {value!r})") from None
+    # umap_hdbscan/bertopic: keep outliers (-1), or reassign each to its nearest topic centroid (cosine of
+    # embeddings) when the similarity is at least outlier_min_similarity (cluster/_outliers.py)
+    outliers: Literal["keep", "reassign"] = "keep"
+    outlier_min_similarity: float = Field(default=0.0, ge=-1.0, le=1.0)
 
     @field_validator("k")
     @classmethod
@@ -177,6 +170,8 @@ class ClusterConfig(Section):
     def _auto_needs_a_fixed_k_method(self) -> "ClusterConfig":
         if self.k == "auto" and self.method not in ("kmeans", "agglomerative"):
             raise ValueError(f"k: auto applies to kmeans and agglomerative, not {self.method!r}")
+        if self.outliers == "reassign" and self.method not in ("umap_hdbscan", "bertopic"):
+            raise ValueError(f"outliers: reassign applies to umap_hdbscan and bertopic, not {self.method!r}")
         return self
 
 
@@ -189,6 +184,26 @@ class TopicsConfig(Section):
     keywords: Literal["ctfidf", "lift", "coherent"] = "ctfidf"  # how top words are chosen (keywords.py)
     # Words never chosen as keywords (data.stop_words): news adds reporting verbs, titles, dates.
     stop_words: Literal["english", "english+news"] = "english+news"
+    reduce_to: int | None = Field(default=None, ge=1)  # merge the most similar topics down to this many
+    # Documents with a date: topic shares per time bin, N equal-width bins or a pandas period ("M", "W", "D")
+    time_bins: int | str = 10
+
+    @field_validator("time_bins")
+    @classmethod
+    def _bins(cls, value: int | str) -> int | str:
+        if isinstance(value, int):
+            if value < 1:
+                raise ValueError("time_bins must be a positive count or a pandas frequency such as 'M'")
+            return value
+        import pandas as pd
+
+        for freq in (value, value[:-1] if value.endswith("E") else value):  # "ME" (offsets) = "M" (periods)
+            try:
+                pd.Period("2000-01-01", freq=freq)
+                return freq
+            except (ValueError, TypeError):
+                continue
+        raise ValueError(f"time_bins {value!r} is neither a count nor a pandas frequency such as 'M', 'W', 'D'")
 
 
 class TrackingConfig(Section):

@@ -10,8 +10,11 @@ the nearest centroid is an approximation. ``score`` is the cosine similarity
 to that centroid.
 
 On disk (``save``/``load``): ``topic_model.json`` (settings, labels,
-keywords), ``centroids.npy`` (no pickle) and, for TF-IDF features, the fitted
-scikit-learn parts as a skops file (``persist.save_fitted``).
+keywords, time bins), ``centroids.npy`` (no pickle) and, for TF-IDF features,
+the fitted scikit-learn parts as a skops file (``persist.save_fitted``).
+
+When the run's documents had dates, ``time_bins_`` holds its ``TimeBins``:
+``transform(texts, dates)`` then also gives each text its ``time_bin``.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ from ..errors import TopiclabError
 from ..paths import atomic_file, write_atomically
 from ..persist import load_fitted, save_fitted
 from ..vectorize import BaseEmbedder, lsa_vectors, make_embedder
+from ._over_time import TimeBins, parse_dates
 
-__all__ = ["TEXT_COLUMN", "TopicModel"]
+__all__ = ["TEXT_COLUMN", "DATE_COLUMN", "TopicModel"]
 
 TEXT_COLUMN = "text"
+DATE_COLUMN = "date"
 _SETTINGS = "topic_model.json"
 _CENTROIDS = "centroids.npy"
 _LSA = "lsa.skops"
@@ -52,7 +57,8 @@ class TopicModel:
         self.batch_size = batch_size
 
     def fit(self, features: np.ndarray, labels: np.ndarray, names: dict[int, str],
-            keywords: dict[int, list[str]], lsa: tuple | None = None) -> "TopicModel":
+            keywords: dict[int, list[str]], lsa: tuple | None = None,
+            time_bins: TimeBins | None = None) -> "TopicModel":
         """Centroids of each topic (outliers excluded) in ``features``, the clusterer's space."""
         labels = np.asarray(labels, dtype=int)
         ids = sorted(int(t) for t in set(labels.tolist()) if t != OUTLIER)
@@ -65,6 +71,7 @@ class TopicModel:
         self.labels_ = {t: names[t] for t in ids}
         self.keywords_ = {t: list(keywords.get(t, [])) for t in ids}
         self.lsa_ = lsa
+        self.time_bins_ = time_bins
         return self
 
     def features_of(self, texts: list[str], embedder: BaseEmbedder | None = None) -> np.ndarray:
@@ -86,15 +93,24 @@ class TopicModel:
         cosine = (normalize(features) * normalize(self.centroids_)[nearest]).sum(axis=1)
         return self.topic_ids_[nearest], cosine
 
-    def transform(self, texts: list[str], embedder: BaseEmbedder | None = None) -> pd.DataFrame:
-        """One row per text: ``topic``, ``topic_label``, ``score``."""
+    def transform(self, texts: list[str], embedder: BaseEmbedder | None = None,
+                  dates: list | None = None) -> pd.DataFrame:
+        """One row per text: ``topic``, ``topic_label``, ``score`` (and ``time_bin`` given ``dates``,
+        when the model has time bins)."""
         texts = [str(t) for t in texts]
+        with_bins = dates is not None and getattr(self, "time_bins_", None) is not None
         if not texts:
-            return pd.DataFrame({"topic": pd.Series(dtype=int), "topic_label": pd.Series(dtype=object),
-                                 "score": pd.Series(dtype=float)})
+            frame = pd.DataFrame({"topic": pd.Series(dtype=int), "topic_label": pd.Series(dtype=object),
+                                  "score": pd.Series(dtype=float)})
+            return frame.assign(time_bin=pd.Series(dtype=object)) if with_bins else frame
         topics, scores = self.predict_features(self.features_of(texts, embedder))
-        return pd.DataFrame({"topic": topics.astype(int), "topic_label": [self.labels_[int(t)] for t in topics],
-                             "score": scores.astype(float)})
+        frame = pd.DataFrame({"topic": topics.astype(int), "topic_label": [self.labels_[int(t)] for t in topics],
+                              "score": scores.astype(float)})
+        if with_bins:
+            if len(dates) != len(texts):
+                raise TopiclabError(f"{len(dates)} dates for {len(texts)} texts")
+            frame["time_bin"] = self.time_bins_.assign(parse_dates(list(dates)))
+        return frame
 
     def save(self, folder: str | Path) -> Path:
         out = Path(folder)
@@ -107,7 +123,8 @@ class TopicModel:
                     "tfidf_weight": self.tfidf_weight, "batch_size": self.batch_size,
                     "topic_ids": self.topic_ids_.tolist(),
                     "labels": {str(t): v for t, v in self.labels_.items()},
-                    "keywords": {str(t): v for t, v in self.keywords_.items()}}
+                    "keywords": {str(t): v for t, v in self.keywords_.items()},
+                    "time_bins": self.time_bins_.to_dict() if getattr(self, "time_bins_", None) else None}
         write_atomically(out / _SETTINGS, json.dumps(settings, indent=1))
         return out
 
@@ -124,4 +141,6 @@ class TopicModel:
         model.labels_ = {int(t): v for t, v in settings["labels"].items()}
         model.keywords_ = {int(t): v for t, v in settings["keywords"].items()}
         model.lsa_ = tuple(load_fitted(root / _LSA)) if (root / _LSA).is_file() else None
+        bins = settings.get("time_bins")  # absent in models saved before time bins
+        model.time_bins_ = TimeBins.from_dict(bins) if bins else None
         return model

@@ -21,8 +21,8 @@ from ..data import StopList, word_vectorizer
 from ..errors import TopiclabError
 from ..paths import resolve
 
-__all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_keywords",
-           "centroids", "name_topics", "describe_topics"]
+__all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
+           "top_words", "ctfidf_keywords", "centroids", "name_topics", "describe_topics"]
 
 
 @dataclass(frozen=True)
@@ -75,25 +75,43 @@ def taxonomy_texts(entries: list[TaxonomyEntry]) -> list[str]:
     return [f"{e.name}. {e.description}".strip() for e in entries]
 
 
-def ctfidf_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10,
-                    stop_list: StopList = "english+news") -> dict[int, list[str]]:
-    """Top words of each cluster by class-based TF-IDF: tf_c * log(1 + A / f), ``stop_list`` removed."""
-    topic_ids = sorted(set(labels.tolist()))
+def ctfidf_counts(texts: list[str], labels: np.ndarray,
+                  stop_list: StopList = "english+news") -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Topic ids (sorted), their word counts (one row per topic) and the words, ``stop_list`` removed."""
+    topic_ids = sorted(set(np.asarray(labels).tolist()))
     joined = [" ".join(t for t, l in zip(texts, labels) if l == topic) for topic in topic_ids]
     vectorizer = word_vectorizer(stop_list=stop_list)
     try:
         counts = vectorizer.fit_transform(joined).toarray().astype(float)
     except ValueError:  # no word survives stop-word removal
-        return {topic: [] for topic in topic_ids}
-    words = vectorizer.get_feature_names_out()
+        return topic_ids, np.zeros((len(topic_ids), 0)), np.array([], dtype=object)
+    return topic_ids, counts, vectorizer.get_feature_names_out()
+
+
+def ctfidf_scores(counts: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """Class-based TF-IDF of each row of ``counts``: tf_c * log(1 + A / f), A and f from ``reference``
+    (the word counts of every topic; ``counts`` itself by default)."""
+    reference = counts if reference is None else reference
     tf = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    average = counts.sum() / len(topic_ids)
-    idf = np.log(1 + average / np.maximum(counts.sum(axis=0), 1))
-    scores = tf * idf
-    return {
-        topic: [words[i] for i in np.argsort(-row)[:n_keywords] if row[i] > 0]
-        for topic, row in zip(topic_ids, scores)
-    }
+    average = reference.sum() / max(len(reference), 1)
+    idf = np.log(1 + average / np.maximum(reference.sum(axis=0), 1))
+    return tf * idf
+
+
+def top_words(scores: np.ndarray, words: np.ndarray, n_keywords: int) -> list[str]:
+    """The ``n_keywords`` best-scoring words of one row of scores (positive scores only)."""
+    return [str(words[i]) for i in np.argsort(-scores, kind="stable")[:n_keywords] if scores[i] > 0]
+
+
+def ctfidf_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10,
+                    stop_list: StopList = "english+news") -> dict[int, list[str]]:
+    """Top words of each cluster by class-based TF-IDF: tf_c * log(1 + A / f), ``stop_list`` removed."""
+    topic_ids, counts, words = ctfidf_counts(texts, labels, stop_list)
+    if not len(words):
+        return {topic: [] for topic in topic_ids}
+    scores = ctfidf_scores(counts)
+    return {topic: [words[i] for i in np.argsort(-row)[:n_keywords] if row[i] > 0]
+            for topic, row in zip(topic_ids, scores)}
 
 
 def centroids(vectors: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:

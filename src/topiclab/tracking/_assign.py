@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
+
 import mlflow
 
 from ..errors import TopiclabError
 from ._store import client, use_store
 from ._topic_models import TOPIC_MODEL_ARTIFACT, TOPIC_MODEL_LOADER
 
-__all__ = ["load_topic_model", "latest_topic_model_uri", "assign_texts"]
+__all__ = ["load_topic_model", "latest_topic_model_uri", "assign_texts", "no_progress_bars"]
+
+
+@contextmanager
+def no_progress_bars():
+    """MLflow's artifact download bars off (small files: the bars are only noise on stderr)."""
+    name = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+    before = os.environ.get(name)
+    os.environ[name] = "false"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def latest_topic_model_uri(experiment: str) -> str:
@@ -31,7 +49,8 @@ def load_topic_model(uri: str):
 
     use_store()
     try:
-        model = mlflow.pyfunc.load_model(uri)
+        with no_progress_bars():
+            model = mlflow.pyfunc.load_model(uri)
     except (MlflowException, OSError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise TopiclabError(f"{uri} holds no topic model: {first}") from None

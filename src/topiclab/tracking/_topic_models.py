@@ -27,9 +27,12 @@ def log_topic_model(model, example_texts: list[str]):
 
     from ..classify import pip_requirements
 
-    signature = ModelSignature(inputs=Schema([ColSpec("string", "text")]),
-                               outputs=Schema([ColSpec("long", "topic"), ColSpec("string", "topic_label"),
-                                               ColSpec("double", "score")]))
+    inputs = [ColSpec("string", "text")]
+    outputs = [ColSpec("long", "topic"), ColSpec("string", "topic_label"), ColSpec("double", "score")]
+    if getattr(model, "time_bins_", None) is not None:  # a run with dates: new dates get the run's time bins
+        inputs.append(ColSpec("string", "date", required=False))
+        outputs.append(ColSpec("string", "time_bin", required=False))
+    signature = ModelSignature(inputs=Schema(inputs), outputs=Schema(outputs))
     # Saved, then logged as plain run artifacts: the model sits in the run at exactly ``topic_model``
     # (MLflow 3's log_model would file it as a separate LoggedModel instead).
     with tempfile.TemporaryDirectory() as folder:
@@ -40,7 +43,8 @@ def log_topic_model(model, example_texts: list[str]):
             # stated, not inferred: inference loads the model again in a subprocess, seconds per run
             pip_requirements=pip_requirements(model.representation != "tfidf"),
             input_example=pd.DataFrame({"text": [t[:300] for t in example_texts[:3]]}),
-            metadata={"topiclab_topic_model": True, "n_topics": int(len(model.topic_ids_))},
+            metadata={"topiclab_topic_model": True, "n_topics": int(len(model.topic_ids_)),
+                      "time_bins": getattr(model, "time_bins_", None) is not None},
         )
         mlflow.log_artifacts(str(saved), TOPIC_MODEL_ARTIFACT)
 
@@ -69,12 +73,20 @@ def log_k_curve(curve, chosen: int, criterion: str) -> list[str]:
 
 
 def log_topic_views(result) -> None:
-    """The topic model and the plotly topic views (HTML, plotly.js embedded) of a finished Result."""
+    """The topic model, its tables (mapping, tree, over time, per class) and the plotly topic views
+    (HTML, plotly.js embedded) of a finished Result."""
     from .. import viz
 
+    if result.topic_mapping is not None:  # reduce_to / merge: which old topic went where
+        mlflow.log_text(result.topic_mapping.to_csv(index=False), "topic_mapping.csv")
     if result.topic_model is None:
         return
     log_topic_model(result.topic_model, result.corpus.texts)
+    if result.topic_tree is not None:
+        mlflow.log_dict(result.topic_tree, "topic_tree.json")
+    for table, name in ((result.over_time, "topics_over_time.csv"), (result.per_class, "topics_per_class.csv")):
+        if table is not None:
+            mlflow.log_text(table.to_csv(index=False), name)
     for name, figure in viz.topic_figures(result).items():
         if name != "k_curve.html":  # logged beside its table by log_k_curve
             mlflow.log_text(figure.to_html(include_plotlyjs=True), name)

@@ -4,13 +4,14 @@ Plain data in, figures and frames out: run comparisons and links into the
 MLflow UI (``_reports``), a raw dump explored line by line (``_explore``), the
 figures logged with every run (``_plots``), Markdown tables (``_tables``) and
 notebook set-up (``_notebook``), and the topic views of a run
-(``_topic_figures``: intertopic map, top words, similarity, the k: auto curve). Nothing here imports mlflow.
+(``_topic_figures``: intertopic map, top words, similarity, the k: auto curve; ``_topic_views``: hierarchy,
+over time, per class). Nothing here imports mlflow.
 """
 
 from ._explore import (MIN_LANGUAGE_CHARS, article_table, boundaries_of_spans, detect_language, dump_figure,
                        dump_summary, duplicate_lines, gold_boundaries, language_counts, line_table,
                        segmentation_scores)
-from ._notebook import link, offline_plotly, quiet_outputs, setup_notebook, show_config, show_tables
+from ._notebook import link, offline_plotly, quiet_outputs, setup_notebook, show_config, show_figures, show_tables
 from ._plots import close_figure, confusion_matrix, document_map, topic_sizes
 from ._reports import (DEFAULT_UI_URL, best_run, compare_url, comparison_table, config_diff, config_frame,
                        grid_items,
@@ -20,6 +21,7 @@ from ._risk import risk_coverage_figure
 from ._tables import markdown_table
 from ._topic_figures import (intertopic_distance_map, k_curve_figure, top_words_bars, topic_figures,
                              topic_similarity_heatmap)
+from ._topic_views import topic_hierarchy_figure, topics_over_time_figure, topics_per_class_figure
 
 __all__ = [
     "MIN_LANGUAGE_CHARS", "detect_language", "line_table", "dump_summary", "language_counts", "duplicate_lines",
@@ -32,5 +34,6 @@ __all__ = [
     "link_table",
     "markdown_table",
     "topic_figures", "intertopic_distance_map", "top_words_bars", "topic_similarity_heatmap", "k_curve_figure",
+    "topic_hierarchy_figure", "topics_over_time_figure", "topics_per_class_figure", "show_figures",
     "risk_coverage_figure",
 ]

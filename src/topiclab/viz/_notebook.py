@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import warnings
 
-__all__ = ["setup_notebook", "quiet_outputs", "offline_plotly", "link", "show_tables", "show_config"]
+__all__ = ["setup_notebook", "quiet_outputs", "offline_plotly", "link", "show_tables", "show_config", "show_figures"]
 
 OFFLINE_RENDERER = "topiclab_offline"
 # Libraries whose INFO lines (table creation, model loading, HTTP) are not what a reader came for.
@@ -121,3 +121,14 @@ def show_tables(tables: dict, empty: str = "no tables") -> None:
     for name, table in tables.items():
         display(Markdown(f"#### {name.replace('_', ' ')}"))
         display(table)
+
+
+def show_figures(figures: dict, empty: str = "no figures") -> None:
+    """Display each figure under its file name as a heading (e.g. ``viz.topic_figures(result)``)."""
+    from IPython.display import Markdown, display
+
+    if not figures:
+        display(Markdown(f"*{empty}*"))
+    for name, figure in figures.items():
+        display(Markdown(f"#### {name}"))
+        display(figure)

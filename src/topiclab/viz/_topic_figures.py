@@ -2,7 +2,8 @@
 
 BERTopic's standard views over our Result: the intertopic distance map
 (topic centroids in 2-D, sized by count), top-words bars per topic, the topic
-similarity heatmap, and the ``cluster.k: auto`` curve.
+similarity heatmap, and the ``cluster.k: auto`` curve; ``topic_figures`` adds the
+tree, over-time and per-class views of ``_topic_views`` where they apply.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import normalize
+
+from ._topic_views import topic_hierarchy_figure, topics_over_time_figure, topics_per_class_figure
 
 __all__ = ["topic_figures", "intertopic_distance_map", "top_words_bars", "topic_similarity_heatmap",
            "k_curve_figure"]
@@ -82,6 +85,12 @@ def topic_figures(result) -> dict[str, go.Figure]:
     figures = {"intertopic_distance_map.html": intertopic_distance_map(model, sizes),
                "top_words.html": top_words_bars(model),
                "topic_similarity.html": topic_similarity_heatmap(model)}
+    if result.topic_tree is not None and len(model.topic_ids_) >= 2:
+        figures["topic_hierarchy.html"] = topic_hierarchy_figure(result.topic_tree)
+    if result.over_time is not None:
+        figures["topics_over_time.html"] = topics_over_time_figure(result.over_time)
+    if result.per_class is not None:
+        figures["topics_per_class.html"] = topics_per_class_figure(result.per_class)
     if result.k_curve is not None:
         figures["k_curve.html"] = k_curve_figure(result.k_curve, result.config.cluster.k,
                                                  result.config.cluster.auto.criterion)
