@@ -10,15 +10,7 @@ import yaml
 
 from topiclab.errors import TopiclabError
 from topiclab.sweep import check_key, parse_grid, plan_sweep, run_sweep
-
-ROWS = [
-    ("goal striker league match coach", "sport"), ("stadium referee penalty season club", "sport"),
-    ("striker goal penalty match", "sport"), ("coach league club season", "sport"),
-    ("shares investors profit market stocks", "markets"), ("bank earnings prices trading economy", "markets"),
-    ("stocks market shares bank", "markets"), ("profit earnings investors trading", "markets"),
-    ("rocket orbit astronaut launch satellite", "space"), ("mission planet telescope lunar crew", "space"),
-    ("orbit launch rocket crew", "space"), ("satellite telescope planet mission", "space"),
-]
+from toy_runs import ROWS
 
 
 @pytest.fixture
