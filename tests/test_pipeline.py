@@ -19,6 +19,13 @@ def test_seed_topics_are_the_three_taxonomy_topics(seed_result):
         assert topic.keywords and topic.example
 
 
+def test_seed_keywords_do_not_lead_with_news_stop_words(seed_result):
+    from topiclab.data import NEWS_STOP_WORDS
+
+    for topic in seed_result.topics:  # "said", "new", "years" led them before the news stop list
+        assert not set(topic.keywords[:3]) & NEWS_STOP_WORDS, topic.keywords
+
+
 def test_seed_lines_get_their_article_topic(seed_result):
     # At least 26 of the 28 lines; the run reports the share as a metric.
     assert seed_result.metrics["line_accuracy"] >= 26 / 28
