@@ -42,7 +42,8 @@ class PageDumpSpec(Section):
     unit: Literal["sentence", "paragraph"] = "paragraph"
     same_label_share: float = Field(default=0.6, ge=0.0, le=1.0)  # neighbours sharing a label, about
     cut_share: float = Field(default=0.33, ge=0.0, le=1.0)  # articles cut to their first 1-3 paragraphs
-    snippet_share: float = Field(default=0.1, ge=0.0, le=1.0)  # of those, cut to one line of 150-400 chars
+    snippet_share: float = Field(default=0.1, ge=0.0, le=1.0)  # of those, cut to one line of snippet_chars
+    snippet_chars: tuple[int, int] = (150, 400)  # a snippet's length: drawn between the two
     title_share: float = Field(default=0.5, ge=0.0, le=1.0)
     boilerplate_per_article: float = Field(default=2.0, ge=0.0)  # mean boilerplate lines per article
     dateline_share: float = Field(default=0.0, ge=0.0, le=1.0)  # articles opening with a dateline

@@ -132,10 +132,12 @@ def _boilerplate_line(rng: np.random.Generator, label: str, headlines: list[str]
 def build_page_dump(articles: list[PageArticle], seed: int, unit: str = "paragraph",
                     same_label_share: float = 0.6, cut_share: float = 0.33, snippet_share: float = 0.1,
                     title_share: float = 0.5, boilerplate_per_article: float = 2.0, dateline_share: float = 0.0,
-                    kicker_share: float = 0.0, lowercase: bool = False) -> PageDump:
+                    kicker_share: float = 0.0, lowercase: bool = False,
+                    snippet_chars: tuple[int, int] = (150, 400)) -> PageDump:
     """One dump of ``articles`` (see the module's docstring). ``dateline_share`` of the articles open
     with a dateline (``CAIRO, Egypt -- ``), ``kicker_share`` with an upper-case kicker made of their
-    title's first words (``PROFITS JUMP: ``); ``lowercase`` lower-cases every line (a case-free regime)."""
+    title's first words (``PROFITS JUMP: ``); snippets are cut after ``snippet_chars`` characters
+    (drawn between the two); ``lowercase`` lower-cases every line (a case-free regime)."""
     if unit not in ("sentence", "paragraph"):
         raise TopiclabError(f"unknown dump unit {unit!r} (sentence or paragraph)")
     rng = np.random.default_rng(seed)
@@ -155,7 +157,7 @@ def build_page_dump(articles: list[PageArticle], seed: int, unit: str = "paragra
         draw = rng.random()
         if draw < snippet_share:  # a single cut-off line of a few hundred characters
             text = " ".join(paragraphs)
-            cut = int(rng.integers(150, 400))
+            cut = int(rng.integers(snippet_chars[0], snippet_chars[1]))
             paragraphs = [text[:cut].rsplit(" ", 1)[0]]
         elif draw < cut_share:
             paragraphs = paragraphs[:int(rng.integers(1, 4))]
@@ -235,5 +237,6 @@ def spec_page_dumps(spec, seed: int, articles: list[PageArticle] | None = None,
                                                   mode="wrap")]
         dumps.append(build_page_dump(chosen, seed + d + 1, spec.unit, spec.same_label_share, spec.cut_share,
                                      spec.snippet_share, spec.title_share, spec.boilerplate_per_article,
-                                     spec.dateline_share, spec.kicker_share, spec.lowercase))
+                                     spec.dateline_share, spec.kicker_share, spec.lowercase,
+                                     tuple(spec.snippet_chars)))
     return dumps
