@@ -14,6 +14,8 @@ exponent is the slope of log time over log lines (1 = linear).
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -23,9 +25,9 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from ..segment import LearnedSegmenter, PageArticle, build_page_dump, segment_lines
-from ._speed import ScalingPoint, growth_exponent, peak_rss_bytes
+from ._speed import growth_exponent
 
-__all__ = ["HashingEncoder", "grow_dump", "segmentation_scaling", "SegmentScaling"]
+__all__ = ["HashingEncoder", "grow_dump", "segmentation_scaling", "SegmentPoint", "SegmentScaling"]
 
 
 class HashingEncoder:
@@ -60,25 +62,65 @@ def grow_dump(articles: list[PageArticle], seed: int, n_lines: int | None = None
 
 
 @dataclass
+class SegmentPoint:
+    """One dump: its size, the seconds ``segment_lines`` took, and the memory it took at its peak."""
+
+    n_documents: int  # lines (named as in ``ScalingPoint``, so ``growth_exponent`` reads it)
+    n_bytes: int
+    seconds: float
+    peak_bytes: int  # peak resident memory during the call, above what the process held before it
+    sentences: int  # sentences sent to the line encoder
+
+
+@dataclass
 class SegmentScaling:
-    points: list[ScalingPoint]  # n_documents: lines of the dump
-    exponent: float  # time
-    memory_exponent: float  # traced peak
-    sentences: list[int]  # sentences sent to the encoder, per point
-    big: ScalingPoint  # the dump of ``megabytes``
-    big_bytes: int
-    big_sentences: int
+    points: list[SegmentPoint]  # smallest first
+    exponent: float  # of time over lines
+    memory_exponent: float  # of peak memory over lines
+    big: SegmentPoint  # the dump of ``megabytes``
 
 
-def _measure(lines: list[str], segmenter: LearnedSegmenter) -> tuple[ScalingPoint, int]:
+def _status_kb(key: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(key):
+                return int(line.split()[1])
+    raise OSError(key)
+
+
+def _release_memory() -> None:
+    """Free what earlier dumps left behind, so it does not hide this dump's peak."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _measure(lines: list[str], segmenter: LearnedSegmenter) -> SegmentPoint:
+    """Time without tracing (tracemalloc slows this Python-heavy path about fourfold); memory as the
+    rise of the resident set's high-water mark (Linux: reset through /proc/self/clear_refs), else
+    as tracemalloc's peak in a second, traced call."""
     encoder = HashingEncoder()
-    tracemalloc.start()
+    _release_memory()
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")  # the high-water mark starts again from the current resident set
+        before = _status_kb("VmRSS")
+    except OSError:
+        before = None
     start = time.perf_counter()
     segment_lines(lines, segmenter, encoder)
     seconds = time.perf_counter() - start
-    _, traced_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return ScalingPoint(len(lines), seconds, int(traced_peak), peak_rss_bytes()), encoder.sentences
+    if before is not None:
+        peak = (_status_kb("VmHWM") - before) * 1024
+    else:
+        tracemalloc.start()
+        segment_lines(lines, segmenter, HashingEncoder())
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    n_bytes = sum(len(line.encode("utf-8")) + 1 for line in lines)
+    return SegmentPoint(len(lines), n_bytes, seconds, int(peak), encoder.sentences)
 
 
 def segmentation_scaling(articles: list[PageArticle], seed: int,
@@ -87,15 +129,9 @@ def segmentation_scaling(articles: list[PageArticle], seed: int,
     """Time and memory of ``segmenter`` (default: the shipped learned one) at each size (smallest
     first), and on a dump of ``megabytes``."""
     segmenter = segmenter or LearnedSegmenter()
-    points, sentences = [], []
-    for size in sorted(sizes):
-        point, sent = _measure(grow_dump(articles, seed, n_lines=size), segmenter)
-        points.append(point)
-        sentences.append(sent)
-    big_lines = grow_dump(articles, seed, n_bytes=int(megabytes * 1_000_000))
-    big_bytes = sum(len(line.encode("utf-8")) + 1 for line in big_lines)
-    big, big_sentences = _measure(big_lines, segmenter)
-    memory = [ScalingPoint(p.n_documents, float(max(p.traced_peak_bytes, 1)), p.traced_peak_bytes, p.process_peak_rss_bytes)
+    segmenter.boundary_model()  # read once, before anything is timed
+    points = [_measure(grow_dump(articles, seed, n_lines=size), segmenter) for size in sorted(sizes)]
+    big = _measure(grow_dump(articles, seed, n_bytes=int(megabytes * 1_000_000)), segmenter)
+    memory = [SegmentPoint(p.n_documents, p.n_bytes, float(max(p.peak_bytes, 1)), p.peak_bytes, p.sentences)
               for p in points]
-    return SegmentScaling(points, growth_exponent(points), growth_exponent(memory), sentences, big, big_bytes,
-                          big_sentences)
+    return SegmentScaling(points, growth_exponent(points), growth_exponent(memory), big)

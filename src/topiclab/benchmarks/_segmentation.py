@@ -27,24 +27,21 @@ def _scaling_target(scaling) -> dict:
         return {"target": target, "measured": "not measured by this command", "status": "missed"}
     last = scaling.points[-1]
     measured = (f"time exponent {scaling.exponent:.2f}, memory exponent {scaling.memory_exponent:.2f}; "
-                f"{last.n_documents:,} lines {last.seconds:.0f} s; {scaling.big_bytes / 1e6:.0f} MB "
+                f"{last.n_documents:,} lines {last.seconds:.0f} s; {scaling.big.n_bytes / 1e6:.0f} MB "
                 f"{scaling.big.seconds:.0f} s")
     linear = max(scaling.exponent, scaling.memory_exponent) <= LINEAR_EXPONENT
     return {"target": target, "measured": measured, "status": _status(linear)}
 
 
 def _scaling_table(scaling) -> str:
-    rows = [{"dump": f"{p.n_documents:,} lines", "seconds": round(p.seconds, 1),
-             "traced peak MB": round(p.traced_peak_bytes / 1e6, 1), "sentences encoded": n}
-            for p, n in zip(scaling.points, scaling.sentences)]
-    big = scaling.big
-    rows.append({"dump": f"{scaling.big_bytes / 1e6:.1f} MB ({big.n_documents:,} lines)",
-                 "seconds": round(big.seconds, 1), "traced peak MB": round(big.traced_peak_bytes / 1e6, 1),
-                 "sentences encoded": scaling.big_sentences})
+    rows = [{"dump": f"{p.n_documents:,} lines ({p.n_bytes / 1e6:.1f} MB)", "seconds": round(p.seconds, 1),
+             "peak memory MB": round(p.peak_bytes / 1e6, 1), "sentences encoded": p.sentences}
+            for p in [*scaling.points, scaling.big]]
     return "\n".join([
         "Scale (realistic dumps of the eval half run together; the whole `segment_lines` path with the shipped "
         "model; a hashing line encoder stands in for MiniLM, whose cost is linear by construction: at most "
-        "8 sentences of at most 600 characters per line):", "",
+        "8 sentences of at most 600 characters per line; peak memory: the rise of the resident set "
+        "during the call):", "",
         markdown_table(pd.DataFrame(rows)), "",
         f"Growth exponent (log time over log lines, 1 = linear): {scaling.exponent:.2f}; "
         f"of traced memory: {scaling.memory_exponent:.2f}.", ""])

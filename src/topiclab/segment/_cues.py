@@ -25,7 +25,8 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019\-]*")
 # A dateline: a place (a few words, maybe ", Country" or "(Agency)") then a dash, at the line's start.
 _DATELINE = re.compile(
     r"^\s*[^\W\d_][\w.'\u2019 ]{1,28}(,\s*[^\W\d_][\w.'\u2019 ]{1,24})?\s*(\([^)\n]{2,24}\))?\s*(--|\u2014|\u2013|-)\s+\S")
-_OPENERS = re.compile(r"[.!?:;\"\u201c\u201d]+\s*")  # where a clause (and its capitalised first word) opens
+# Where a clause (and its capitalised first word) opens: sentence marks, quotes, a dateline's dash.
+_OPENERS = re.compile(r"[.!?:;\"\u201c\u201d]+\s*|\s[-\u2013\u2014]{1,2}\s")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # Function words a headline leaves lower-case in title case.
 _MINOR = frozenset("a an the and or but of in on at to for from by with as is are was be vs via over into up".split())
