@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from topiclab.config import SegmentEvalConfig
-from topiclab.segment import FEATURE_NAMES, build_page_dump, gap_features, load_page_articles, training_dumps
-from topiclab.segment._cues import entity_continuity, entity_sets, line_cues
+from topiclab.segment import (FEATURE_NAMES, build_page_dump, entity_continuity, entity_sets, gap_features, line_cues,
+                              load_page_articles, training_dumps)
 
 LINES = [
     "Markets rally as central bank holds rates",

@@ -6,7 +6,9 @@ and TF-IDF, over windows of 1 to 8 lines, as TextTiling does), how deep that
 similarity dips compared with its neighbourhood, and by style cues: a line that
 stops mid-sentence (a cut-off article), an upper-case kicker such as
 ``ALLIES:``, a jump in line length, a line that opens like a continuation, and
-how close the gap is to either end of the dump (where windows are short).
+how close the gap is to either end of the dump (where windows are short), and
+what cased news carries (``_cues``: headlines, datelines, names carried across
+the gap), zero on lower-cased text.
 
 Similarities are also given as z-scores within the dump, so that a dump of long
 cased paragraphs and one of short lower-cased sentences look alike to a model
