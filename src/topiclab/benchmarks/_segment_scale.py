@@ -9,7 +9,8 @@ projection of the words, no model): MiniLM would take hours on these dumps on
 CPU, and its cost is linear by construction (each line is embedded through at
 most ``2 * EDGE_SENTENCES`` sentences of at most ``MAX_SENTENCE_CHARS``
 characters; the sentences sent to the encoder are counted). The growth
-exponent is the slope of log time over log lines (1 = linear).
+exponent is the slope of log CPU time over log lines (1 = linear); CPU time,
+because wall time on a machine shared with other work wanders by a factor of two.
 """
 
 from __future__ import annotations
@@ -39,9 +40,13 @@ class HashingEncoder:
         self.vectorizer = HashingVectorizer(n_features=dimensions, alternate_sign=True, norm=None)
         self.sentences = 0
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], batch: int = 4096) -> np.ndarray:
+        """In batches, as a real encoder works: no matrix of every text at double precision."""
         self.sentences += len(texts)
-        return normalize(self.vectorizer.transform(texts)).toarray().astype(np.float32)
+        out = np.zeros((len(texts), self.vectorizer.n_features), dtype=np.float32)
+        for start in range(0, len(texts), batch):
+            out[start:start + batch] = normalize(self.vectorizer.transform(texts[start:start + batch])).toarray()
+        return out
 
 
 def grow_dump(articles: list[PageArticle], seed: int, n_lines: int | None = None,
@@ -67,7 +72,8 @@ class SegmentPoint:
 
     n_documents: int  # lines (named as in ``ScalingPoint``, so ``growth_exponent`` reads it)
     n_bytes: int
-    seconds: float
+    seconds: float  # CPU seconds of the process: what other work on a shared machine disturbs least
+    wall_seconds: float
     peak_bytes: int  # peak resident memory during the call, above what the process held before it
     sentences: int  # sentences sent to the line encoder
 
@@ -109,9 +115,9 @@ def _measure(lines: list[str], segmenter: LearnedSegmenter) -> SegmentPoint:
         before = _status_kb("VmRSS")
     except OSError:
         before = None
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     segment_lines(lines, segmenter, encoder)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     if before is not None:
         peak = (_status_kb("VmHWM") - before) * 1024
     else:
@@ -120,7 +126,7 @@ def _measure(lines: list[str], segmenter: LearnedSegmenter) -> SegmentPoint:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     n_bytes = sum(len(line.encode("utf-8")) + 1 for line in lines)
-    return SegmentPoint(len(lines), n_bytes, seconds, int(peak), encoder.sentences)
+    return SegmentPoint(len(lines), n_bytes, cpu, seconds, int(peak), encoder.sentences)
 
 
 def segmentation_scaling(articles: list[PageArticle], seed: int,
@@ -132,6 +138,6 @@ def segmentation_scaling(articles: list[PageArticle], seed: int,
     segmenter.boundary_model()  # read once, before anything is timed
     points = [_measure(grow_dump(articles, seed, n_lines=size), segmenter) for size in sorted(sizes)]
     big = _measure(grow_dump(articles, seed, n_bytes=int(megabytes * 1_000_000)), segmenter)
-    memory = [SegmentPoint(p.n_documents, p.n_bytes, float(max(p.peak_bytes, 1)), p.peak_bytes, p.sentences)
-              for p in points]
+    memory = [SegmentPoint(p.n_documents, p.n_bytes, float(max(p.peak_bytes, 1)), p.wall_seconds, p.peak_bytes,
+                           p.sentences) for p in points]
     return SegmentScaling(points, growth_exponent(points), growth_exponent(memory), big)

@@ -27,14 +27,15 @@ def _scaling_target(scaling) -> dict:
         return {"target": target, "measured": "not measured by this command", "status": "missed"}
     last = scaling.points[-1]
     measured = (f"time exponent {scaling.exponent:.2f}, memory exponent {scaling.memory_exponent:.2f}; "
-                f"{last.n_documents:,} lines {last.seconds:.0f} s; {scaling.big.n_bytes / 1e6:.0f} MB "
-                f"{scaling.big.seconds:.0f} s")
+                f"{last.n_documents:,} lines {last.seconds:.0f} CPU s; {scaling.big.n_bytes / 1e6:.0f} MB "
+                f"{scaling.big.seconds:.0f} CPU s")
     linear = max(scaling.exponent, scaling.memory_exponent) <= LINEAR_EXPONENT
     return {"target": target, "measured": measured, "status": _status(linear)}
 
 
 def _scaling_table(scaling) -> str:
-    rows = [{"dump": f"{p.n_documents:,} lines ({p.n_bytes / 1e6:.1f} MB)", "seconds": round(p.seconds, 1),
+    rows = [{"dump": f"{p.n_documents:,} lines ({p.n_bytes / 1e6:.1f} MB)", "CPU seconds": round(p.seconds, 1),
+             "wall seconds": round(p.wall_seconds, 1),
              "peak memory MB": round(p.peak_bytes / 1e6, 1), "sentences encoded": p.sentences}
             for p in [*scaling.points, scaling.big]]
     return "\n".join([
@@ -43,8 +44,8 @@ def _scaling_table(scaling) -> str:
         "8 sentences of at most 600 characters per line; peak memory: the rise of the resident set "
         "during the call):", "",
         markdown_table(pd.DataFrame(rows)), "",
-        f"Growth exponent (log time over log lines, 1 = linear): {scaling.exponent:.2f}; "
-        f"of traced memory: {scaling.memory_exponent:.2f}.", ""])
+        f"Growth exponent (log CPU time over log lines, 1 = linear): {scaling.exponent:.2f}; "
+        f"of peak memory: {scaling.memory_exponent:.2f}.", ""])
 
 
 def segmentation_section(sentence_rows: list[dict], page_rows: list[dict], seed_articles: int,
