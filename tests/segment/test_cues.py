@@ -87,3 +87,11 @@ def test_training_regimes_share_one_article_order(articles):
     first, second = train[:2], train[2:]
     words = lambda dumps: {w for d in dumps for line in d.lines for w in line.lower().split() if w.isdigit()}
     assert words(first) == words(second)  # the same stories, one regime cased by paragraph, one lower by sentence
+
+
+def test_snippet_lengths_must_be_a_range():
+    from topiclab.config import PageDumpSpec
+
+    assert PageDumpSpec(snippet_chars=[200, 900]).snippet_chars == (200, 900)
+    with pytest.raises(ValueError, match="snippet_chars"):
+        PageDumpSpec(snippet_chars=[900, 200])

@@ -50,6 +50,13 @@ class PageDumpSpec(Section):
     kicker_share: float = Field(default=0.0, ge=0.0, le=1.0)  # articles opening with an upper-case kicker
     lowercase: bool = False  # lower-case every line: the case-free regime
 
+    @model_validator(mode="after")
+    def _snippet_range(self) -> "PageDumpSpec":
+        low, high = self.snippet_chars
+        if not 0 < low < high:
+            raise ValueError(f"snippet_chars must be two lengths, shortest first: got {list(self.snippet_chars)}")
+        return self
+
 
 class TrainSpec(Section):
     """Dumps the boundary model is fitted on (train half only) and validated on."""
