@@ -30,3 +30,28 @@ def test_targets_follow_the_measurements(tmp_path):
     write_section(report, "segmentation", body, targets)
     rows_written, text = read_sections(report)["segmentation"]
     assert len(rows_written) == len(targets) and "Realistic dumps" in text
+
+
+def test_scaling_is_measured_on_big_dumps_and_judged_linear(tmp_path):
+    import json
+
+    from topiclab.benchmarks import segmentation_scaling
+    from topiclab.segment import LearnedSegmenter, build_page_dump, load_page_articles, train_boundary_model
+
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps({"id": f"a{i}", "label": "x", "title": f"Story {i} of the day",
+                                          "text": "\n".join(f"Story {i} paragraph {p} says words." for p in range(3))})
+                              for i in range(30)) + "\n", encoding="utf-8")
+    articles = load_page_articles(str(path))
+    dumps = [build_page_dump(articles, seed).content_dump() for seed in range(3)]
+    model = train_boundary_model(dumps[:2], dumps[2:], None, seed=0, hidden=(4,), members=1)
+    scaling = segmentation_scaling(articles, 0, (200, 400), megabytes=0.02, segmenter=LearnedSegmenter(model))
+    assert [p.n_documents for p in scaling.points] == [200, 400] and scaling.big.n_bytes >= 20_000
+    assert all(p.seconds > 0 and p.sentences >= p.n_documents // 2 for p in scaling.points)
+    sentences, pages = rows(0.1, 100, 0.05)
+    body, targets = segmentation_section(sentences, pages, 5, scaling=scaling)
+    row = targets.set_index("target").loc["segmentation: time and memory linear in dump size (20 MB, 100,000 lines)"]
+    assert "time exponent" in row["measured"] and "400 lines" in body
+    scaling.exponent = 2.0  # quadratic time is no target met
+    _, quadratic = segmentation_section(sentences, pages, 5, scaling=scaling)
+    assert quadratic.set_index("target").loc[row.name, "status"] == "missed"

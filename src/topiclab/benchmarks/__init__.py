@@ -16,6 +16,7 @@ from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_
 from ._report import render, sweep_summaries, track
 from ._run import (BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
                    run_benchmark)
+from ._segment_scale import HashingEncoder, SegmentPoint, SegmentScaling, grow_dump, segmentation_scaling
 from ._segmentation import segmentation_section
 from ._serving import SECTION as SERVING_SECTION, drive, run_serving_benchmark, serving_figures
 from ._sections import TARGET_COLUMNS, read_sections, write_section
@@ -36,6 +37,7 @@ __all__ = [
     "slug", "markdown_tables", "report_tables", "overview_figure",
     "Target", "TARGETS", "targets_frame", "evaluate_targets",
     "TARGET_COLUMNS", "read_sections", "write_section", "segmentation_section",
+    "HashingEncoder", "SegmentPoint", "SegmentScaling", "grow_dump", "segmentation_scaling",
     "FEWSHOT_DATASETS", "SHOTS", "few_shot_scores", "score_check_sets", "seed_champion_checks",
     "run_classifier_benchmark",
     "SERVING_SECTION", "drive", "serving_figures", "run_serving_benchmark",

@@ -68,7 +68,18 @@ def segment_eval(
         f"  {row['segmenter']}: Pk={row['pk']:.4f}, {row['n_found']} of {row['n_articles']} articles, "
         f"boilerplate recall {row['boilerplate_recall']:.3f}", err=True))
     seed = find_articles(read_lines(resolve(SEED_DUMP))[0], settings.segmenters["learned"])
-    body, targets = segmentation_section(rows, page_rows, len(seed))
+    scaling = None
+    if settings.scale is not None:
+        from ..benchmarks import segmentation_scaling
+        from ..segment import load_page_articles
+
+        typer.echo(f"scale: dumps of {', '.join(map(str, settings.scale.sizes))} lines and "
+                   f"{settings.scale.megabytes:g} MB", err=True)
+        scaling = segmentation_scaling(load_page_articles(settings.pages.path, settings.pages.split),
+                                       settings.seed, tuple(settings.scale.sizes), settings.scale.megabytes)
+        typer.echo(f"  growth exponent {scaling.exponent:.2f} (time), {scaling.memory_exponent:.2f} (memory)",
+                   err=True)
+    body, targets = segmentation_section(rows, page_rows, len(seed), scaling=scaling)
     typer.echo(body)
     if settings.report:
         write_section(settings.report, "segmentation", body, targets)

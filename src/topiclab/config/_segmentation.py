@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from ._base import Section, read_config_file, validate_config
 from ._experiment import SegmentConfig, TrackingConfig
 
-__all__ = ["DumpSpec", "PageDumpSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config"]
+__all__ = ["DumpSpec", "PageDumpSpec", "ScaleSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config"]
 
 
 class DumpSpec(Section):
@@ -42,9 +42,20 @@ class PageDumpSpec(Section):
     unit: Literal["sentence", "paragraph"] = "paragraph"
     same_label_share: float = Field(default=0.6, ge=0.0, le=1.0)  # neighbours sharing a label, about
     cut_share: float = Field(default=0.33, ge=0.0, le=1.0)  # articles cut to their first 1-3 paragraphs
-    snippet_share: float = Field(default=0.1, ge=0.0, le=1.0)  # of those, cut to one line of 150-400 chars
+    snippet_share: float = Field(default=0.1, ge=0.0, le=1.0)  # of those, cut to one line of snippet_chars
+    snippet_chars: tuple[int, int] = (150, 400)  # a snippet's length: drawn between the two
     title_share: float = Field(default=0.5, ge=0.0, le=1.0)
     boilerplate_per_article: float = Field(default=2.0, ge=0.0)  # mean boilerplate lines per article
+    dateline_share: float = Field(default=0.0, ge=0.0, le=1.0)  # articles opening with a dateline
+    kicker_share: float = Field(default=0.0, ge=0.0, le=1.0)  # articles opening with an upper-case kicker
+    lowercase: bool = False  # lower-case every line: the case-free regime
+
+    @model_validator(mode="after")
+    def _snippet_range(self) -> "PageDumpSpec":
+        low, high = self.snippet_chars
+        if not 0 < low < high:
+            raise ValueError(f"snippet_chars must be two lengths, shortest first: got {list(self.snippet_chars)}")
+        return self
 
 
 class TrainSpec(Section):
@@ -59,11 +70,19 @@ class TrainSpec(Section):
     output: str | None = None  # default: the model shipped inside the package
 
 
+class ScaleSpec(Section):
+    """Time and memory of the learned segmenter on big realistic dumps (built from ``pages``' articles)."""
+
+    sizes: list[int] = Field(default=[12_500, 25_000, 50_000, 100_000], min_length=2)  # lines
+    megabytes: float = Field(default=20.0, gt=0.0)  # and one dump of this size
+
+
 class SegmentEvalConfig(Section):
     name: str = "segmentation"
     seed: int = 42
     data: DumpSpec = DumpSpec()
     pages: PageDumpSpec | None = None  # realistic dumps, scored beside the lower-cased ones
+    scale: ScaleSpec | None = None  # big dumps: is the segmenter linear in time and memory?
     report: str | None = None  # BENCHMARKS.md: section `segmentation` written with the targets
     segmenters: dict[str, SegmentConfig]
     baseline: str

@@ -10,6 +10,7 @@ scoring (Pk, WindowDiff) and the model's training.
 """
 
 from ._boilerplate import BoilerplateMarker, is_boilerplate
+from ._cues import CUE_NAMES, entity_continuity, entity_sets, line_cues
 from ._evaluate import boundary_string, evaluate_segmenter, format_results, score_segmentation
 from ._features import FEATURE_NAMES, LineEncoder, depth_scores, gap_features, line_views, window_similarity
 from ._model import (DEFAULT_MODEL_RESOURCE, BoundaryModel, decode_boundaries, fit_boundary_model,
@@ -31,7 +32,7 @@ __all__ = [
     "split_passages", "needs_segmenting", "segment_corpus",
     "BoilerplateMarker", "is_boilerplate", "gold_boundaries", "segment_report",
     "PageArticle", "PageDump", "load_page_articles", "build_page_dump", "evaluate_page_dumps", "spec_page_dumps",
-    "FEATURE_NAMES", "line_views", "window_similarity", "depth_scores", "gap_features",
+    "FEATURE_NAMES", "CUE_NAMES", "line_cues", "entity_sets", "entity_continuity", "line_views", "window_similarity", "depth_scores", "gap_features",
     "BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model",
     "save_boundary_model", "DEFAULT_MODEL_RESOURCE",
     "SyntheticDump", "load_articles", "build_dump", "build_dumps", "spec_articles", "spec_dumps", "eval_dumps",

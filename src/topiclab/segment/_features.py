@@ -6,7 +6,9 @@ and TF-IDF, over windows of 1 to 8 lines, as TextTiling does), how deep that
 similarity dips compared with its neighbourhood, and by style cues: a line that
 stops mid-sentence (a cut-off article), an upper-case kicker such as
 ``ALLIES:``, a jump in line length, a line that opens like a continuation, and
-how close the gap is to either end of the dump (where windows are short).
+how close the gap is to either end of the dump (where windows are short), and
+what cased news carries (``_cues``: headlines, datelines, names carried across
+the gap), zero on lower-cased text.
 
 Similarities are also given as z-scores within the dump, so that a dump of long
 cased paragraphs and one of short lower-cased sentences look alike to a model
@@ -23,6 +25,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from ..data import word_vectorizer
+from ._cues import CUE_NAMES, entity_continuity, entity_sets, line_cues
 from ._text import EDGE_CHARS, has_kicker, is_truncated, line_sentences
 
 __all__ = ["LineEncoder", "LineViews", "line_views", "window_similarity", "depth_scores", "gap_features",
@@ -93,26 +96,33 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(norms > 0, (a * b).sum(axis=1) / np.maximum(norms, 1e-12), 0.0)
 
 
-def _dense_windows(matrix: np.ndarray, left_width: int, right_width: int):
-    """Sums of the rows just before and just after each gap (cumulative sums: linear)."""
+def _dense_windows(matrix: np.ndarray, left_width: int, right_width: int, cumulative: np.ndarray | None = None):
+    """Sums of the rows just before and just after each gap (cumulative sums: linear).
+    ``cumulative``: the matrix's cumulative row sums with a zero row on top, when already at hand."""
     n = matrix.shape[0]
-    cumulative = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
+    if cumulative is None:
+        cumulative = _cumulative(matrix)
     gaps = np.arange(n - 1)
     left = cumulative[gaps + 1] - cumulative[np.maximum(0, gaps - left_width + 1)]
     right = cumulative[np.minimum(n, gaps + 1 + right_width)] - cumulative[gaps + 1]
     return left, right
 
 
-def window_similarity(matrix, width: int, right_width: int | None = None) -> np.ndarray:
+def _cumulative(matrix: np.ndarray) -> np.ndarray:
+    return np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
+
+
+def window_similarity(matrix, width: int, right_width: int | None = None,
+                      cumulative: np.ndarray | None = None) -> np.ndarray:
     """Cosine of the summed ``width`` rows before each gap and ``right_width`` (default
-    ``width``) rows after it."""
+    ``width``) rows after it; ``cumulative``: see ``_dense_windows``."""
     n = matrix.shape[0]
     if n < 2:
         return np.zeros(0)
     right_width = width if right_width is None else right_width
     if hasattr(matrix, "toarray"):  # sparse TF-IDF: never densify a big dump's vocabulary
         return _sparse_window_similarity(matrix, width, right_width)
-    return _cosine(*_dense_windows(matrix, width, right_width))
+    return _cosine(*_dense_windows(matrix, width, right_width, cumulative))
 
 
 def _sparse_window_similarity(matrix, left_width: int, right_width: int) -> np.ndarray:
@@ -205,6 +215,7 @@ FEATURE_NAMES: list[str] = (
     + ["left_length", "right_length", "length_jump", "left_truncated", "right_kicker",
        "right_continues", "left_continues", "left_kicker", "right_truncated", "length_window_jump"]
     + ["start_proximity", "end_proximity"]
+    + CUE_NAMES
 )
 
 
@@ -215,7 +226,8 @@ def gap_features(lines: list[str], embedder: LineEncoder | None) -> np.ndarray:
         return np.zeros((0, len(FEATURE_NAMES)))
     views = line_views(lines, embedder)
     columns: list[np.ndarray] = []
-    emb = {w: window_similarity(views.mean, w) for w in WINDOWS}
+    cumulative = _cumulative(views.mean)  # once for every window below
+    emb = {w: window_similarity(views.mean, w, cumulative=cumulative) for w in WINDOWS}
     columns += [emb[w] for w in WINDOWS] + [_zscore(emb[w]) for w in WINDOWS]
     tail_head = _cosine(views.tail[:-1], views.head[1:])
     columns += [tail_head, _zscore(tail_head), depth_scores(emb[3]),
@@ -223,8 +235,8 @@ def gap_features(lines: list[str], embedder: LineEncoder | None) -> np.ndarray:
     for w in (5, 8):  # TextTiling's depth score, raw and relative to the dump
         depth = depth_scores(emb[w])
         columns += [depth, _zscore(depth)]
-    left_next = {w: window_similarity(views.mean, w, 1) for w in _REACH}
-    prev_right = {w: window_similarity(views.mean, 1, w) for w in _REACH}
+    left_next = {w: window_similarity(views.mean, w, 1, cumulative) for w in _REACH}
+    prev_right = {w: window_similarity(views.mean, 1, w, cumulative) for w in _REACH}
     columns += [left_next[w] for w in _REACH] + [prev_right[w] for w in _REACH]
     columns += [_zscore(left_next[3]), _zscore(prev_right[3])]
     lex = {w: window_similarity(views.lexical, w) for w in _LEX_WINDOWS}
@@ -239,4 +251,11 @@ def gap_features(lines: list[str], embedder: LineEncoder | None) -> np.ndarray:
     # Near the ends of a dump the windows are short and their similarities less reliable.
     gaps = np.arange(n - 1)
     columns += [1.0 / (gaps + 1), 1.0 / (n - 1 - gaps)]
+    # What cased news carries: headlines, datelines, a new cast of names (zero on lower-cased text).
+    cues = line_cues(lines)
+    names = entity_sets(lines)
+    overlap_3, present = entity_continuity(names, 3)
+    overlap_1, _ = entity_continuity(names, 1)
+    columns += [cues["headline"][1:], cues["headline"][:-1], cues["title_case"][1:], cues["dateline"][1:],
+                cues["cased"][1:], overlap_3, overlap_1, present]
     return np.column_stack(columns).astype(np.float64)

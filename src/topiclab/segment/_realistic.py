@@ -36,6 +36,9 @@ _PROMPTS = ["Read more", "Share this article", "Share on Facebook", "Follow us o
 _CAPTIONS = ["Image caption: {name} spoke to reporters on Tuesday", "Photo: Getty Images",
              "Image source: Reuters", "Media caption: watch the moment {name} arrived"]
 _BYLINES = ["By {name}, {label} correspondent", "By {name}", "Published: 3 March 2025"]
+# Datelines as wire services and newspapers open an article with them (place, maybe agency, a dash).
+_DATELINES = ["LONDON (Reuters) - ", "CAIRO, Egypt -- ", "WASHINGTON \u2014 ", "Paris, France - ", "TOKYO (AP) -- ",
+              "NEW YORK, Dec. 3 \u2013 ", "Brussels (AFP) - ", "SYDNEY, Australia \u2014 "]
 _NAMES = ["Jane Smith", "Ali Hassan", "Maria Lopez", "Tom Brown", "Chen Wei", "Priya Patel"]
 
 
@@ -128,8 +131,13 @@ def _boilerplate_line(rng: np.random.Generator, label: str, headlines: list[str]
 
 def build_page_dump(articles: list[PageArticle], seed: int, unit: str = "paragraph",
                     same_label_share: float = 0.6, cut_share: float = 0.33, snippet_share: float = 0.1,
-                    title_share: float = 0.5, boilerplate_per_article: float = 2.0) -> PageDump:
-    """One dump of ``articles`` (see the module's docstring); lower-case it for a case-free regime."""
+                    title_share: float = 0.5, boilerplate_per_article: float = 2.0, dateline_share: float = 0.0,
+                    kicker_share: float = 0.0, lowercase: bool = False,
+                    snippet_chars: tuple[int, int] = (150, 400)) -> PageDump:
+    """One dump of ``articles`` (see the module's docstring). ``dateline_share`` of the articles open
+    with a dateline (``CAIRO, Egypt -- ``), ``kicker_share`` with an upper-case kicker made of their
+    title's first words (``PROFITS JUMP: ``); snippets are cut after ``snippet_chars`` characters
+    (drawn between the two); ``lowercase`` lower-cases every line (a case-free regime)."""
     if unit not in ("sentence", "paragraph"):
         raise TopiclabError(f"unknown dump unit {unit!r} (sentence or paragraph)")
     rng = np.random.default_rng(seed)
@@ -149,10 +157,15 @@ def build_page_dump(articles: list[PageArticle], seed: int, unit: str = "paragra
         draw = rng.random()
         if draw < snippet_share:  # a single cut-off line of a few hundred characters
             text = " ".join(paragraphs)
-            cut = int(rng.integers(150, 400))
+            cut = int(rng.integers(snippet_chars[0], snippet_chars[1]))
             paragraphs = [text[:cut].rsplit(" ", 1)[0]]
         elif draw < cut_share:
             paragraphs = paragraphs[:int(rng.integers(1, 4))]
+        opener = rng.random() if dateline_share or kicker_share else 1.0  # no draw: older dumps stay as they were
+        if opener < dateline_share:
+            paragraphs[0] = _DATELINES[int(rng.integers(len(_DATELINES)))] + paragraphs[0]
+        elif opener < dateline_share + kicker_share and article.title:
+            paragraphs[0] = " ".join(article.title.split()[:int(rng.integers(1, 3))]).upper() + ": " + paragraphs[0]
         body = [p for p in paragraphs] if unit == "paragraph" else [
             s for p in paragraphs for s in split_sentences(p)]
         n_boiler = rng.poisson(boilerplate_per_article)
@@ -169,6 +182,8 @@ def build_page_dump(articles: list[PageArticle], seed: int, unit: str = "paragra
             add(line, False)
         for _ in range(len(positions) - inserted):
             add(_boilerplate_line(rng, article.label, headlines), True)
+    if lowercase:
+        lines = [line.lower() for line in lines]
     return PageDump(lines, starts, np.asarray(flags, dtype=bool), labels)
 
 
@@ -210,16 +225,18 @@ def evaluate_page_dumps(segmenter, dumps: list[PageDump], embedder=None) -> dict
 
 
 def spec_page_dumps(spec, seed: int, articles: list[PageArticle] | None = None,
-                    n_dumps: int | None = None) -> list[PageDump]:
+                    n_dumps: int | None = None, order_seed: int | None = None) -> list[PageDump]:
     """The ``PageDumpSpec``'s dumps: its split's articles (or ``articles``), ``articles_per_dump``
-    each, seeds seed+1..."""
+    each, in an order drawn with ``order_seed`` (default ``seed``), built with seeds seed+1..."""
     if articles is None:
         articles = load_page_articles(spec.path, None if spec.split == "all" else spec.split)
-    order = np.random.default_rng(seed).permutation(len(articles))
+    order = np.random.default_rng(seed if order_seed is None else order_seed).permutation(len(articles))
     dumps = []
     for d in range(n_dumps or spec.dumps):
         chosen = [articles[i] for i in order.take(range(d * spec.articles_per_dump, (d + 1) * spec.articles_per_dump),
                                                   mode="wrap")]
         dumps.append(build_page_dump(chosen, seed + d + 1, spec.unit, spec.same_label_share, spec.cut_share,
-                                     spec.snippet_share, spec.title_share, spec.boilerplate_per_article))
+                                     spec.snippet_share, spec.title_share, spec.boilerplate_per_article,
+                                     spec.dateline_share, spec.kicker_share, spec.lowercase,
+                                     tuple(spec.snippet_chars)))
     return dumps

@@ -8,8 +8,8 @@ non-blank lines and says which gaps are article boundaries:
 - ``blankline``: blank lines separate articles (baseline for dumps that have them);
 - ``fixed``: a boundary every ``fixed_lines`` lines (baseline);
 - ``texttiling``: dips in the embedding similarity of line windows (Hearst's TextTiling);
-- ``learned``: a logistic-regression boundary classifier over similarity and style
-  features, trained on synthetic dumps (``topiclab segment-train``); the default.
+- ``learned``: a small ensemble of neural networks over similarity, style and case cues
+  (``_features``, ``_cues``), trained on synthetic dumps (``topiclab segment-train``); the default.
 
 Passages (``_passages``) cut each article further.
 

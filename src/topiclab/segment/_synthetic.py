@@ -104,15 +104,16 @@ def build_dump(articles: list[Document], seed: int, unit: str = "sentence", max_
 
 
 def build_dumps(articles: list[Document], n_dumps: int, articles_per_dump: int, seed: int,
-                unit: str = "sentence", max_sentences: int = 4, truncate_share: float = 0.0
-                ) -> list[SyntheticDump]:
-    """``n_dumps`` dumps of distinct articles (as far as the corpus goes)."""
+                unit: str = "sentence", max_sentences: int = 4, truncate_share: float = 0.0,
+                order_seed: int | None = None) -> list[SyntheticDump]:
+    """``n_dumps`` dumps of distinct articles (as far as the corpus goes), in an order drawn with
+    ``order_seed`` (default ``seed``)."""
     needed = n_dumps * articles_per_dump
     if articles_per_dump < 2 or len(articles) < articles_per_dump:
         raise TopiclabError(
             f"need at least {max(articles_per_dump, 2)} articles per dump, the corpus has {len(articles)}"
         )
-    order = np.random.default_rng(seed).permutation(len(articles))
+    order = np.random.default_rng(seed if order_seed is None else order_seed).permutation(len(articles))
     order = np.resize(order, needed)  # wraps around only if the corpus is too small
     return [
         build_dump([articles[i] for i in order[d * articles_per_dump:(d + 1) * articles_per_dump]],
@@ -126,10 +127,11 @@ def spec_articles(spec: DumpSpec):
                          spec.text_column, spec.label_column)
 
 
-def spec_dumps(spec: DumpSpec, seed: int, articles=None, n_dumps: int | None = None) -> list[SyntheticDump]:
+def spec_dumps(spec: DumpSpec, seed: int, articles=None, n_dumps: int | None = None,
+               order_seed: int | None = None) -> list[SyntheticDump]:
     articles = spec_articles(spec) if articles is None else articles
     return build_dumps(articles, n_dumps or spec.dumps, spec.articles_per_dump, seed, spec.unit,
-                       spec.max_sentences, spec.truncate_share)
+                       spec.max_sentences, spec.truncate_share, order_seed)
 
 
 def eval_dumps(config: SegmentEvalConfig) -> list[SyntheticDump]:

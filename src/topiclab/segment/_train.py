@@ -96,8 +96,10 @@ def training_dumps(config: SegmentEvalConfig) -> tuple[list[SyntheticDump], list
         kept = [a for a in articles if not _held_out(a.id, share)]
         n_held = min(max(1, round(spec.dumps * share)), spec.dumps - 1)
         seed = config.seed + 1000 * (number + 1)
-        train += spec_dumps(spec, seed, kept, spec.dumps - n_held)
-        validation += spec_dumps(spec, seed + 500, held, n_held)
+        # Every spec of a table draws its articles in one order (build seeds differ): the regimes
+        # view the same articles differently, and their sentences are embedded once.
+        train += spec_dumps(spec, seed, kept, spec.dumps - n_held, order_seed=config.seed)
+        validation += spec_dumps(spec, seed + 500, held, n_held, order_seed=config.seed + 500)
     for number, spec in enumerate(config.train.pages):
         if spec.split != "train":
             raise TopiclabError(f"train.pages[{number}].split must be 'train', not {spec.split!r}")
@@ -108,8 +110,8 @@ def training_dumps(config: SegmentEvalConfig) -> tuple[list[SyntheticDump], list
         kept = [a for a in articles if not _held_out(a.id, share)]
         n_held = min(max(1, round(spec.dumps * share)), spec.dumps - 1)
         seed = config.seed + 1000 * (len(config.train.data) + number + 1)
-        train += [d.content_dump() for d in spec_page_dumps(spec, seed, kept, spec.dumps - n_held)]
-        validation += [d.content_dump() for d in spec_page_dumps(spec, seed + 500, held, n_held)]
+        train += [d.content_dump() for d in spec_page_dumps(spec, seed, kept, spec.dumps - n_held, config.seed)]
+        validation += [d.content_dump() for d in spec_page_dumps(spec, seed + 500, held, n_held, config.seed + 500)]
     return train, validation
 
 
