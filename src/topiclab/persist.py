@@ -19,6 +19,10 @@ __all__ = ["TRUSTED_TYPES", "save_fitted", "load_fitted", "untrusted_types"]
 TRUSTED_TYPES: tuple[str, ...] = (
     "topiclab.classify._zeroshot.ZeroShotClassifier",
     "topiclab.classify._zeroshot.TaxonomyPriorClassifier",
+    # scikit-learn's own parts of a Platt-calibrated linear SVM (kind tfidf_svm)
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.model_selection._split.StratifiedKFold",
 )
 
 
