@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..segment import split_sentences
+from ..data import split_sentences
 from ._embedders import BaseEmbedder
 
 __all__ = ["CHUNK_WORDS", "text_chunks", "ChunkedEmbedder"]
