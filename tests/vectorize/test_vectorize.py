@@ -82,3 +82,34 @@ def test_combined_representation_concatenates_both(tmp_path):
     vectors = vectorize(texts, config, seed=0, embedder=CachedEmbedder(CountingEmbedder(), tmp_path))
     assert vectors.features.shape[0] == 4 and vectors.features.shape[1] > 3
     assert vectors.embeddings.shape == (4, 3)
+
+
+def test_chunks_keep_short_texts_whole_and_cut_long_ones_at_sentences():
+    from topiclab.vectorize import text_chunks
+
+    short = "The central bank held rates. Markets barely moved."
+    assert text_chunks(short, words=20) == [short]
+    sentences = [f"Sentence {i} has exactly six words." for i in range(10)]  # 6 words each
+    pieces = text_chunks(" ".join(sentences), words=20)
+    assert pieces == [" ".join(sentences[i:i + 3]) for i in range(0, 9, 3)] + [sentences[9]]
+    assert all(len(p.split()) <= 20 for p in pieces)
+    runaway = " ".join(["word"] * 45)  # one sentence longer than a piece: cut by words
+    assert [len(p.split()) for p in text_chunks(runaway, words=20)] == [20, 20, 5]
+
+
+def test_chunked_embedder_is_the_unit_mean_of_the_pieces(tmp_path):
+    from topiclab.vectorize import ChunkedEmbedder, make_embedder, text_chunks
+
+    inner = CountingEmbedder()
+    chunked = ChunkedEmbedder(inner, words=20)
+    long_text = " ".join(f"Sentence {i} has a few more words." for i in range(8))
+    short = "A short text."
+    got = chunked.embed([short, long_text])
+    pieces = text_chunks(long_text, words=20)
+    assert inner.calls == [[short, *pieces]]
+    plain = inner.embed([short])[0]
+    np.testing.assert_allclose(got[0], plain / np.linalg.norm(plain), rtol=1e-6)
+    mean = inner.embed(pieces).mean(axis=0)
+    np.testing.assert_allclose(got[1], mean / np.linalg.norm(mean), rtol=1e-6)
+    assert got.dtype == np.float32 and chunked.name == "counting-test-embedder|chunks20"
+    assert isinstance(make_embedder(cache_dir=tmp_path, chunk_words=20), ChunkedEmbedder)

@@ -10,8 +10,8 @@ targets as a table of data (``_targets``), the report and its MLflow logging
 from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicModel, NMFTopicModel, TfidfKMeans,
                          make_baseline, run_baseline)
 from ._ceiling import supervised_ceiling
-from ._fewshot import (FEWSHOT_DATASETS, SHOTS, few_shot_scores, run_classifier_benchmark,
-                       score_check_sets, seed_champion_checks)
+from ._fewshot import (FEWSHOT_DATASETS, SHOTS, classifier_targets, few_shot_scores, ours_config,
+                       run_classifier_benchmark, score_check_sets, seed_champion_checks)
 from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_quality_frame
 from ._report import render, sweep_summaries, track
 from ._run import (BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
@@ -38,7 +38,8 @@ __all__ = [
     "Target", "TARGETS", "targets_frame", "evaluate_targets",
     "TARGET_COLUMNS", "read_sections", "write_section", "segmentation_section",
     "HashingEncoder", "SegmentPoint", "SegmentScaling", "grow_dump", "segmentation_scaling",
-    "FEWSHOT_DATASETS", "SHOTS", "few_shot_scores", "score_check_sets", "seed_champion_checks",
+    "FEWSHOT_DATASETS", "SHOTS", "few_shot_scores", "ours_config", "classifier_targets", "score_check_sets",
+    "seed_champion_checks",
     "run_classifier_benchmark",
     "SERVING_SECTION", "drive", "serving_figures", "run_serving_benchmark",
 ]

@@ -14,8 +14,8 @@ from ._labelled import (ASSIGNMENT_COLUMNS, LabelledTexts, check_labels, drop_ra
 from ._textmodel import (FORMAT_VERSION, LABEL_COLUMN, PROBABILITY_COLUMN, TEXT_COLUMN, TextClassifier,
                          as_probabilities, check_texts, embedding_columns, feature_frame, label_probabilities,
                          load_estimator, pip_requirements, probability_column)
-from ._train import (ClassifierReport, prepare_features, prepare_prototypes, report_text, score_probabilities,
-                     select_best, train_classifier, train_classifiers, with_zero_shot)
+from ._train import (ClassifierReport, classifier_embedder, prepare_features, prepare_prototypes, report_text,
+                     score_probabilities, select_best, train_classifier, train_classifiers, with_zero_shot)
 from ._zeroshot import (DEFAULT_TEMPERATURE, Prototypes, TaxonomyPriorClassifier, ZeroShotClassifier,
                         check_taxonomy_labels, taxonomy_prototypes)
 
@@ -26,7 +26,8 @@ __all__ = [
     "TEXT_COLUMN", "LABEL_COLUMN", "PROBABILITY_COLUMN", "FORMAT_VERSION", "embedding_columns", "feature_frame",
     "as_probabilities", "label_probabilities", "probability_column", "check_texts", "TextClassifier",
     "load_estimator", "pip_requirements",
-    "ClassifierReport", "score_probabilities", "report_text", "prepare_features", "train_classifier",
+    "ClassifierReport", "score_probabilities", "report_text", "classifier_embedder", "prepare_features",
+    "train_classifier",
     "train_classifiers", "select_best", "prepare_prototypes", "with_zero_shot",
     "check_min_probability", "coverage_threshold", "smoothed_threshold", "risk_coverage", "abstention_mask",
     "DEFAULT_TEMPERATURE", "Prototypes", "taxonomy_prototypes", "check_taxonomy_labels", "ZeroShotClassifier",

@@ -166,6 +166,7 @@ class TextClassifier:
     min_probability: float = 0.0  # below it (best calibrated probability): "none of these", label None
     min_similarity: float | None = None  # taxonomy models: below it (similarity to every entry): None too
     target_coverage: float | None = None  # what the thresholds were chosen for, on held-out predictions
+    chunk_words: int | None = None  # texts longer than this: the mean embedding of their chunks (vectorize)
     _embedder: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -178,9 +179,10 @@ class TextClassifier:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if self._embedder is None:
-            from ..vectorize import SentenceEmbedder  # torch loads only when needed
+            from ..vectorize import ChunkedEmbedder, SentenceEmbedder  # torch loads only when needed
 
-            self._embedder = SentenceEmbedder(self.embedding_model, self.batch_size)
+            embedder = SentenceEmbedder(self.embedding_model, self.batch_size)
+            self._embedder = ChunkedEmbedder(embedder, self.chunk_words) if self.chunk_words else embedder
         return self._embedder.embed(texts)
 
     def _scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
@@ -231,6 +233,7 @@ class TextClassifier:
             "min_probability": self.min_probability,
             "min_similarity": self.min_similarity,
             "target_coverage": self.target_coverage,
+            "chunk_words": self.chunk_words,
             "scikit_learn_version": _version("scikit-learn"),
             "estimator_file": _ESTIMATOR_FILE,
             "input": "feature frame: column 'text', plus emb_000... when embedding_model is set",
@@ -258,7 +261,8 @@ class TextClassifier:
         return cls(estimator=load_estimator(folder), labels=meta["labels"],
                    embedding_model=meta["embedding_model"], batch_size=meta["batch_size"],
                    name=meta["name"], kind=meta["kind"], min_probability=meta.get("min_probability", 0.0),
-                   min_similarity=meta.get("min_similarity"), target_coverage=meta.get("target_coverage"))
+                   min_similarity=meta.get("min_similarity"), target_coverage=meta.get("target_coverage"),
+                   chunk_words=meta.get("chunk_words"))
 
 
 def load_estimator(directory: str | os.PathLike):

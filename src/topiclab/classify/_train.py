@@ -19,7 +19,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ..config import ClassifierConfig, ClassifierSpec
 from ..errors import TopiclabError
-from ..vectorize import BaseEmbedder, make_embedder
+from ..vectorize import BaseEmbedder, ChunkedEmbedder, make_embedder
 from ..topics import load_taxonomy
 from ._abstain import coverage_threshold, risk_coverage, smoothed_threshold
 from ._estimators import make_estimator
@@ -27,7 +27,7 @@ from ._zeroshot import Prototypes, check_taxonomy_labels, taxonomy_prototypes
 from ._labelled import LabelledTexts, check_labels
 from ._textmodel import TEXT_COLUMN, TextClassifier, feature_frame, label_probabilities
 
-__all__ = ["ClassifierReport", "score_probabilities", "report_text", "prepare_features", "prepare_prototypes",
+__all__ = ["ClassifierReport", "score_probabilities", "report_text", "classifier_embedder", "prepare_features", "prepare_prototypes",
            "with_zero_shot", "train_classifier", "train_classifiers", "select_best"]
 
 
@@ -86,13 +86,26 @@ def report_text(settings, y, predicted, y_test, test_predicted, labels: list[str
             f"{holdout_confusion}\n")
 
 
+def classifier_embedder(config: ClassifierConfig, embedder: BaseEmbedder | None = None,
+                        progress: bool = False) -> BaseEmbedder:
+    """The embedder a classifier of ``config`` sees: ``embedder`` (or the config's model, cached), over
+    the chunks of long texts when ``embedding.chunk_words`` is set, as ``TextClassifier`` embeds at predict time."""
+    words = config.embedding.chunk_words
+    if embedder is None:
+        return make_embedder(config.embedding.model, config.embedding.batch_size, progress, chunk_words=words)
+    if isinstance(embedder, ChunkedEmbedder):
+        if embedder.words == words:
+            return embedder
+        embedder = embedder.embedder
+    return ChunkedEmbedder(embedder, words) if words else embedder
+
+
 def prepare_features(config: ClassifierConfig, data: LabelledTexts, embedder: BaseEmbedder | None = None,
                      progress: bool = False) -> pd.DataFrame:
     """The feature frame of all documents; embeddings only if a classifier uses them."""
     embeddings = None
     if any(config.needs_embeddings(spec) for spec in config.classifiers):
-        embedder = embedder or make_embedder(config.embedding.model, config.embedding.batch_size, progress)
-        embeddings = embedder.embed(data.texts)
+        embeddings = classifier_embedder(config, embedder, progress).embed(data.texts)
     return feature_frame(data.texts, embeddings)
 
 
@@ -104,8 +117,7 @@ def prepare_prototypes(config: ClassifierConfig, labels: list[str] | None = None
     entries = load_taxonomy(config.taxonomy)
     if labels is not None and (config.taxonomy_prior or any(s.kind == "zero_shot" for s in config.classifiers)):
         check_taxonomy_labels(labels, [e.name for e in entries], config.taxonomy)
-    embedder = embedder or make_embedder(config.embedding.model, config.embedding.batch_size)
-    return taxonomy_prototypes(entries, embedder)
+    return taxonomy_prototypes(entries, classifier_embedder(config, embedder))
 
 
 def with_zero_shot(config: ClassifierConfig, labels: list[str]) -> ClassifierConfig:
@@ -179,7 +191,8 @@ def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: Label
                                 "probability": oof.max(axis=1), "text": [t[:200] for t in data.texts]})
     model = TextClassifier(estimator, labels, config.embedding.model if uses_embeddings else None,
                            config.embedding.batch_size, spec.name, spec.kind, min_probability, min_similarity,
-                           config.abstention.target_coverage if config.abstention.enabled else None)
+                           config.abstention.target_coverage if config.abstention.enabled else None,
+                           config.embedding.chunk_words if uses_embeddings else None)
     return ClassifierReport(
         name=spec.name, kind=spec.kind, metrics=metrics, labels=labels,
         cv_confusion=skm.confusion_matrix(y, predicted, labels=labels),

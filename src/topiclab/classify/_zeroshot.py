@@ -181,6 +181,8 @@ class TaxonomyPriorClassifier(ClassifierMixin, BaseEstimator):
         weights = np.asarray(self.weights, dtype=float)
         _, counts = np.unique(y, return_counts=True)
         folds = min(self.folds, int(counts.max()), len(y) // 2)
+        if len(weights) == 1:
+            return float(weights[0]), np.full((1, 1), np.nan)  # one weight: nothing to choose
         if folds < 2 or len(counts) < 2:
             return float(weights.max()), np.full((len(weights), 1), np.nan)  # nothing to learn from: the prior
         scores = []

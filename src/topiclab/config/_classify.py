@@ -41,6 +41,12 @@ _KEYS_OF_KIND = {
 }
 
 
+class ClassifierEmbeddingConfig(EmbeddingConfig):
+    # A text longer than this many words is embedded as the unit mean of its chunks of whole
+    # sentences (the model reads only the start of a long text); null: the start alone.
+    chunk_words: int | None = Field(default=150, gt=0)
+
+
 class LabelsConfig(Section):
     source: Literal["data", "run"] = "data"  # "run": a clustering run's topic labels
     run_id: str | None = None  # with source "run": this run ...
@@ -115,7 +121,7 @@ class ClassifierConfig(Section):
     seed: int = 42
     data: DataConfig | None = None  # read when labels.source is "data"
     labels: LabelsConfig = LabelsConfig()
-    embedding: EmbeddingConfig = EmbeddingConfig()
+    embedding: ClassifierEmbeddingConfig = ClassifierEmbeddingConfig()
     tfidf: ClassifierTfidfConfig = ClassifierTfidfConfig()
     classifiers: list[ClassifierSpec] = Field(default_factory=_default_classifiers, min_length=1)
     evaluation: EvaluationConfig = EvaluationConfig()

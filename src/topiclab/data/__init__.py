@@ -10,9 +10,11 @@ from ._corpus import (Corpus, Document, Gold, label_from_gold, load_corpus, load
                       load_table, read_lines, read_text, split_lines, check_gold)
 from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_20newsgroups,
                         load_data, load_dataset, load_shared_csv)
+from ._sentences import split_sentences
 from ._splits import hash_bucket, split_of
 
 __all__ = [
+    "split_sentences",
     "Document", "Corpus", "Gold", "load_corpus", "load_dump", "load_table", "load_folder", "load_gold",
     "read_text", "read_lines", "split_lines", "check_gold", "label_from_gold",
     "DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",

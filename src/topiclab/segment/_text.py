@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..data import split_sentences  # its home: data (classifiers split long texts too)
+
 __all__ = [
     "split_sentences",
     "line_sentences",
@@ -24,14 +26,6 @@ MAX_SENTENCE_CHARS = 600  # what an embedding model reads of one sentence (MiniL
 EDGE_CHARS = 4000  # how much of each end of a line is looked at
 EDGE_SENTENCES = 4  # sentences kept from each end of a long line
 
-# A sentence ends at . ! ? (possibly repeated, possibly followed by closing
-# quotes or brackets) before whitespace.
-_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st jr sr gen col lt sgt gov sen rep rev jan feb mar apr jun jul aug sep sept "
-    "oct nov dec no nos vs etc inc corp co ltd bros dept fig approx est al e.g i.e u.s u.k u.n a.m p.m".split()
-)
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 # Line ends that close a sentence: terminal punctuation, maybe followed by quotes or brackets.
 _CLOSED = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*\s*$|[\"\u201d]\s*$")
 # A kicker: a short upper-case lead-in ending in ':' or '?' ("ALLIES:", "EUROPEAN FUTURE?").
@@ -40,26 +34,6 @@ _KICKER = re.compile(r"^\s*[\"'\u2018\u201c]?([A-Z][A-Z'\u2019\-]+(?:\s+[A-Z][A-
 
 def clip(text: str, limit: int = MAX_SENTENCE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` by punctuation; common abbreviations do not end one."""
-    sentences, start = [], 0
-    for match in _END.finditer(text):
-        # Only the last few characters: a regex over a long head would be quadratic.
-        word = _WORD_BEFORE.search(text[max(start, match.start() - 24):match.start()])
-        if match.group().startswith(".") and word is not None:
-            token = word.group(1).lower().rstrip(".")
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-                continue
-        sentence = text[start:match.end()].strip()
-        if sentence:
-            sentences.append(sentence)
-        start = match.end()
-    rest = text[start:].strip()
-    if rest:
-        sentences.append(rest)
-    return sentences
 
 
 def line_sentences(line: str) -> list[str]:

@@ -256,7 +256,7 @@ def _track_zero_shot_only(config, parent, embedder) -> Training:
     spec = config.classifiers[0]
     estimator = make_estimator(spec, config, [], prototypes.vectors.shape[1], prototypes).fit(None)
     model = TextClassifier(estimator, list(estimator.classes_), config.embedding.model, config.embedding.batch_size,
-                           spec.name, spec.kind)
+                           spec.name, spec.kind, chunk_words=config.embedding.chunk_words)
     with tracked_run(config.tracking.experiment, spec.name, nested=True,
                      tags={"topiclab.kind": "classifier", "classifier": spec.kind,
                            "training_run": parent.info.run_id}) as run:

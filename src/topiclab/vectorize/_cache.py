@@ -13,6 +13,7 @@ import numpy as np
 
 from ..config import DEFAULT_EMBEDDING_MODEL
 from ..paths import EMBEDDING_CACHE_DIR, atomic_file
+from ._chunks import ChunkedEmbedder
 from ._embedders import BaseEmbedder, SentenceEmbedder
 
 __all__ = ["EmbeddingCache", "CachedEmbedder", "make_embedder"]
@@ -78,6 +79,8 @@ class CachedEmbedder(BaseEmbedder):
 
 
 def make_embedder(model: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 32, progress: bool = False,
-                  cache_dir: Path | None = EMBEDDING_CACHE_DIR) -> BaseEmbedder:
+                  cache_dir: Path | None = EMBEDDING_CACHE_DIR, chunk_words: int | None = None) -> BaseEmbedder:
+    """``model`` behind the cache; with ``chunk_words``, long texts as the mean of their chunks (cached per chunk)."""
     embedder = SentenceEmbedder(model, batch_size, progress)
-    return CachedEmbedder(embedder, cache_dir) if cache_dir is not None else embedder
+    embedder = CachedEmbedder(embedder, cache_dir) if cache_dir is not None else embedder
+    return ChunkedEmbedder(embedder, chunk_words) if chunk_words else embedder
