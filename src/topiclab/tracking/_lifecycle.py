@@ -8,7 +8,10 @@
   whose process is gone was killed (SIGKILL, a crash), and is marked KILLED at
   the start of the next run and by ``topiclab runs clean``.
 * SIGTERM raises ``errors.Terminated`` inside the run, so it ends KILLED with
-  the signal recorded, as SIGINT (KeyboardInterrupt) does.
+  the signal recorded, as SIGINT (KeyboardInterrupt) does. Libraries can swallow
+  that exception (numba's compiler, ``__del__``, weakref callbacks), so a
+  watchdog ends the open runs KILLED and exits if the process is still alive
+  ``TERMINATE_GRACE_S`` seconds after the signal.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import random
 import signal
 import socket
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -27,12 +31,14 @@ from typing import Callable, Iterator, TypeVar
 from ..errors import Terminated
 
 __all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
-           "terminate_on_sigterm", "raise_if_terminated", "mark_dead_runs"]
+           "terminate_on_sigterm", "raise_if_terminated", "open_run", "mark_dead_runs"]
 
 HOST_TAG, PID_TAG, START_TAG, SIGNAL_TAG = "topiclab.host", "topiclab.pid", "topiclab.pid_start", "topiclab.signal"
 T = TypeVar("T")
 _prepared: set[str] = set()
 _received: list[int] = []  # signals seen inside a run, in case raising in the handler was swallowed
+_open_runs: list[str] = []  # ids of this process's tracked runs, innermost last, for the watchdog
+TERMINATE_GRACE_S = 10.0
 
 
 def _process_start(pid: int) -> str:
@@ -111,35 +117,80 @@ def retry_locked(action: Callable[[], T], attempts: int = 8, first_wait: float =
     raise AssertionError("unreachable")
 
 
+_STOPS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _stop(signum: int) -> BaseException:
+    """What a stop signal raises: ``Terminated`` for SIGTERM, ``KeyboardInterrupt`` for SIGINT, as Python does."""
+    return KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum, signal.Signals(signum).name)
+
+
 @contextmanager
 def terminate_on_sigterm() -> Iterator[None]:
-    """Within the block SIGTERM raises ``Terminated`` (main thread only; elsewhere signals cannot be caught)."""
+    """Within the block SIGTERM raises ``Terminated`` and SIGINT ``KeyboardInterrupt``, each recorded
+    (main thread only; elsewhere signals cannot be caught)."""
     if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if getattr(signal.getsignal(signal.SIGTERM), "topiclab_run", False):  # an outer run's handler is on
         yield
         return
 
     def handler(signum, _frame):
+        if not _received:  # a daemon: a process that ends in time is not held up by it
+            watchdog = threading.Timer(TERMINATE_GRACE_S, _end_open_runs_and_exit, args=(signum,))
+            watchdog.daemon = True
+            watchdog.start()
         _received.append(signum)
-        raise Terminated(signum, signal.Signals(signum).name)
+        raise _stop(signum)
 
-    if getattr(signal.getsignal(signal.SIGTERM), "topiclab_run", False):  # an outer run's handler is on
-        yield
-        return
+    def unraisable(report):  # a stop lost in a weakref callback or __del__: recorded, not a traceback
+        if not isinstance(report.exc_value, (Terminated, KeyboardInterrupt)):
+            previous_hook(report)
+
     handler.topiclab_run = True
     _received.clear()
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {signum: signal.signal(signum, handler) for signum in _STOPS}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, earlier in previous.items():
+            signal.signal(signum, earlier)
+        sys.unraisablehook = previous_hook
+
+
+@contextmanager
+def open_run(run_id: str) -> Iterator[None]:
+    """Within the block ``run_id`` is one of the runs the SIGTERM watchdog ends."""
+    _open_runs.append(run_id)
+    try:
+        yield
+    finally:
+        _open_runs.remove(run_id)
+
+
+def _end_open_runs_and_exit(signum: int) -> None:
+    """The watchdog: the Terminated exception was lost and the run goes on; end its runs KILLED and exit."""
+    from mlflow.tracking import MlflowClient
+
+    name = signal.Signals(signum).name
+    try:
+        client = MlflowClient()
+        for run_id in reversed(list(_open_runs)):
+            client.set_tag(run_id, SIGNAL_TAG, name)
+            client.set_tag(run_id, "error", f"{type(_stop(signum)).__name__}: terminated by {name}")
+            client.set_terminated(run_id, status="KILLED")
+    finally:
+        os.write(2, f"error: terminated by {name}\n".encode())
+        os._exit(128 + signum)
 
 
 def raise_if_terminated() -> None:
-    """Raise ``Terminated`` if SIGTERM came but its exception was lost: Python ignores exceptions raised
-    while it runs a weakref callback or ``__del__``, so the handler's raise alone can vanish."""
+    """Raise the stop again if SIGTERM/SIGINT came but its exception was lost: Python ignores exceptions
+    raised while it runs a weakref callback or ``__del__``, so the handler's raise alone can vanish."""
     if _received:
-        signum = _received[-1]
-        raise Terminated(signum, signal.Signals(signum).name)
+        raise _stop(_received[-1])
 
 
 def mark_dead_runs(client, experiment_ids: list[str] | None = None) -> list[str]:

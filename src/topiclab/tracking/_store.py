@@ -19,7 +19,7 @@ from ..errors import Terminated
 from ..config import ExperimentConfig, flatten
 from ..pipeline import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
-from ._lifecycle import (SIGNAL_TAG, mark_dead_runs, prepare_store, process_tags, raise_if_terminated,
+from ._lifecycle import (SIGNAL_TAG, mark_dead_runs, open_run, prepare_store, process_tags, raise_if_terminated,
                          retry_locked, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
@@ -108,8 +108,9 @@ def tracked_run(experiment: str, run_name: str, nested: bool = False,
         run = retry_locked(lambda: mlflow.start_run(experiment_id=experiment_id, run_name=run_name,
                                                     nested=nested, tags=all_tags))
         try:
-            yield run
-            raise_if_terminated()
+            with open_run(run.info.run_id):
+                yield run
+                raise_if_terminated()
         except BaseException as error:
             status = "KILLED" if isinstance(error, (KeyboardInterrupt, Terminated)) else "FAILED"
             message = f"{type(error).__name__}: {error}"
