@@ -136,11 +136,14 @@ def terminate_on_sigterm() -> Iterator[None]:
         yield
         return
 
+    watchdogs: list[threading.Timer] = []
+
     def handler(signum, _frame):
         if not _received:  # a daemon: a process that ends in time is not held up by it
             watchdog = threading.Timer(TERMINATE_GRACE_S, _end_open_runs_and_exit, args=(signum,))
             watchdog.daemon = True
             watchdog.start()
+            watchdogs.append(watchdog)
         _received.append(signum)
         raise _stop(signum)
 
@@ -155,6 +158,8 @@ def terminate_on_sigterm() -> Iterator[None]:
     try:
         yield
     finally:
+        for watchdog in watchdogs:  # the stop reached the end of the run: a process that goes on (a notebook
+            watchdog.cancel()       # kernel after Ctrl-C) is not ended by the watchdog
         for signum, earlier in previous.items():
             signal.signal(signum, earlier)
         sys.unraisablehook = previous_hook
