@@ -53,8 +53,9 @@ def auto_k_section(results: list[AutoKResult]) -> tuple[str, pd.DataFrame]:
                            "NMI (auto)": round(r.auto_nmi, 4), "criterion": r.criterion} for r in results])
     parts = ["## Choosing the number of topics", "",
              "`cluster.k: auto` (cluster/_choose_k.py): each candidate k in 3..12 is clustered with the corpus's "
-             "configured features and seed, scored by the mean cosine silhouette, and the best is kept; the "
-             "configured pipeline then runs at that k. The same settings for every corpus.", "",
+             "configured features, scored by the mean cosine silhouette averaged over 3 seeded clusterings, and "
+             "the smallest k within one standard error of the best score is kept (the one-standard-error rule; "
+             "`se` below); the configured pipeline then runs at that k. The same settings for every corpus.", "",
              markdown_table(table), ""]
     for r in results:
         curve = r.curve.round(4)

@@ -137,6 +137,7 @@ class AutoKConfig(Section):
     criterion: Literal["silhouette", "stability"] = "silhouette"
     resamples: int = Field(default=3, ge=1)  # stability: pairs of subsamples
     sample_size: int = Field(default=2000, ge=10)  # silhouette: documents scored
+    restarts: int = Field(default=3, ge=1)  # silhouette: seeded clusterings averaged per candidate
 
     @field_validator("candidates")
     @classmethod
