@@ -115,39 +115,46 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
         return frame, parent.info.run_id
 
 
-def track_segment_eval(config, embedder=None, on_result=None) -> list[dict[str, Any]]:
-    """One MLflow run per segmenter of a ``SegmentEvalConfig``, on the same synthetic dumps.
-
-    Returns one row per segmenter: its name, scores and run id.
-    """
+def _segmenter_runs(config, dumps, kind: str, data_params: dict, data_source: str, evaluate, embedder, on_result,
+                    suffix: str = "") -> list[dict[str, Any]]:
+    """One MLflow run per segmenter of ``config``, each scored by ``evaluate`` on the same ``dumps``."""
     import hashlib
     from dataclasses import asdict
 
     from ..pipeline import segmentation_embedder
-    from ..segment import LearnedSegmenter, eval_dumps, evaluate_segmenter, make_segmenter
+    from ..segment import LearnedSegmenter, make_segmenter
 
-    dumps = eval_dumps(config)
     digest = hashlib.sha256("\n\n".join("\n".join(d.lines) for d in dumps).encode()).hexdigest()
     rows = []
     for name, settings in config.segmenters.items():
-        tags = {"topiclab.segmentation": "eval", "baseline": str(name == config.baseline).lower(),
-                "data_hash": digest, "data_source": config.data.path}
-        with tracked_run(config.tracking.experiment, name, tags=tags) as run:
+        tags = {"topiclab.segmentation": kind, "baseline": str(name == config.baseline).lower(),
+                "data_hash": digest, "data_source": data_source}
+        with tracked_run(config.tracking.experiment, name + suffix, tags=tags) as run:
             params = {"segmenter": name, "seed": config.seed, "config": config.name}
             params.update(flatten(settings.model_dump(mode="json", exclude={"level", "passage"}), "segment."))
-            params.update(flatten(config.data.model_dump(mode="json"), "data."))
+            params.update(data_params)
             log_params(params)
             segmenter = make_segmenter(settings)
             if isinstance(segmenter, LearnedSegmenter):
-                model = segmenter.boundary_model()
-                mlflow.log_dict(asdict(model), "boundary_model.json")
-            scores = evaluate_segmenter(segmenter, dumps, segmentation_embedder(segmenter, embedder))
+                mlflow.log_dict(asdict(segmenter.boundary_model()), "boundary_model.json")
+            scores = evaluate(segmenter, dumps, segmentation_embedder(segmenter, embedder))
             mlflow.log_metrics({k: float(v) for k, v in scores.items()})
             row = {"segmenter": name, **scores, "run_id": run.info.run_id}
             rows.append(row)
             if on_result is not None:
                 on_result(row)
     return rows
+
+
+def track_segment_eval(config, embedder=None, on_result=None) -> list[dict[str, Any]]:
+    """One MLflow run per segmenter of a ``SegmentEvalConfig``, on the same synthetic dumps.
+
+    Returns one row per segmenter: its name, scores and run id.
+    """
+    from ..segment import eval_dumps, evaluate_segmenter
+
+    return _segmenter_runs(config, eval_dumps(config), "eval", flatten(config.data.model_dump(mode="json"), "data."),
+                           config.data.path, evaluate_segmenter, embedder, on_result)
 
 
 def track_segment_train(config, embedder, output: str | Path) -> tuple[Any, str]:
@@ -171,30 +178,15 @@ def track_page_eval(config, embedder=None, on_result=None) -> list[dict[str, Any
 
     Returns one row per segmenter: its name, ``evaluate_page_dumps`` scores, seconds and run id.
     """
-    import hashlib
     import time
 
-    from ..pipeline import segmentation_embedder
-    from ..segment import evaluate_page_dumps, make_segmenter, spec_page_dumps
+    from ..segment import evaluate_page_dumps, spec_page_dumps
 
-    dumps = spec_page_dumps(config.pages, config.seed)
-    digest = hashlib.sha256("\n\n".join("\n".join(d.lines) for d in dumps).encode()).hexdigest()
-    rows = []
-    for name, settings in config.segmenters.items():
-        tags = {"topiclab.segmentation": "eval-pages", "baseline": str(name == config.baseline).lower(),
-                "data_hash": digest, "data_source": config.pages.path}
-        with tracked_run(config.tracking.experiment, f"{name} (pages)", tags=tags) as run:
-            params = {"segmenter": name, "seed": config.seed, "config": config.name}
-            params.update(flatten(settings.model_dump(mode="json", exclude={"level", "passage"}), "segment."))
-            params.update(flatten(config.pages.model_dump(mode="json"), "pages."))
-            log_params(params)
-            segmenter = make_segmenter(settings)
-            start = time.perf_counter()
-            scores = evaluate_page_dumps(segmenter, dumps, segmentation_embedder(segmenter, embedder))
-            scores["seconds"] = time.perf_counter() - start
-            mlflow.log_metrics({k: float(v) for k, v in scores.items()})
-            row = {"segmenter": name, **scores, "run_id": run.info.run_id}
-            rows.append(row)
-            if on_result is not None:
-                on_result(row)
-    return rows
+    def timed(segmenter, dumps, embedder):
+        start = time.perf_counter()
+        scores = evaluate_page_dumps(segmenter, dumps, embedder)
+        return {**scores, "seconds": time.perf_counter() - start}
+
+    return _segmenter_runs(config, spec_page_dumps(config.pages, config.seed), "eval-pages",
+                           flatten(config.pages.model_dump(mode="json"), "pages."), config.pages.path, timed,
+                           embedder, on_result, suffix=" (pages)")
