@@ -35,7 +35,9 @@ appender.console.name = stderr
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = spark %p %c{1}: %m%n
-"""
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
+"""  # the repl logger named: else PySpark, as a shell, resets the level to WARN and says so
 
 
 def java_command() -> str | None:
@@ -98,7 +100,8 @@ def spark_session(master: str, conf: dict[str, str] | None = None, name: str = "
     """A SparkSession on ``master`` with ``conf`` on top of quiet, quick defaults; stopped at the end."""
     conf = dict(conf or {})
     scratch = Path(tempfile.mkdtemp(prefix="topiclab-spark-"))
-    log4j = scratch / "log4j2.properties"
+    log4j = scratch / "conf" / "log4j2.properties"  # SPARK_CONF_DIR: on the driver's class path
+    log4j.parent.mkdir()
     log4j.write_text(_LOG4J, encoding="utf-8")
     threads = _task_cpus(conf)
     worker_env = {"OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
@@ -119,9 +122,11 @@ def spark_session(master: str, conf: dict[str, str] | None = None, name: str = "
     }
     if master.startswith("local"):  # no DNS lookup of the host name, nothing listening beyond this machine
         defaults.update({"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"})
-    saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", *worker_env)}
+    saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "SPARK_CONF_DIR",
+                                            *worker_env)}
     # local mode: the Python workers are this interpreter, with the job's thread limits from the start
-    os.environ.update({"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable, **worker_env})
+    os.environ.update({"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable,
+                       "SPARK_CONF_DIR": str(log4j.parent), **worker_env})
     warnings.filterwarnings("ignore", message=PANDAS_WARNING, category=FutureWarning)
     session = None
     try:
