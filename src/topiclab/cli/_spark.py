@@ -134,6 +134,10 @@ def spark_embed(
     options = {"model": embedding_model, "batch_size": batch_size,
                "cache_dir": Path(EMBEDDING_CACHE_DIR) if cache else None}
     if backend is not None:  # passed only when chosen: make_embedder's own default otherwise
+        import inspect
+
+        if "backend" not in inspect.signature(make_embedder).parameters:
+            raise TopiclabError("--backend: this topiclab's make_embedder has no embedding backends")
         options["backend"] = backend
     make_embedder(**options)  # bad options fail here, before Spark; the model itself loads in the workers
     _done("embedded", embed_table(job, options), job, started)
