@@ -17,7 +17,9 @@ from ..errors import TopiclabError
 from ._app import app
 
 spark_app = typer.Typer(no_args_is_help=True, help="Classify, assign topics to and embed large tables on "
-                                                   "Apache Spark (needs Java 17+); OUTPUT is Parquet.")
+                                                   "Apache Spark (needs Java 17+); OUTPUT is Parquet.\n\n"
+                                                   "Example: topiclab spark assign corpus.parquet topics.parquet "
+                                                   "--model runs:/ID/topic_model")
 app.add_typer(spark_app, name="spark")
 
 _INPUT = typer.Argument(..., help="Parquet, CSV or JSONL: a file, or a folder of parts")
