@@ -2,8 +2,11 @@
 
 Starting Spark costs seconds (a JVM), so what can fail cheaply is checked
 first: ``java`` (17 or later) and, for ``spark://`` masters, a TCP connect to
-every host. The session logs only errors, shows no progress bar and no UI,
-and keeps its scratch files in a temporary folder removed at the end.
+every host. The session logs only errors (a log4j2 file in a private
+``SPARK_CONF_DIR``, the user's other settings copied beside it), shows no
+progress bar and no UI, and keeps its scratch files in a temporary folder
+removed at the end. In local mode the workers run this interpreter and this
+topiclab, with torch/BLAS threads set to ``spark.task.cpus`` before they load.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = spark %p %c{1}: %m%n
 logger.repl.name = org.apache.spark.repl.Main
 logger.repl.level = error
-"""  # the repl logger named: else PySpark, as a shell, resets the level to WARN and says so
+"""  # Spark still prints its two-line "Setting default log level" notice at start; nothing else below ERROR
 
 
 def java_command() -> str | None:
@@ -101,7 +104,10 @@ def spark_session(master: str, conf: dict[str, str] | None = None, name: str = "
     conf = dict(conf or {})
     scratch = Path(tempfile.mkdtemp(prefix="topiclab-spark-"))
     log4j = scratch / "conf" / "log4j2.properties"  # SPARK_CONF_DIR: on the driver's class path
-    log4j.parent.mkdir()
+    user_conf = os.environ.get("SPARK_CONF_DIR")
+    if user_conf and Path(user_conf).is_dir():  # the user's spark-defaults.conf and the rest still apply
+        shutil.copytree(user_conf, log4j.parent)
+    log4j.parent.mkdir(exist_ok=True)
     log4j.write_text(_LOG4J, encoding="utf-8")
     threads = _task_cpus(conf)
     worker_env = {"OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
@@ -112,21 +118,22 @@ def spark_session(master: str, conf: dict[str, str] | None = None, name: str = "
         "spark.sql.shuffle.partitions": "4",
         "spark.local.dir": str(scratch / "local"),
         "spark.sql.warehouse.dir": str(scratch / "warehouse"),
-        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={log4j.as_uri()}",
-        "spark.executor.extraJavaOptions": f"-Dlog4j2.configurationFile={log4j.as_uri()}",
         "spark.python.worker.reuse": "true",  # a worker keeps its loaded model for the next task
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
         "spark.sql.parquet.compression.codec": "snappy",
         **{f"spark.executorEnv.{k}": v for k, v in worker_env.items()},
     }
+    local_env = {}
     if master.startswith("local"):  # no DNS lookup of the host name, nothing listening beyond this machine
         defaults.update({"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"})
+        package_root = str(Path(__file__).resolve().parents[2])  # local workers import the driver's topiclab
+        local_env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [os.environ.get("PYTHONPATH")])])
     saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "SPARK_CONF_DIR",
-                                            *worker_env)}
+                                            *worker_env, *local_env)}
     # local mode: the Python workers are this interpreter, with the job's thread limits from the start
     os.environ.update({"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable,
-                       "SPARK_CONF_DIR": str(log4j.parent), **worker_env})
+                       "SPARK_CONF_DIR": str(log4j.parent), **worker_env, **local_env})
     warnings.filterwarnings("ignore", message=PANDAS_WARNING, category=FutureWarning)
     session = None
     try:
