@@ -32,3 +32,16 @@ def test_no_sample_or_a_sample_as_large_as_the_corpus_keeps_everything():
 def test_config_refuses_a_sample_of_zero():
     with pytest.raises(TopiclabError, match="sample"):
         load_config("experiments/seed_news.yaml", ["data.sample=0"])
+
+
+def test_classifier_training_data_follows_data_sample(tmp_path):
+    from classify_helpers import tiny_config, write_tiny_csv
+
+    from topiclab.classify import load_labelled
+    from topiclab.config import classifier_config_from_dict
+
+    config = tiny_config(write_tiny_csv(tmp_path), [{"kind": "tfidf_logreg"}])
+    every = load_labelled(classifier_config_from_dict(config))
+    config["data"]["sample"] = 10
+    some = load_labelled(classifier_config_from_dict(config))
+    assert len(every.texts) == 24 and len(some.texts) == 10 and set(some.texts) < set(every.texts)
