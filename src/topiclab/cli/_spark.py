@@ -53,9 +53,9 @@ def _prepare(input_path: str, output: str, master: str, text_column: str, id_col
     return SparkJob(table, target, text_column, id_column, check_master(master), settings)
 
 
-def _done(kind: str, rows: int, job, started: float) -> None:
-    typer.echo(f"{kind} {rows} rows of {job.table.path} on {job.master} in {time.monotonic() - started:.1f} s "
-               f"-> {job.output}", err=True)
+def _done(kind: str, report, job, started: float) -> None:
+    typer.echo(f"{kind} {report.rows} rows of {job.table.path} on {job.master} in {time.monotonic() - started:.1f} s "
+               f"(Spark start {report.start_seconds:.1f} s, job {report.job_seconds:.1f} s) -> {job.output}", err=True)
 
 
 @spark_app.command("classify")
@@ -81,8 +81,8 @@ def spark_classify(
     job = _prepare(input_path, output, master, text_column, id_column, overwrite, conf)
     with tempfile.TemporaryDirectory(prefix="topiclab-model-") as folder:
         path, labels = local_text_model(model, folder)
-        rows = classify_table(job, path, labels, text_model_predictor, min_probability)
-    _done("classified", rows, job, started)
+        report = classify_table(job, path, labels, text_model_predictor, min_probability)
+    _done("classified", report, job, started)
 
 
 @spark_app.command("assign")
@@ -106,8 +106,8 @@ def spark_assign(
     job = _prepare(input_path, output, master, text_column, id_column, overwrite, conf)
     uri = model or latest_topic_model_uri(load_config(DEFAULT_CONFIG).tracking.experiment)
     with tempfile.TemporaryDirectory(prefix="topiclab-model-") as folder:
-        rows = assign_table(job, local_topic_model(uri, folder), topic_model_predictor)
-    _done("assigned", rows, job, started)
+        report = assign_table(job, local_topic_model(uri, folder), topic_model_predictor)
+    _done("assigned", report, job, started)
     typer.echo(f"model: {uri}", err=True)
 
 

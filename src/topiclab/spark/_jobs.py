@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,10 +20,17 @@ from typing import Callable, Iterator
 from ._session import spark_session
 from ._tables import InputTable, replacing_folder
 
-__all__ = ["SparkJob", "classify_table", "assign_table", "embed_table"]
+__all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table"]
 
 _CACHE: dict[tuple, object] = {}  # per Python worker: the models it has built
 _THREADS: list[int] = []  # per Python worker: the thread limit already applied
+
+
+@dataclass(frozen=True)
+class JobReport:
+    rows: int  # written to OUTPUT
+    start_seconds: float  # starting Spark (the JVM)
+    job_seconds: float  # reading, mapping and writing
 
 
 @dataclass(frozen=True)
@@ -66,24 +74,26 @@ def _texts(series) -> list[str]:
     return ["" if value is None or value != value else str(value) for value in series.tolist()]
 
 
-def _shipped(session, folder: Path) -> str:
-    """``folder`` shipped to every worker (``SparkFiles``); returns the name workers look it up by."""
+def _shipped(session, folder: Path) -> tuple[str, str]:
+    """``folder`` shipped to every worker (``SparkFiles``): (the model's key, the name workers look it up by)."""
     session.sparkContext.addFile(str(folder), recursive=True)
-    return folder.name
+    return str(folder), folder.name
 
 
-def _local_copy(name: str) -> str:
+def _local_copy(shipped: tuple[str, str]) -> str:
     from pyspark import SparkFiles
 
-    return SparkFiles.get(name)
+    return SparkFiles.get(shipped[1])
 
 
-def _run(job: SparkJob, frame_of, output_fields, batches, conf_extra=None) -> int:
-    """Read INPUT, map its (id, text) batches, write OUTPUT atomically; the number of rows written."""
+def _run(job: SparkJob, frame_of, output_fields, batches, conf_extra=None) -> JobReport:
+    """Read INPUT, map its (id, text) batches, write OUTPUT atomically; rows written and seconds taken."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructField, StructType
 
+    started = time.monotonic()
     with spark_session(job.master, {**(conf_extra or {}), **job.conf}) as session:
+        ready = time.monotonic()
         source = frame_of(session)
         reader = session.read
         if job.table.format == "csv":  # as pandas reads CSV: header row, quoted fields may span lines
@@ -99,7 +109,8 @@ def _run(job: SparkJob, frame_of, output_fields, batches, conf_extra=None) -> in
         with replacing_folder(job.output) as written_to:
             mapped.write.parquet(str(written_to))
             written = _rows_in(written_to)
-    return written
+        done = time.monotonic()
+    return JobReport(written, ready - started, done - ready)
 
 
 def _rows_in(folder: Path) -> int:
@@ -109,11 +120,11 @@ def _rows_in(folder: Path) -> int:
     return sum(pq.ParquetFile(part).metadata.num_rows for part in folder.glob("*.parquet"))
 
 
-def _classify_batches(model_name: str, labels: list[str], predictor_of, min_probability, id_column, text_column,
-                      frames: Iterator) -> Iterator:
+def _classify_batches(shipped: tuple[str, str], labels: list[str], predictor_of, min_probability, id_column,
+                      text_column, frames: Iterator) -> Iterator:
     _limit_threads()
-    predict = _worker_cached(("classify", model_name, min_probability),
-                             lambda: predictor_of(_local_copy(model_name), min_probability))
+    predict = _worker_cached(("classify", shipped, min_probability),
+                             lambda: predictor_of(_local_copy(shipped), min_probability))
     for frame in frames:
         out = predict(_texts(frame[text_column])).reset_index(drop=True)
         out.insert(0, id_column, frame[id_column].reset_index(drop=True))
@@ -121,7 +132,7 @@ def _classify_batches(model_name: str, labels: list[str], predictor_of, min_prob
 
 
 def classify_table(job: SparkJob, model_folder: Path, labels: list[str], predictor_of,
-                   min_probability: float | None = None) -> int:
+                   min_probability: float | None = None) -> JobReport:
     """``id, label, probability, proba_*`` per row of INPUT by the classifier copied at ``model_folder``.
 
     ``predictor_of(path, min_probability)`` builds ``texts -> DataFrame`` in a worker.
@@ -135,11 +146,11 @@ def classify_table(job: SparkJob, model_folder: Path, labels: list[str], predict
                                      job.id_column, job.text_column))
 
 
-def _assign_batches(model_name: str, predictor_of, id_column, text_column, frames: Iterator) -> Iterator:
+def _assign_batches(shipped: tuple[str, str], predictor_of, id_column, text_column, frames: Iterator) -> Iterator:
     import pandas as pd
 
     _limit_threads()
-    predict = _worker_cached(("assign", model_name), lambda: predictor_of(_local_copy(model_name)))
+    predict = _worker_cached(("assign", shipped), lambda: predictor_of(_local_copy(shipped)))
     for frame in frames:
         texts = [t.strip() for t in _texts(frame[text_column])]
         filled = [i for i, t in enumerate(texts) if t]
@@ -155,7 +166,7 @@ def _assign_batches(model_name: str, predictor_of, id_column, text_column, frame
         yield out
 
 
-def assign_table(job: SparkJob, model_folder: Path, predictor_of) -> int:
+def assign_table(job: SparkJob, model_folder: Path, predictor_of) -> JobReport:
     """``id, topic, topic_label, score`` per row by the topic model copied at ``model_folder``.
 
     ``predictor_of(path)`` builds ``texts -> DataFrame`` in a worker; empty texts get nulls.
@@ -181,7 +192,7 @@ def _embed_batches(options: dict, id_column, text_column, frames: Iterator) -> I
                             "embedding": list(vectors.astype("float32"))})
 
 
-def embed_table(job: SparkJob, embedder_options: dict) -> int:
+def embed_table(job: SparkJob, embedder_options: dict) -> JobReport:
     """``id, embedding`` (array<float>) per row: ``vectorize.make_embedder(**embedder_options)``."""
     from pyspark.sql.types import ArrayType, FloatType, StructField
 
