@@ -95,7 +95,7 @@ def test_spark_classify_equals_one_process_classify(store, corpus, classifier_ur
     done, seconds = spark_cli(["classify", str(parts), str(out), "--model", classifier_uri, "--master", "local[2]",
                                "--overwrite"], uri)
     assert done.returncode == 0, done.stderr[-3000:]
-    print(f"spark classify, {N_ROWS} rows on local[2]: {seconds:.1f} s")
+    print(f"spark classify, {N_ROWS} rows on local[2]: {seconds:.1f} s;", done.stderr.strip().splitlines()[-1])
     got = pd.read_parquet(out)
     assert not (out / "stale.txt").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".labels")]  # no partial folder left
@@ -139,7 +139,7 @@ def test_spark_assign_equals_one_process_assign(store, corpus, topic_model_uri, 
     done, seconds = spark_cli(["assign", str(table), str(out), "--model", topic_model_uri, "--master", "local[2]"],
                               uri)
     assert done.returncode == 0, done.stderr[-3000:]
-    print(f"spark assign, {N_ROWS} rows on local[2]: {seconds:.1f} s")
+    print(f"spark assign, {N_ROWS} rows on local[2]: {seconds:.1f} s;", done.stderr.strip().splitlines()[-1])
     got = pd.read_parquet(out)
     assert list(got.columns) == ["id", "topic", "topic_label", "score"] and len(got) == N_ROWS
     got = got.set_index("id")
@@ -166,7 +166,7 @@ def test_spark_embed_equals_make_embedder(store, corpus, tmp_path):
     # --no-cache: the workers compute every vector (the reference below fills the session's cache)
     done, seconds = spark_cli(["embed", str(table), str(out), "--master", "local[2]", "--no-cache"], uri)
     assert done.returncode == 0, done.stderr[-3000:]
-    print(f"spark embed, 300 rows on local[2]: {seconds:.1f} s")
+    print(f"spark embed, 300 rows on local[2]: {seconds:.1f} s;", done.stderr.strip().splitlines()[-1])
     got = pd.read_parquet(out).set_index("id").loc[rows["id"]]
     assert got.index.dtype.kind == "i"  # JSON integers stay integers
     vectors = np.stack(got["embedding"].to_numpy())

@@ -86,13 +86,13 @@ def _local_copy(shipped: tuple[str, str]) -> str:
     return SparkFiles.get(shipped[1])
 
 
-def _run(job: SparkJob, frame_of, output_fields, batches, conf_extra=None) -> JobReport:
+def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
     """Read INPUT, map its (id, text) batches, write OUTPUT atomically; rows written and seconds taken."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructField, StructType
 
     started = time.monotonic()
-    with spark_session(job.master, {**(conf_extra or {}), **job.conf}) as session:
+    with spark_session(job.master, job.conf) as session:
         ready = time.monotonic()
         source = frame_of(session)
         reader = session.read
