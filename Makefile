@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser postgres clean-cache segment-benchmark bench bench-classifiers bench-serve
+.PHONY: setup run test ui lab kernel hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve
 
 setup: $(STAMP)
 
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/topiclab run experiments/seed_news.yaml
 
-test: setup browser postgres
+test: setup browser postgres java
 	$(PY) -m pytest -q
 
 ui: setup
@@ -82,6 +82,18 @@ postgres:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
 	    || echo "warning: could not install postgresql; tests/tracking/test_postgres.py will skip"; \
 	else echo "warning: PostgreSQL is missing and needs root and apt-get to install; tests/tracking/test_postgres.py will skip"; fi
+
+# Java for Spark (topiclab spark, tests/spark): Debian's OpenJDK 17 when no java is on PATH or in JAVA_HOME.
+# Never fails make: without root, apt-get or a mirror, the Spark jobs' tests skip and say why (under
+# CI=true they fail instead).
+java:
+	@if [ -n "$$JAVA_HOME" ] && [ -x "$$JAVA_HOME/bin/java" ]; then echo "Spark uses $$JAVA_HOME/bin/java"; \
+	elif command -v java >/dev/null 2>&1; then echo "Spark uses $$(command -v java)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's OpenJDK 17 for Spark (apt-get)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless) \
+	    || echo "warning: could not install openjdk-17-jre-headless; tests/spark will skip its Spark jobs"; \
+	else echo "warning: java is missing and needs root and apt-get to install; tests/spark will skip its Spark jobs"; fi
 
 # Serving under load: 2,000 requests, 8 at a time, against `topiclab serve` on 127.0.0.1 from a second
 # process; writes the `serving` section of BENCHMARKS.md.

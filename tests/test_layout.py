@@ -43,7 +43,7 @@ def test_no_filename_prefix_namespaces():
 
 def test_every_stage_has_a_small_public_face():
     for stage in ("data", "segment", "vectorize", "cluster", "topics", "evaluation", "classify",
-                  "benchmarks", "viz", "tracking", "config"):
+                  "benchmarks", "viz", "tracking", "config", "spark"):
         init = PACKAGE / stage / "__init__.py"
         assert init.is_file(), stage
         assert "__all__" in init.read_text(), stage

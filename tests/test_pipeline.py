@@ -71,3 +71,18 @@ def test_tfidf_representation_runs_on_a_table(tmp_path):
     result = run_experiment(config)
     assert result.metrics["nmi"] == 1.0
     assert "line_accuracy" not in result.metrics
+
+
+def test_data_sample_fits_on_a_seeded_sample(tmp_path):
+    table = tmp_path / "t.csv"
+    words = {"b": "kosovo serbia talks autonomy belgrade envoy", "e": "election vote turnout ballot poll voters"}
+    rows = [(f"d{i}", " ".join(words[label].split()[i % 3:i % 3 + 4]), label)
+            for i, label in enumerate(["b", "e"] * 20)]
+    table.write_text("id,text,label\n" + "\n".join(",".join(r) for r in rows))
+    overrides = [f"data.path={table}", "data.gold=null", "vectorize.representation=tfidf", "topics.taxonomy=null",
+                 "cluster.k=2", "data.sample=12"]
+    ids = [[d.id for d in run_experiment(load_config("experiments/seed_news.yaml", overrides + extra)).corpus.documents]
+           for extra in ([], [], ["seed=5"])]
+    assert len(ids[0]) == 12 and ids[0] == ids[1]  # the config's seed draws the same sample again
+    assert ids[2] != ids[0]  # another seed, another sample
+    assert set(ids[0]) <= {r[0] for r in rows}

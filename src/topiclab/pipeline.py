@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from .cluster import AUTO, choose_k, cluster_vectors, outlier_shares, reassign_outliers
 from .config import ExperimentConfig, SegmentConfig, apply_overrides, describe_error
-from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines
+from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines, sample_corpus
 from .errors import TopiclabError
 from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
@@ -227,6 +227,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         corpus = _segment(corpus, config.segment, embedder)
         if gold is not None and corpus.format == "dump":
             corpus = label_from_gold(corpus, gold)
+        corpus = sample_corpus(corpus, config.data.sample, seed)  # data.sample: fit on a seeded sample
         dates = _corpus_dates(corpus)
     texts = corpus.texts
     groups = [d.article_id or "" for d in corpus.documents]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..config import ClassifierConfig
-from ..data import Corpus, label_from_gold, load_data, load_gold
+from ..data import Corpus, label_from_gold, load_data, load_gold, sample_corpus
 from ..errors import TopiclabError
 
 __all__ = ["ASSIGNMENT_COLUMNS", "LabelledTexts", "labelled_from_corpus", "labelled_from_assignments",
@@ -77,7 +77,7 @@ def load_labelled(config: ClassifierConfig) -> LabelledTexts:
     elif not any(d.label is not None for d in corpus.documents):
         raise TopiclabError(f"{corpus.source} has no labels: give a {config.data.label_column!r} "
                             "column, a data.gold file, or use labels.source: run")
-    return labelled_from_corpus(corpus)
+    return labelled_from_corpus(sample_corpus(corpus, config.data.sample, config.seed))  # data.sample
 
 
 def drop_rare_labels(data: LabelledTexts, min_documents: int | None) -> tuple[LabelledTexts, list[str]]:

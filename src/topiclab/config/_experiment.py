@@ -43,6 +43,7 @@ class DataConfig(Section):
     text_column: str = "text"
     label_column: str = "label"
     limit: int | None = Field(default=None, gt=0)
+    sample: int | None = Field(default=None, gt=0)  # fit on this many documents, drawn with the config's seed
 
     @field_validator("dataset")
     @classmethod

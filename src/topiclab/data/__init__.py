@@ -11,7 +11,7 @@ from ._corpus import (Corpus, Document, Gold, label_from_gold, load_corpus, load
 from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_20newsgroups,
                         load_data, load_dataset, load_shared_csv)
 from ._sentences import split_sentences
-from ._splits import hash_bucket, split_of
+from ._splits import hash_bucket, sample_corpus, split_of
 
 __all__ = [
     "split_sentences",
@@ -21,5 +21,5 @@ __all__ = [
     "load_shared_csv", "load_20newsgroups", "load_data",
     "TOKEN_PATTERN", "STOP_WORDS", "STOP_LISTS", "NEWS_STOP_WORDS", "StopList", "stop_words", "word_vectorizer",
     "tokenize",
-    "hash_bucket", "split_of",
+    "hash_bucket", "split_of", "sample_corpus",
 ]

@@ -43,11 +43,15 @@ def latest_topic_model_uri(experiment: str) -> str:
     raise TopiclabError(f"no finished run of experiment {experiment!r} holds a topic model")
 
 
-def load_topic_model(uri: str):
-    """The pyfunc topic model at ``uri``; a one-line error when it holds none."""
+def load_topic_model(uri: str, store: bool = True):
+    """The pyfunc topic model at ``uri``; a one-line error when it holds none.
+
+    ``store=False``: ``uri`` is a local folder, and the tracking store is left alone.
+    """
     from mlflow.exceptions import MlflowException
 
-    use_store()
+    if store:
+        use_store()
     try:
         with no_progress_bars():
             model = mlflow.pyfunc.load_model(uri)

@@ -1,0 +1,201 @@
+"""The Spark jobs: classify, assign and embed a table, one pandas batch at a time (``mapInPandas``).
+
+Each Python worker builds its model once (``_worker_cached``, by key) and keeps
+it while Spark reuses the worker, and limits its own torch and BLAS threads to
+``spark.task.cpus``, so N tasks on N cores do not start N x cores threads.
+The model callables come from the caller (``topiclab.tracking`` for logged
+models): this package never imports mlflow.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ._session import spark_session
+from ._tables import InputTable, replacing_folder
+
+__all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table"]
+
+_CACHE: dict[tuple, object] = {}  # per Python worker: the models it has built
+_THREADS: list[int] = []  # per Python worker: the thread limit already applied
+
+
+@dataclass(frozen=True)
+class JobReport:
+    rows: int  # written to OUTPUT
+    start_seconds: float  # starting Spark (the JVM)
+    job_seconds: float  # reading, mapping and writing
+
+
+@dataclass(frozen=True)
+class SparkJob:
+    """Where a job reads and writes, and on what Spark."""
+
+    table: InputTable
+    output: Path
+    text_column: str = "text"
+    id_column: str = "id"
+    master: str = "local[*]"
+    conf: dict[str, str] = field(default_factory=dict)
+
+
+def _limit_threads() -> None:
+    """Torch and BLAS threads of this worker = the task's CPUs (``spark.task.cpus``)."""
+    from pyspark import TaskContext
+
+    context = TaskContext.get()
+    cpus = max(1, int(context.cpus())) if context is not None else 1
+    if _THREADS and _THREADS[0] == cpus:
+        return
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(cpus)  # read by torch and BLAS when they load later in this worker
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=cpus)  # BLAS / OpenMP pools already loaded
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(cpus)
+    _THREADS[:] = [cpus]
+
+
+def _worker_cached(key: tuple, build: Callable[[], object]):
+    if key not in _CACHE:
+        _CACHE[key] = build()
+    return _CACHE[key]
+
+
+def _texts(series) -> list[str]:
+    """A batch's text column as strings; a missing text (null) is the empty text."""
+    return ["" if value is None or value != value else str(value) for value in series.tolist()]
+
+
+def _shipped(session, folder: Path) -> tuple[str, str]:
+    """``folder`` shipped to every worker (``SparkFiles``): (the model's key, the name workers look it up by)."""
+    session.sparkContext.addFile(str(folder), recursive=True)
+    return str(folder), folder.name
+
+
+def _local_copy(shipped: tuple[str, str]) -> str:
+    from pyspark import SparkFiles
+
+    return SparkFiles.get(shipped[1])
+
+
+def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
+    """Read INPUT, map its (id, text) batches, write OUTPUT atomically; rows written and seconds taken."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StructField, StructType
+
+    started = time.monotonic()
+    with spark_session(job.master, job.conf) as session:
+        ready = time.monotonic()
+        source = frame_of(session)
+        reader = session.read
+        if job.table.format == "csv":  # as pandas reads CSV: header row, quoted fields may span lines
+            reader = reader.option("header", "true").option("multiLine", "true").option("escape", '"')
+        table = getattr(reader, job.table.format)(str(job.table.path))
+        rows = table.select(F.col(f"`{job.id_column}`"), F.col(f"`{job.text_column}`").cast("string"))
+        parallelism = session.sparkContext.defaultParallelism
+        if rows.rdd.getNumPartitions() < parallelism:  # a single file: spread it over the cores
+            rows = rows.repartition(parallelism)
+        id_field = rows.schema.fields[0]
+        schema = StructType([StructField(job.id_column, id_field.dataType, True), *output_fields])
+        mapped = rows.mapInPandas(batches(source), schema)
+        with replacing_folder(job.output) as written_to:
+            mapped.write.parquet(str(written_to))
+            written = _rows_in(written_to)
+        done = time.monotonic()
+    return JobReport(written, ready - started, done - ready)
+
+
+def _rows_in(folder: Path) -> int:
+    """Rows of a written Parquet folder, from the parts' footers (no second Spark job)."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(part).metadata.num_rows for part in folder.glob("*.parquet"))
+
+
+def _classify_batches(shipped: tuple[str, str], labels: list[str], predictor_of, min_probability, id_column,
+                      text_column, frames: Iterator) -> Iterator:
+    _limit_threads()
+    predict = _worker_cached(("classify", shipped, min_probability),
+                             lambda: predictor_of(_local_copy(shipped), min_probability))
+    for frame in frames:
+        out = predict(_texts(frame[text_column])).reset_index(drop=True)
+        out.insert(0, id_column, frame[id_column].reset_index(drop=True))
+        yield out[[id_column, "label", "probability", *(f"proba_{label}" for label in labels)]]
+
+
+def classify_table(job: SparkJob, model_folder: Path, labels: list[str], predictor_of,
+                   min_probability: float | None = None) -> JobReport:
+    """``id, label, probability, proba_*`` per row of INPUT by the classifier copied at ``model_folder``.
+
+    ``predictor_of(path, min_probability)`` builds ``texts -> DataFrame`` in a worker.
+    """
+    from pyspark.sql.types import DoubleType, StringType, StructField
+
+    fields = [StructField("label", StringType(), True), StructField("probability", DoubleType(), False),
+              *(StructField(f"proba_{label}", DoubleType(), False) for label in labels)]
+    return _run(job, lambda session: _shipped(session, model_folder), fields,
+                lambda name: partial(_classify_batches, name, labels, predictor_of, min_probability,
+                                     job.id_column, job.text_column))
+
+
+def _assign_batches(shipped: tuple[str, str], predictor_of, id_column, text_column, frames: Iterator) -> Iterator:
+    import pandas as pd
+
+    _limit_threads()
+    predict = _worker_cached(("assign", shipped), lambda: predictor_of(_local_copy(shipped)))
+    for frame in frames:
+        texts = [t.strip() for t in _texts(frame[text_column])]
+        filled = [i for i, t in enumerate(texts) if t]
+        out = pd.DataFrame({id_column: frame[id_column].reset_index(drop=True),
+                            "topic": pd.Series([None] * len(texts), dtype="Int64"),
+                            "topic_label": pd.Series([None] * len(texts), dtype=object),
+                            "score": pd.Series([None] * len(texts), dtype="Float64")})
+        if filled:  # an empty text has no topic (``topiclab assign`` skips it)
+            found = predict([texts[i] for i in filled])
+            out.loc[filled, "topic"] = found["topic"].to_numpy()
+            out.loc[filled, "topic_label"] = found["topic_label"].to_numpy()
+            out.loc[filled, "score"] = found["score"].to_numpy()
+        yield out
+
+
+def assign_table(job: SparkJob, model_folder: Path, predictor_of) -> JobReport:
+    """``id, topic, topic_label, score`` per row by the topic model copied at ``model_folder``.
+
+    ``predictor_of(path)`` builds ``texts -> DataFrame`` in a worker; empty texts get nulls.
+    """
+    from pyspark.sql.types import DoubleType, LongType, StringType, StructField
+
+    fields = [StructField("topic", LongType(), True), StructField("topic_label", StringType(), True),
+              StructField("score", DoubleType(), True)]
+    return _run(job, lambda session: _shipped(session, model_folder), fields,
+                lambda name: partial(_assign_batches, name, predictor_of, job.id_column, job.text_column))
+
+
+def _embed_batches(options: dict, id_column, text_column, frames: Iterator) -> Iterator:
+    import pandas as pd
+
+    from ..vectorize import make_embedder
+
+    _limit_threads()
+    embedder = _worker_cached(("embed", tuple(sorted(options.items()))), lambda: make_embedder(**options))
+    for frame in frames:
+        vectors = embedder.embed(_texts(frame[text_column]))
+        yield pd.DataFrame({id_column: frame[id_column].reset_index(drop=True),
+                            "embedding": list(vectors.astype("float32"))})
+
+
+def embed_table(job: SparkJob, embedder_options: dict) -> JobReport:
+    """``id, embedding`` (array<float>) per row: ``vectorize.make_embedder(**embedder_options)``."""
+    from pyspark.sql.types import ArrayType, FloatType, StructField
+
+    fields = [StructField("embedding", ArrayType(FloatType(), False), True)]
+    return _run(job, lambda session: None, fields,
+                lambda _: partial(_embed_batches, dict(embedder_options), job.id_column, job.text_column))
