@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser postgres clean-cache segment-benchmark bench bench-classifiers bench-serve
+.PHONY: setup run test ui lab kernel hooks browser postgres clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale
 
 setup: $(STAMP)
 
@@ -87,3 +87,9 @@ postgres:
 # process; writes the `serving` section of BENCHMARKS.md.
 bench-serve: setup
 	$(VENV)/bin/topiclab bench-serve --out BENCHMARKS.md
+
+# Scale: the whole pipeline (warm static embeddings) at 2k, 8k, 32k and 128k articles recombined from the
+# sentences of ../shared/datasets, and Spark classify/embed on 1,000,000 of them on local[1] and local[2]
+# (MiniLM tiers at 50,000); writes section `scale` of BENCHMARKS.md. About an hour on 2 cores.
+bench-scale: setup
+	$(VENV)/bin/topiclab bench-scale --out BENCHMARKS.md
