@@ -126,7 +126,8 @@ def spark_command(tier: str, corpus: Path, output: Path, master: str, model_uri:
     """The `topiclab spark` arguments of one tier."""
     if tier == "tfidf":
         return ["spark", "classify", str(corpus), str(output), "--model", str(model_uri), "--master", master]
-    return ["spark", "embed", str(corpus), str(output), "--backend", tier, "--master", master]
+    # No cache: every row is embedded, as on a corpus seen for the first time (and 1M rows stay off the disk).
+    return ["spark", "embed", str(corpus), str(output), "--backend", tier, "--no-cache", "--master", master]
 
 
 def measure_spark(tier: str, corpus: Path, n_documents: int, master: str, env: dict,
