@@ -85,7 +85,7 @@ def test_growth_exponent_is_the_log_log_slope():
 
 def _point(n, seconds, peak):
     return PipelinePoint(n, seconds, {"load": 0.1 * seconds, "cluster": 0.9 * seconds},
-                         {"load": peak // 2, "cluster": peak}, nmi=0.8, n_topics=6)
+                         {"load": peak // 2, "cluster": peak}, {"load": 0.1, "cluster": seconds}, nmi=0.8, n_topics=6)
 
 
 def test_section_and_targets_from_measurements(tmp_path):

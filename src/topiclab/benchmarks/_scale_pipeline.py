@@ -8,7 +8,7 @@ anything is timed, so what is measured is the pipeline's own cost. Each
 stage's wall time comes from ``Result.timings``; its peak memory is the
 process's resident high-water mark over the stage (Linux: reset at the
 stage's start through /proc/self/clear_refs; elsewhere the process's peak
-so far). The growth exponent is the least-squares slope of log time over
+so far); its CPU seconds are reported beside. The growth exponent is the least-squares slope of log time over
 log documents (1 = linear).
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from ._scale_corpus import read_scale_corpus
 from ._speed import peak_rss_bytes
 
 __all__ = ["PipelinePoint", "PipelineScaling", "pipeline_config", "corpus_table", "pipeline_scaling",
-           "fit_exponent", "StageMemory"]
+           "fit_exponent", "StageMeter"]
 
 PIPELINE_SIZES = (2_000, 8_000, 32_000, 128_000)
 
@@ -62,14 +63,22 @@ def corpus_table(folder: Path, n: int) -> Path:
     return target
 
 
-class StageMemory:
-    """``on_stage`` hook of ``run_experiment``: the resident peak of each stage, in bytes."""
+class StageMeter:
+    """``on_stage`` hook of ``run_experiment``: each stage's resident peak (bytes) and CPU seconds.
+
+    CPU seconds (of every thread of the process) beside the wall time: on a
+    machine shared with other work, wall time wanders by a factor of two.
+    """
 
     def __init__(self):
         self.peaks: dict[str, int] = {}
+        self.cpu: dict[str, float] = {}
+        self._started = 0.0
         self._resettable = Path("/proc/self/clear_refs").exists()
 
     def __call__(self, stage: str, event: str) -> None:
+        if event == "end":
+            self.cpu[stage] = time.process_time() - self._started
         if event == "start":
             gc.collect()
             if self._resettable:
@@ -78,6 +87,7 @@ class StageMemory:
                         refs.write("5")  # the high-water mark starts again from the current resident set
                 except OSError:
                     self._resettable = False
+            self._started = time.process_time()
         else:
             self.peaks[stage] = _high_water_bytes() if self._resettable else peak_rss_bytes()
 
@@ -107,8 +117,13 @@ class PipelinePoint:
     seconds: float  # the whole run_experiment
     stages: dict[str, float]  # seconds per stage (Result.timings)
     stage_peaks: dict[str, int]  # resident peak per stage, bytes
+    stage_cpu: dict[str, float]  # CPU seconds per stage (all threads)
     nmi: float
     n_topics: int
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.stage_cpu.values())
 
     @property
     def peak_bytes(self) -> int:
@@ -125,8 +140,8 @@ class PipelineScaling:
     def frame(self) -> pd.DataFrame:
         rows = []
         for p in self.points:
-            row = {"documents": p.n_documents, "total (s)": round(p.seconds, 2)}
-            row.update({f"{s} (s)": round(v, 2) for s, v in p.stages.items()})
+            row = {"documents": p.n_documents, "total (s)": round(p.seconds, 1), "CPU (s)": round(p.cpu_seconds, 1)}
+            row.update({f"{s} (s)": round(v, 1) for s, v in p.stages.items()})
             row.update({"peak memory (GB)": round(p.peak_bytes / 1e9, 2), "NMI": round(p.nmi, 3),
                         "topics": p.n_topics})
             rows.append(row)
@@ -146,12 +161,13 @@ def pipeline_scaling(folder: Path, embedder: BaseEmbedder, sizes=PIPELINE_SIZES,
     points = []
     for n in sizes:
         config = pipeline_config(tables[n], k, seed)
-        memory = StageMemory()
-        result = run_experiment(config, embedder=embedder, on_stage=memory)
-        points.append(PipelinePoint(n, sum(result.timings.values()), dict(result.timings), dict(memory.peaks),
-                                    float(result.metrics.get("nmi", math.nan)), len(result.topics)))
+        meter = StageMeter()
+        result = run_experiment(config, embedder=embedder, on_stage=meter)
+        points.append(PipelinePoint(n, sum(result.timings.values()), dict(result.timings), dict(meter.peaks),
+                                    dict(meter.cpu), float(result.metrics.get("nmi", math.nan)), len(result.topics)))
         del result
     stages = list(points[-1].stages)
-    exponents = {"total": fit_exponent(sizes, [p.seconds for p in points])}
+    exponents = {"total": fit_exponent(sizes, [p.seconds for p in points]),
+                 "total CPU": fit_exponent(sizes, [p.cpu_seconds for p in points])}
     exponents.update({s: fit_exponent(sizes, [p.stages.get(s, 0.0) for p in points]) for s in stages})
     return PipelineScaling(points, embedder.name, k, exponents)

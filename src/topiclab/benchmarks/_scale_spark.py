@@ -99,7 +99,7 @@ class tree_peak_rss:
 
 
 def _topiclab(args: list[str], env: dict, **run) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "topiclab", *args], env=env, capture_output=True, text=True, **run)
+    return subprocess.run([sys.executable, "-m", "topiclab.cli", *args], env=env, capture_output=True, text=True, **run)
 
 
 def _last_line(process: subprocess.CompletedProcess) -> str:
@@ -135,7 +135,7 @@ def measure_spark(tier: str, corpus: Path, n_documents: int, master: str, env: d
     """One `topiclab spark` process on ``corpus``: wall seconds and the peak memory of its process tree."""
     with tempfile.TemporaryDirectory(prefix="topiclab-scale-spark-") as folder:
         output = Path(folder) / "out.parquet"
-        command = [sys.executable, "-m", "topiclab", *spark_command(tier, corpus, output, master, model_uri)]
+        command = [sys.executable, "-m", "topiclab.cli", *spark_command(tier, corpus, output, master, model_uri)]
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         with tree_peak_rss(process.pid) as memory:
