@@ -110,8 +110,8 @@ def scale_section(results: ScaleResults, machine: str = "") -> str:
                                f"projected for {_size(PROJECTED_DOCUMENTS)} (min)": round(p.projected_s / 60, 1)}
                               for p in results.spark])
         parts += ["### Spark", "",
-                  "One `python -m topiclab.cli spark` process per row, timed from outside (Spark's start and the model's load "
-                  "included); peak memory of the process tree (driver, JVM, Python workers). `tfidf`: the TF-IDF "
+                  "One `python -m topiclab.cli spark` process per row, timed from outside (Spark's start and the "
+                  "model's load included); peak memory of the process tree (driver, JVM, Python workers). `tfidf`: the TF-IDF "
                   "champion of `experiments/classify_bbc.yaml` through `spark classify`; `static`: `spark embed "
                   "--backend static` (Model2Vec distilled from MiniLM), the step an embedding classifier spends "
                   f"its time on; `torch` and `onnx-int8`: MiniLM through `spark embed` at "

@@ -12,5 +12,6 @@ from ._metrics import (SILHOUETTE_SAMPLE, external_metrics, hungarian_accuracy, 
 from ._scorer import PROTOCOL_TOP_N, Evaluation, evaluation_from_result, score_topics
 
 __all__ = ["MEASURES", "ReferenceCorpus", "reference_corpus", "topic_coherence", "SILHOUETTE_SAMPLE",
-           "internal_metrics", "external_metrics", "hungarian_accuracy", "topic_diversity", "outlier_share", "label_accuracy",
+           "internal_metrics", "external_metrics", "hungarian_accuracy", "topic_diversity", "outlier_share",
+           "label_accuracy",
            "PROTOCOL_TOP_N", "Evaluation", "score_topics", "evaluation_from_result"]
