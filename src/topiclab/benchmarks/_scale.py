@@ -113,8 +113,8 @@ def scale_section(results: ScaleResults, machine: str = "") -> str:
                   "One `python -m topiclab.cli spark` process per row, timed from outside (Spark's start and the "
                   "model's load included); peak memory of the process tree (driver, JVM, Python workers). "
                   "`tfidf`: the TF-IDF champion of `experiments/classify_bbc.yaml` through `spark classify`; "
-                  "`static`: `spark embed --backend static` (Model2Vec distilled from MiniLM), the step an embedding classifier spends "
-                  f"its time on; `torch` and `onnx-int8`: MiniLM through `spark embed` at "
+                  "`static`: `spark embed --backend static` (Model2Vec distilled from MiniLM), the step an "
+                  "embedding classifier spends its time on; `torch` and `onnx-int8`: MiniLM through `spark embed` at "
                   f"{_size(results.minilm_documents)} documents, projected linearly to a million.", "",
                   markdown_table(table), ""]
         for tier in ("tfidf", "static"):
