@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import ExperimentConfig, config_from_dict
+from ..errors import TopiclabError
 from ..paths import EXPERIMENTS_DIR, atomic_file
 from ..pipeline import run_experiment
 from ..vectorize import BaseEmbedder
@@ -163,6 +164,8 @@ def pipeline_scaling(folder: Path, embedder: BaseEmbedder, sizes=PIPELINE_SIZES,
         config = pipeline_config(tables[n], k, seed)
         meter = StageMeter()
         result = run_experiment(config, embedder=embedder, on_stage=meter)
+        if result.metrics.get("embedding_cache_misses", 0):  # the timings would hold embedding time
+            raise TopiclabError(f"the pipeline at {n} documents embedded texts the warm-up did not: not warm")
         points.append(PipelinePoint(n, sum(result.timings.values()), dict(result.timings), dict(meter.peaks),
                                     dict(meter.cpu), float(result.metrics.get("nmi", math.nan)), len(result.topics)))
         del result
