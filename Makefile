@@ -90,6 +90,7 @@ bench-serve: setup
 
 # Scale: the whole pipeline (warm static embeddings) at 2k, 8k, 32k and 128k articles recombined from the
 # sentences of ../shared/datasets, and Spark classify/embed on 1,000,000 of them on local[1] and local[2]
-# (MiniLM tiers at 50,000); writes section `scale` of BENCHMARKS.md. About an hour on 2 cores.
+# (MiniLM tiers at 50,000, projected to 1M); writes section `scale` of BENCHMARKS.md. Smoke run:
+# topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000 --out /tmp/B.md
 bench-scale: setup
 	$(VENV)/bin/topiclab bench-scale --out BENCHMARKS.md
