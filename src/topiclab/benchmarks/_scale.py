@@ -85,6 +85,8 @@ def scale_targets(results: ScaleResults) -> pd.DataFrame:
 
 
 def _size(n: int) -> str:
+    if n == 0:
+        return "0"
     return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
