@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve
+.PHONY: setup run test ui lab kernel hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale
 
 setup: $(STAMP)
 
@@ -99,3 +99,10 @@ java:
 # process; writes the `serving` section of BENCHMARKS.md.
 bench-serve: setup
 	$(VENV)/bin/topiclab bench-serve --out BENCHMARKS.md
+
+# Scale: the whole pipeline (warm static embeddings) at 2k, 8k, 32k and 128k articles recombined from the
+# sentences of ../shared/datasets, and Spark classify/embed on 1,000,000 of them on local[1] and local[2]
+# (MiniLM tiers at 50,000, projected to 1M); writes section `scale` of BENCHMARKS.md. Smoke run:
+# topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000 --out /tmp/B.md
+bench-scale: setup
+	$(VENV)/bin/topiclab bench-scale --out BENCHMARKS.md

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -84,10 +85,15 @@ class Result:
 
 
 @contextmanager
-def _timed(timings: dict[str, float], stage: str):
+def _timed(timings: dict[str, float], stage: str, on_stage: Callable[[str, str], None] | None = None):
+    """Seconds of ``stage`` into ``timings``; ``on_stage(stage, "start" | "end")`` around it (e.g. a memory meter)."""
+    if on_stage is not None:
+        on_stage(stage, "start")
     start = time.perf_counter()
     yield
     timings[stage] = time.perf_counter() - start
+    if on_stage is not None:
+        on_stage(stage, "end")
 
 
 def line_accuracy(corpus: Corpus, document_labels: list[str], gold: Gold) -> float:
@@ -103,6 +109,40 @@ def line_accuracy(corpus: Corpus, document_labels: list[str], gold: Gold) -> flo
 
 
 UMAP_MIN_DOCUMENTS = 40  # below this, UMAP's neighbour graph is too thin to trust; PCA is exact
+MAP_SAMPLE = 5_000  # above this, UMAP lays out a seeded sample and the rest are placed by their neighbours
+MAP_NEIGHBOURS = 15
+_PLACE_ROWS = 4_096  # documents placed per block: a block's similarities stay a few tens of MB
+
+
+def _umap_coords(features, seed: int) -> np.ndarray:
+    import warnings
+
+    from umap import UMAP
+
+    n = features.shape[0]
+    with warnings.catch_warnings():  # "n_jobs overridden by random_state": seeded UMAP runs on one thread
+        warnings.simplefilter("ignore", UserWarning)
+        reducer = UMAP(n_components=2, n_neighbors=min(MAP_NEIGHBOURS, n - 1), min_dist=0.1, metric="cosine",
+                       random_state=seed)
+        return np.asarray(reducer.fit_transform(features), dtype=float)
+
+
+def _place_by_neighbours(features, anchors: np.ndarray, anchor_coords: np.ndarray) -> np.ndarray:
+    """Each row at the similarity-weighted mean of its ``MAP_NEIGHBOURS`` most cosine-similar anchors."""
+    from sklearn.preprocessing import normalize
+
+    dense = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
+    reference = normalize(dense[anchors]).astype(np.float32)
+    coords = np.empty((dense.shape[0], 2))
+    k = min(MAP_NEIGHBOURS, len(anchors))
+    for start in range(0, dense.shape[0], _PLACE_ROWS):
+        similarity = normalize(dense[start:start + _PLACE_ROWS]).astype(np.float32) @ reference.T
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        weights = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 1e-6)
+        coords[start:start + _PLACE_ROWS] = ((weights[:, :, None] * anchor_coords[nearest]).sum(axis=1)
+                                             / weights.sum(axis=1, keepdims=True))
+    coords[anchors] = anchor_coords  # the sample keeps its own layout
+    return coords
 
 
 def _map_coords(features, seed: int) -> np.ndarray:
@@ -111,7 +151,10 @@ def _map_coords(features, seed: int) -> np.ndarray:
     UMAP of the document vectors (cosine, seeded), as BERTopic draws this view:
     it keeps neighbourhoods, so well-separated topics stay apart where PCA's two
     directions of largest variance overlap most of them. Below
-    ``UMAP_MIN_DOCUMENTS`` documents, PCA.
+    ``UMAP_MIN_DOCUMENTS`` documents, PCA. Above ``MAP_SAMPLE``, UMAP of a
+    sample drawn with ``seed``, every other document placed among its nearest
+    sampled neighbours: UMAP's cost grows faster than the corpus, and a map
+    of a hundred thousand points shows no more than one of a few thousand.
     """
     n = features.shape[0]
     if n < 3:
@@ -119,15 +162,10 @@ def _map_coords(features, seed: int) -> np.ndarray:
     if n < UMAP_MIN_DOCUMENTS:
         dense = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
         return PCA(n_components=2, random_state=seed).fit_transform(dense)
-    import warnings
-
-    from umap import UMAP
-
-    with warnings.catch_warnings():  # "n_jobs overridden by random_state": seeded UMAP runs on one thread
-        warnings.simplefilter("ignore", UserWarning)
-        reducer = UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, metric="cosine",
-                       random_state=seed)
-        return np.asarray(reducer.fit_transform(features), dtype=float)
+    if n <= MAP_SAMPLE:
+        return _umap_coords(features, seed)
+    anchors = np.sort(np.random.default_rng(seed).choice(n, MAP_SAMPLE, replace=False))
+    return _place_by_neighbours(features, anchors, _umap_coords(features[anchors], seed))
 
 
 def segmentation_embedder(segmenter: BaseSegmenter, embedder: BaseEmbedder | None = None) -> BaseEmbedder | None:
@@ -208,22 +246,24 @@ def _cluster(config: ExperimentConfig, vectors, embeddings, texts: list[str], en
 
 
 def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = None,
-                   progress: bool = False, labels=None, merge: list[int] | None = None) -> Result:
+                   progress: bool = False, labels=None, merge: list[int] | None = None,
+                   on_stage: Callable[[str, str], None] | None = None) -> Result:
     """Load, segment, vectorise, cluster, describe and score one experiment.
 
     ``labels`` (one topic per document, e.g. a finished run's) skip clustering,
     outlier handling and ``topics.reduce_to``; ``merge`` then names topics to
-    merge into one (``topiclab merge``).
+    merge into one (``topiclab merge``). ``on_stage(stage, event)`` is called as each
+    timed stage starts and ends (the scale benchmark's memory meter).
     """
     timings: dict[str, float] = {}
     seed = config.seed
     needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
     if embedder is None and needs_embedder:  # one embedder (one cache read) for segmentation and vectors
         embedder = make_embedder(config.vectorize.embedding.model, config.vectorize.embedding.batch_size, progress)
-    with _timed(timings, "load"):
+    with _timed(timings, "load", on_stage):
         corpus = load_data(config.data)  # a named dataset or a path
         gold = load_gold(config.data.gold) if config.data.gold else None
-    with _timed(timings, "segment"):  # dumps: lines -> articles or passages (config.segment)
+    with _timed(timings, "segment", on_stage):  # dumps: lines -> articles or passages (config.segment)
         corpus = _segment(corpus, config.segment, embedder)
         if gold is not None and corpus.format == "dump":
             corpus = label_from_gold(corpus, gold)
@@ -232,7 +272,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     texts = corpus.texts
     groups = [d.article_id or "" for d in corpus.documents]
 
-    with _timed(timings, "vectorize"):
+    with _timed(timings, "vectorize", on_stage):
         vectors = vectorize(texts, config.vectorize, seed, groups, embedder, progress)
         embeddings = vectors.embeddings
         entries = entry_vectors = None
@@ -244,7 +284,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
 
     k_curve = mapping = None
     extra: dict[str, float] = {}
-    with _timed(timings, "cluster"):
+    with _timed(timings, "cluster", on_stage):
         if labels is None:
             config, labels, k_curve = _cluster(config, vectors, embeddings, texts, entry_vectors, extra)
             if config.topics.reduce_to is not None:  # merge the most similar topics (topics/_reduce.py)
@@ -256,7 +296,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         if merge:
             labels, mapping = merge_topics(labels, merge)
 
-    with _timed(timings, "topics"):
+    with _timed(timings, "topics", on_stage):
         keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords,
                                   stop_list=config.topics.stop_words)
         naming_space = embeddings if embeddings is not None else vectors.features
@@ -271,12 +311,12 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         over_time = topics_over_time(dates, labels, label_names, bins) if bins is not None else None
         per_class = topics_per_class(corpus.labels, labels, label_names) if corpus.has_labels else None
 
-    with _timed(timings, "metrics"):
+    with _timed(timings, "metrics", on_stage):
         protocol_keywords = (keywords if config.topics.n_keywords >= PROTOCOL_TOP_N
                              else topic_keywords(texts, labels, PROTOCOL_TOP_N, config.topics.keywords,
                                             stop_list=config.topics.stop_words))
         scores = score_topics(texts, labels, protocol_keywords, corpus.labels if corpus.has_labels else None,
-                              coherence=config.topics.coherence, features=vectors.features)
+                              coherence=config.topics.coherence, features=vectors.features, seed=seed)
         scores.update(extra)
         if k_curve is not None:
             scores["chosen_k"] = float(config.cluster.k)
@@ -287,6 +327,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
             scores["label_accuracy"] = label_accuracy(doc_labels, [{l} for l in corpus.labels])
         if gold is not None and corpus.format == "dump":
             scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
+    with _timed(timings, "map", on_stage):  # the document map's 2-D positions
         coords = _map_coords(vectors.features, seed)
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
     return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve, mapping, tree,

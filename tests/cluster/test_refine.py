@@ -47,6 +47,20 @@ def test_refinement_is_seeded_and_keeps_outliers():
     assert (first[:5] == -1).all() and (first[5:] != -1).all()
 
 
+def test_above_the_training_cap_a_seeded_sample_trains_and_still_repairs(monkeypatch):
+    import topiclab.cluster._refine as module
+
+    features, truth = _blobs(n=600)
+    noisy = _noisy(truth, 0.2)
+    exact = SelfTrainingRefiner(iterations=2, confident_share=1.0, folds=3, random_state=0).fit_predict(features, noisy)
+    monkeypatch.setattr(module, "MAX_TRAIN_ROWS", 150)  # the folds train on 400 rows: capped to 150
+    capped = SelfTrainingRefiner(iterations=2, confident_share=1.0, folds=3, random_state=0)
+    refined = capped.fit_predict(features, noisy)
+    assert np.array_equal(refined, SelfTrainingRefiner(iterations=2, confident_share=1.0, folds=3,
+                                                       random_state=0).fit_predict(features, noisy))
+    assert (refined == truth).mean() > 0.95 and (refined == exact).mean() > 0.97
+
+
 def test_method_none_and_single_cluster_leave_labels_unchanged():
     features, truth = _blobs()
     noisy = _noisy(truth, 0.2)

@@ -25,6 +25,21 @@ def test_internal_metrics_skip_outliers_and_degenerate_cases():
     assert metrics.internal_metrics(features, np.zeros(5, dtype=int)) == {}
 
 
+def test_silhouette_of_a_big_corpus_is_a_seeded_sample_close_to_the_exact_one(monkeypatch):
+    from sklearn.datasets import make_blobs
+    from sklearn.metrics import silhouette_score
+
+    import topiclab.evaluation._metrics as module
+
+    features, labels = make_blobs(n_samples=3_000, centers=3, n_features=8, cluster_std=4.0, random_state=0)
+    exact = metrics.internal_metrics(features, labels)["silhouette"]
+    assert exact == pytest.approx(silhouette_score(features, labels, metric="cosine"))  # below the cap: exact
+    monkeypatch.setattr(module, "SILHOUETTE_SAMPLE", 1_000)
+    sampled = metrics.internal_metrics(features, labels, seed=4)["silhouette"]
+    assert sampled == metrics.internal_metrics(features, labels, seed=4)["silhouette"] != exact
+    assert sampled == pytest.approx(exact, abs=0.03)
+
+
 def test_topic_diversity_counts_unique_top_words_without_outliers():
     assert metrics.topic_diversity({0: ["a", "b"], 1: ["c", "d"], -1: ["a"]}) == 1.0
     assert metrics.topic_diversity({0: ["a", "b"], 1: ["a", "c"]}) == 0.75

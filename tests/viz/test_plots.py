@@ -19,6 +19,20 @@ def test_map_coords_are_seeded_and_keep_separated_groups_apart():
     assert min(gaps) > spread  # no two topics fall into one blob
 
 
+def test_map_of_many_documents_lays_out_a_sample_and_places_the_rest_among_neighbours(monkeypatch):
+    import topiclab.pipeline as pipeline
+
+    vectors, groups = make_blobs(n_samples=400, centers=4, n_features=20, cluster_std=1.0, random_state=3)
+    monkeypatch.setattr(pipeline, "MAP_SAMPLE", 120)  # the sampled path, on a corpus a test can afford
+    coords = _map_coords(vectors, seed=5)
+    assert coords.shape == (400, 2) and np.allclose(coords, _map_coords(vectors, seed=5))
+    anchors = np.sort(np.random.default_rng(5).choice(400, 120, replace=False))
+    assert np.allclose(coords[anchors], pipeline._umap_coords(vectors[anchors], 5))  # the sample is UMAP's
+    centres = np.array([coords[groups == g].mean(axis=0) for g in range(4)])
+    nearest = np.linalg.norm(coords[:, None, :] - centres[None], axis=2).argmin(axis=1)
+    assert (nearest == groups).mean() > 0.95  # placed documents land in their own group's region
+
+
 def test_map_coords_of_a_few_documents_are_pca():
     from sklearn.decomposition import PCA
 

@@ -4,7 +4,8 @@ Quality against reference topic models (``_baselines``: BERTopic defaults,
 TF-IDF k-means, LDA, NMF) through the same scorer, a supervised ceiling
 (``_ceiling``), speed measured side by side in one process (``_speed``), the
 targets as a table of data (``_targets``), the report and its MLflow logging
-(``_report``), serving under load (``_serving``), and the report's tables read back for notebooks (``_tables``).
+(``_report``), serving under load (``_serving``), scale (``_scale``: a synthetic corpus of up to a million articles,
+the whole pipeline at growing sizes, Spark), and the report's tables read back for notebooks (``_tables``).
 """
 
 from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicModel, NMFTopicModel, TfidfKMeans,
@@ -16,6 +17,9 @@ from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_
 from ._report import render, sweep_summaries, track
 from ._run import (BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
                    run_benchmark)
+from ._scale import SECTION as SCALE_SECTION, ScaleResults, run_scale_benchmark, scale_section, scale_targets
+from ._scale_corpus import SentencePool, build_articles, read_scale_corpus, scale_corpus, sentence_pool
+from ._scale_pipeline import PipelinePoint, PipelineScaling, fit_exponent, pipeline_scaling
 from ._segment_scale import HashingEncoder, SegmentPoint, SegmentScaling, grow_dump, segmentation_scaling
 from ._segmentation import segmentation_section
 from ._serving import SECTION as SERVING_SECTION, drive, run_serving_benchmark, serving_figures
@@ -42,4 +46,7 @@ __all__ = [
     "seed_champion_checks",
     "run_classifier_benchmark",
     "SERVING_SECTION", "drive", "serving_figures", "run_serving_benchmark",
+    "SCALE_SECTION", "ScaleResults", "run_scale_benchmark", "scale_section", "scale_targets",
+    "SentencePool", "build_articles", "read_scale_corpus", "scale_corpus", "sentence_pool",
+    "PipelinePoint", "PipelineScaling", "fit_exponent", "pipeline_scaling",
 ]

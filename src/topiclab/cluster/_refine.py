@@ -25,9 +25,13 @@ from sklearn.preprocessing import normalize
 
 from ..data import word_vectorizer
 
-__all__ = ["OUTLIER", "SelfTrainingRefiner", "refine_labels", "confident_members", "design_matrix"]
+__all__ = ["OUTLIER", "MAX_TRAIN_ROWS", "SelfTrainingRefiner", "refine_labels", "confident_members",
+           "design_matrix"]
 
 OUTLIER = -1  # the label of documents in no cluster, for every clusterer and every later stage
+# A classifier's fit grows faster than its training rows (more rows, more words, more solver
+# iterations); a few tens of thousands of confident members teach it as well as a million do.
+MAX_TRAIN_ROWS = 16_000
 
 
 def confident_members(labels: np.ndarray, confidence: np.ndarray, share: float) -> np.ndarray:
@@ -116,7 +120,11 @@ class SelfTrainingRefiner:
         self.changed_ = int((labels != original).sum())
         return labels
 
-    def _classifier(self, design, labels, train):
+    def _classifier(self, design, labels, train, draw: int = 0):
+        """Fitted on ``train``, or on ``MAX_TRAIN_ROWS`` of them drawn with the seed (and ``draw``) above that."""
+        if len(train) > MAX_TRAIN_ROWS:
+            rng = np.random.default_rng([self.random_state, draw])
+            train = np.sort(rng.choice(train, MAX_TRAIN_ROWS, replace=False))
         classifier = LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
         return classifier.fit(design[train], labels[train])
 
@@ -135,7 +143,7 @@ class SelfTrainingRefiner:
         for fold in range(self.folds):
             held_out = rows[fold_of == fold]
             others = rows[(fold_of != fold) & in_train[rows]]
-            classifier = self._classifier(design, labels, others)
+            classifier = self._classifier(design, labels, others, draw=fold)
             columns = np.searchsorted(classes, classifier.classes_)
             proba[np.flatnonzero(fold_of == fold)[:, None], columns] = classifier.predict_proba(design[held_out])
         return classes, proba

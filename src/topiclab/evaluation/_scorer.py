@@ -30,12 +30,12 @@ PROTOCOL_TOP_N = 10  # top words per topic for coherence and diversity
 
 def score_topics(texts: list[str], assignments: np.ndarray, keywords: dict[int, list[str]],
                  truth: list | None = None, reference: ReferenceCorpus | None = None,
-                 coherence: bool = True, features: np.ndarray | None = None) -> dict[str, float]:
+                 coherence: bool = True, features: np.ndarray | None = None, seed: int = 0) -> dict[str, float]:
     """Clustering and topic-quality scores of one model's output on one corpus.
 
     ``keywords``: at least the top ``PROTOCOL_TOP_N`` words of each topic;
     ``truth``: gold labels (external metrics); ``features``: what was clustered
-    (silhouette and Davies-Bouldin).
+    (silhouette and Davies-Bouldin; ``seed`` draws silhouette's sample on big corpora).
     """
     assignments = np.asarray(assignments, dtype=int)
     scores: dict[str, float] = {
@@ -43,7 +43,7 @@ def score_topics(texts: list[str], assignments: np.ndarray, keywords: dict[int, 
         "n_topics": len(set(assignments.tolist()) - {OUTLIER}),
     }
     if features is not None:
-        scores.update(m.internal_metrics(features, assignments))
+        scores.update(m.internal_metrics(features, assignments, seed))
     scores["topic_diversity"] = m.topic_diversity(keywords, PROTOCOL_TOP_N)
     if coherence:
         scores.update(topic_coherence(keywords, reference if reference is not None else texts,

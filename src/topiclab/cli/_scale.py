@@ -1,0 +1,44 @@
+"""The scale benchmark: the whole pipeline at growing sizes, Spark at a million documents."""
+
+from __future__ import annotations
+
+import typer
+
+from ._app import app
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part.strip().lower().replace("k", "000")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a comma-separated list of sizes, e.g. 2k,8k,32k") from None
+    if not sizes or sizes[0] < 100:
+        raise typer.BadParameter("every pipeline size must be at least 100 documents")
+    return sizes
+
+
+@app.command("bench-scale")
+def bench_scale(
+    out: str = typer.Option("BENCHMARKS.md", help="Markdown file whose `scale` section is written"),
+    sizes: str = typer.Option("2k,8k,32k,128k", help="Corpus sizes of the whole-pipeline runs"),
+    spark_documents: int = typer.Option(1_000_000, min=1, help="Documents classified through Spark"),
+    minilm_documents: int = typer.Option(50_000, min=1, help="Documents of the MiniLM tiers (projected to 1M)"),
+    seed: int = typer.Option(0, help="Seed of the synthetic corpus"),
+    pipeline: bool = typer.Option(True, help="Measure the whole pipeline at --sizes"),
+    spark: bool = typer.Option(True, help="Measure Spark at --spark-documents"),
+):
+    """Time the pipeline at growing sizes and Spark at a million documents; writes section `scale`.
+
+    Example: topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000
+    """
+    from ..benchmarks import run_scale_benchmark
+
+    results = run_scale_benchmark(out, _sizes(sizes), spark_documents, minilm_documents, seed, pipeline, spark,
+                                  progress=lambda line: typer.echo(line, err=True))
+    if results.pipeline is not None:
+        exponents = results.pipeline.exponents
+        typer.echo(f"pipeline growth exponent {exponents['total']:.2f}, peak memory "
+                   f"{results.pipeline.points[-1].peak_bytes / 1e9:.2f} GB")
+    for point in results.spark:
+        typer.echo(f"spark {point.tier} {point.master}: {point.docs_per_s:.0f} documents/s, "
+                   f"peak {point.peak_bytes / 1e9:.2f} GB")
