@@ -1,0 +1,99 @@
+"""``backend: auto``: time the backends once per machine, keep the fastest that agrees with torch, remember it.
+
+The first use on a machine embeds a fixed sample (``AUTO_SAMPLE`` texts built
+from a fixed list, nothing read from disk) with every candidate, keeps the
+fastest whose rows have mean cosine >= ``AGREEMENT`` with torch's (so
+``static`` never qualifies), and writes the choice, the timings and the CPU to
+``data/interim/embedding_backend.json``. Later runs read it back and never time
+again, so one machine gives the same numbers run after run; a record made on
+another CPU is timed afresh. Delete the file to time again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..config import DEFAULT_EMBEDDING_MODEL
+from ..paths import INTERIM_DIR, write_atomically
+
+__all__ = ["AGREEMENT", "AUTO_RECORD", "AUTO_SAMPLE", "CANDIDATES", "auto_choice", "cpu_model", "machine",
+           "resolve_backend", "sample_texts"]
+
+AUTO_RECORD = INTERIM_DIR / "embedding_backend.json"
+AUTO_SAMPLE = 256
+AGREEMENT = 0.99  # mean cosine with torch's rows
+CANDIDATES = ("torch", "onnx", "onnx-int8", "torch-bf16", "static")
+
+_SUBJECTS = ["the central bank", "a football club", "the new smartphone", "parliament", "the film festival",
+             "oil prices", "a research team", "the airline", "voters in the capital", "the chip maker",
+             "the tennis champion", "a hospital trust", "shares in the retailer", "the space agency",
+             "the opposition leader", "a software company"]
+_EVENTS = ["announced a surprise change of plan on monday", "fell sharply after weak quarterly results",
+           "won the final after extra time in front of a record crowd", "was criticised for delays and rising costs",
+           "unveiled a faster and cheaper version", "agreed a deal worth two billion dollars",
+           "said the vote would be held next spring despite protests",
+           "reported that the number of cases had doubled since last year"]
+
+
+def sample_texts(n: int = AUTO_SAMPLE) -> list[str]:
+    """``n`` short news-like sentences of varied length, the same on every machine."""
+    texts = []
+    for i in range(n):
+        subject, event = _SUBJECTS[i % len(_SUBJECTS)], _EVENTS[(i * 7 + i // len(_SUBJECTS)) % len(_EVENTS)]
+        extra = " ".join(_EVENTS[(i + j) % len(_EVENTS)] for j in range(i % 4))  # 1 to 4 clauses
+        texts.append(f"{subject} {event}" + (f", and {extra}" if extra else "") + ".")
+    return texts
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``, else ``platform``)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> str:
+    return f"{cpu_model()}, {os.cpu_count()} cores"
+
+
+def auto_choice(model: str = DEFAULT_EMBEDDING_MODEL, candidates=CANDIDATES, n: int = AUTO_SAMPLE) -> dict:
+    """Time each candidate on the fixed sample; the record of the fastest that agrees with torch."""
+    from ._backends import backend_embedder
+
+    texts = sample_texts(n)
+    reference = None
+    timings, agreement = {}, {}
+    for backend in ("torch", *[c for c in candidates if c != "torch"]):
+        embedder = backend_embedder(model, backend)
+        embedder.embed(texts[:8])  # load, export or distill outside the timing
+        start = time.perf_counter()
+        vectors = embedder.embed(texts)
+        timings[backend] = round(n / (time.perf_counter() - start), 1)  # texts per second
+        reference = vectors if reference is None else reference
+        same_width = vectors.shape == reference.shape
+        agreement[backend] = round(float((vectors * reference).sum(axis=1).mean()), 5) if same_width else 0.0
+    chosen = max((b for b in timings if agreement[b] >= AGREEMENT), key=lambda b: timings[b])  # torch always agrees
+    return {"model": model, "backend": chosen, "cpu": machine(), "texts_per_second": timings,
+            "cosine_with_torch": agreement, "sample": n, "agreement_needed": AGREEMENT}
+
+
+def resolve_backend(model: str = DEFAULT_EMBEDDING_MODEL, record: Path = AUTO_RECORD, candidates=CANDIDATES,
+                    n: int = AUTO_SAMPLE) -> str:
+    """The backend ``auto`` stands for on this machine: read from ``record``, or timed once and written there."""
+    entries = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
+    entry = entries.get(model)
+    if entry is None or entry.get("cpu") != machine():
+        entry = auto_choice(model, candidates, n)
+        entries[model] = entry
+        write_atomically(record, json.dumps(entries, indent=2) + "\n")
+    return entry["backend"]
