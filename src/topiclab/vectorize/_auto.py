@@ -80,9 +80,10 @@ def auto_choice(model: str = DEFAULT_EMBEDDING_MODEL, candidates=CANDIDATES, n: 
         vectors = embedder.embed(texts)
         timings[backend] = round(n / (time.perf_counter() - start), 1)  # texts per second
         reference = vectors if reference is None else reference
-        same_width = vectors.shape == reference.shape
-        agreement[backend] = round(float((vectors * reference).sum(axis=1).mean()), 5) if same_width else 0.0
-    chosen = max((b for b in timings if agreement[b] >= AGREEMENT), key=lambda b: timings[b])  # torch always agrees
+        comparable = vectors.shape == reference.shape  # static has its own dimensions: no agreement to measure
+        agreement[backend] = round(float((vectors * reference).sum(axis=1).mean()), 5) if comparable else None
+    agreeing = [b for b in timings if agreement[b] is not None and agreement[b] >= AGREEMENT]  # torch always does
+    chosen = max(agreeing, key=lambda b: timings[b])
     return {"model": model, "backend": chosen, "cpu": machine(), "texts_per_second": timings,
             "cosine_with_torch": agreement, "sample": n, "agreement_needed": AGREEMENT}
 

@@ -34,12 +34,12 @@ class Bf16Embedder(SentenceEmbedder):
         import torch
 
         model = _load_sentence_transformer(self.location)
+        if not texts:
+            return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
         with torch.autocast("cpu", dtype=torch.bfloat16):
             vectors = model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=self.progress,
                                    convert_to_tensor=True)
         vectors = vectors.float().cpu().numpy()
-        if not len(texts):
-            return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
 

@@ -66,5 +66,6 @@ class StaticEmbedder(BaseEmbedder):
         if not texts:
             return np.zeros((0, model.dim), dtype=np.float32)
         # One process: the pool model2vec starts above 10,000 texts would fight a Spark or sweep worker for cores.
-        vectors = model.encode(list(texts), use_multiprocessing=False)
-        return np.asarray(vectors, dtype=np.float32)
+        vectors = np.asarray(model.encode(list(texts), use_multiprocessing=False), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)  # again in float32: the table is float16
+        return vectors / np.where(norms > 0, norms, 1.0)
