@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser postgres clean-cache segment-benchmark bench bench-classifiers bench-serve
+.PHONY: setup run test ui lab kernel hooks browser postgres clean-cache segment-benchmark bench bench-classifiers bench-serve bench-backends
 
 setup: $(STAMP)
 
@@ -87,3 +87,8 @@ postgres:
 # process; writes the `serving` section of BENCHMARKS.md.
 bench-serve: setup
 	$(VENV)/bin/topiclab bench-serve --out BENCHMARKS.md
+
+# Embedding backends side by side on AG News 4k and BBC (needs ../shared): texts/s against plain
+# sentence-transformers, k-means NMI, cosine with torch; writes the `embedding-backends` section of BENCHMARKS.md.
+bench-backends: setup
+	$(VENV)/bin/topiclab bench-backends --out BENCHMARKS.md

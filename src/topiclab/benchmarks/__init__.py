@@ -4,9 +4,11 @@ Quality against reference topic models (``_baselines``: BERTopic defaults,
 TF-IDF k-means, LDA, NMF) through the same scorer, a supervised ceiling
 (``_ceiling``), speed measured side by side in one process (``_speed``), the
 targets as a table of data (``_targets``), the report and its MLflow logging
-(``_report``), serving under load (``_serving``), and the report's tables read back for notebooks (``_tables``).
+(``_report``), serving under load (``_serving``), embedding backends side by side (``_backends``), and the report's tables read back for notebooks (``_tables``).
 """
 
+from ._backends import (BACKEND_CORPORA, BACKEND_SECTION, EXACT_BACKENDS, backend_rows, backend_targets,
+                        run_backend_benchmark)
 from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicModel, NMFTopicModel, TfidfKMeans,
                          make_baseline, run_baseline)
 from ._ceiling import supervised_ceiling
@@ -42,4 +44,5 @@ __all__ = [
     "seed_champion_checks",
     "run_classifier_benchmark",
     "SERVING_SECTION", "drive", "serving_figures", "run_serving_benchmark",
+    "BACKEND_SECTION", "BACKEND_CORPORA", "EXACT_BACKENDS", "backend_rows", "backend_targets", "run_backend_benchmark",
 ]
