@@ -6,8 +6,9 @@ torch, onnxruntime fp32/int8, bfloat16, a static distillation, or auto); ``Chunk
 long texts whole, as the mean of the embeddings of their chunks.
 """
 
-from ._auto import AUTO_RECORD, auto_choice, cpu_model, machine, resolve_backend, sample_texts
-from ._backends import BACKENDS, Bf16Embedder, backend_embedder, backend_params, concrete_backend
+from ._auto import (AUTO_RECORD, auto_choice, backend_params, concrete_backend, cpu_model, machine, resolve_backend,
+                    sample_texts)
+from ._backends import BACKENDS, Bf16Embedder, backend_embedder
 from ._chunks import CHUNK_WORDS, ChunkedEmbedder, text_chunks
 from ._cache import CachedEmbedder, EmbeddingCache, make_embedder
 from ._embedders import BaseEmbedder, SentenceEmbedder, default_model_path, unload_models

@@ -21,8 +21,9 @@ import numpy as np
 
 from ..config import DEFAULT_EMBEDDING_MODEL
 from ..paths import INTERIM_DIR, write_atomically
+from ._backends import backend_embedder
 
-__all__ = ["AGREEMENT", "AUTO_RECORD", "AUTO_SAMPLE", "CANDIDATES", "auto_choice", "cpu_model", "machine",
+__all__ = ["AGREEMENT", "AUTO_RECORD", "AUTO_SAMPLE", "CANDIDATES", "auto_choice", "backend_params", "concrete_backend", "cpu_model", "machine",
            "resolve_backend", "sample_texts"]
 
 AUTO_RECORD = INTERIM_DIR / "embedding_backend.json"
@@ -68,8 +69,6 @@ def machine() -> str:
 
 def auto_choice(model: str = DEFAULT_EMBEDDING_MODEL, candidates=CANDIDATES, n: int = AUTO_SAMPLE) -> dict:
     """Time each candidate on the fixed sample; the record of the fastest that agrees with torch."""
-    from ._backends import backend_embedder
-
     texts = sample_texts(n)
     reference = None
     timings, agreement = {}, {}
@@ -98,3 +97,14 @@ def resolve_backend(model: str = DEFAULT_EMBEDDING_MODEL, record: Path = AUTO_RE
         entries[model] = entry
         write_atomically(record, json.dumps(entries, indent=2) + "\n")
     return entry["backend"]
+
+
+def concrete_backend(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch") -> str:
+    """``backend`` itself, or for ``auto`` the backend this machine's record names (timed once)."""
+    return resolve_backend(model) if backend == "auto" else backend
+
+
+def backend_params(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch",
+                   prefix: str = "vectorize.embedding.") -> dict[str, str]:
+    """What a run logs beside its config: the backend that really runs (``auto`` resolved) and the CPU."""
+    return {f"{prefix}backend_resolved": concrete_backend(model, backend), f"{prefix}cpu": machine()}

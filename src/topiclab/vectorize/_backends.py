@@ -2,7 +2,7 @@
 or replaced by its static Model2Vec distillation (``vectorize.embedding.backend``).
 
 ``backend_embedder`` builds the embedder of a backend; ``auto`` is first
-resolved to a concrete backend (``_auto.py``), so an embedder's ``name``
+resolved to a concrete backend (``_auto.concrete_backend``), so an embedder's ``name``
 always names what really ran. torch keeps the model's bare name, so caches
 made before backends existed stay valid; every other backend adds ``+backend``.
 """
@@ -15,7 +15,7 @@ from ..config import DEFAULT_EMBEDDING_MODEL
 from ..errors import TopiclabError
 from ._embedders import BaseEmbedder, SentenceEmbedder, _load_sentence_transformer
 
-__all__ = ["BACKENDS", "Bf16Embedder", "backend_embedder", "backend_params", "concrete_backend"]
+__all__ = ["BACKENDS", "Bf16Embedder", "backend_embedder"]
 
 BACKENDS = ("torch", "onnx", "onnx-int8", "torch-bf16", "static")  # concrete ones; "auto" picks among them
 
@@ -46,8 +46,9 @@ class Bf16Embedder(SentenceEmbedder):
 
 def backend_embedder(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch", batch_size: int = 32,
                      progress: bool = False) -> BaseEmbedder:
-    """The uncached embedder of ``model`` on ``backend`` (``auto`` resolved from this machine's record)."""
-    backend = concrete_backend(model, backend)
+    """The uncached embedder of ``model`` on a concrete ``backend`` (``make_embedder`` resolves ``auto``)."""
+    if backend == "auto":
+        raise TopiclabError("backend 'auto' must be resolved first (vectorize.concrete_backend)")
     if backend == "torch":
         return SentenceEmbedder(model, batch_size, progress)
     if backend not in BACKENDS:
@@ -65,17 +66,3 @@ def backend_embedder(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch
 
     return OnnxEmbedder(quantized=backend == "onnx-int8", batch_size=batch_size)
 
-
-def backend_params(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch",
-                   prefix: str = "vectorize.embedding.") -> dict[str, str]:
-    """What a run logs beside its config: the backend that really runs (``auto`` resolved) and the CPU."""
-    from ._auto import machine
-
-    return {f"{prefix}backend_resolved": concrete_backend(model, backend), f"{prefix}cpu": machine()}
-
-
-def concrete_backend(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch") -> str:
-    """``backend`` itself, or for ``auto`` the backend this machine's record names (timed once)."""
-    from ._auto import resolve_backend
-
-    return resolve_backend(model) if backend == "auto" else backend
