@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale
+.PHONY: setup run test ui lab kernel hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends
 
 setup: $(STAMP)
 
@@ -106,3 +106,8 @@ bench-serve: setup
 # topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000 --out /tmp/B.md
 bench-scale: setup
 	$(VENV)/bin/topiclab bench-scale --out BENCHMARKS.md
+
+# Embedding backends side by side on AG News 4k and BBC (needs ../shared): texts/s against plain
+# sentence-transformers, k-means NMI, cosine with torch; writes the `embedding-backends` section of BENCHMARKS.md.
+bench-backends: setup
+	$(VENV)/bin/topiclab bench-backends --out BENCHMARKS.md

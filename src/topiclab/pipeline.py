@@ -31,7 +31,7 @@ from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, seg
 from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centroids, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
                      topics_over_time, topics_per_class)
-from .vectorize import BaseEmbedder, make_embedder, vectorize
+from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
 __all__ = ["Result", "run_experiment", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
 
@@ -205,8 +205,9 @@ def _fit_topic_model(config: ExperimentConfig, vectors, labels: np.ndarray, name
     if not (labels != -1).any():
         return None
     settings = config.vectorize
-    model = TopicModel(settings.embedding.model, settings.representation, settings.tfidf_weight,
-                       settings.embedding.batch_size)
+    embedding = settings.embedding
+    model = TopicModel(embedding.model, settings.representation, settings.tfidf_weight, embedding.batch_size,
+                       concrete_backend(embedding.model, embedding.backend))
     return model.fit(vectors.features, labels, {t: n[0] for t, n in names.items()}, keywords, vectors.lsa,
                      time_bins)
 
@@ -259,7 +260,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     seed = config.seed
     needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
     if embedder is None and needs_embedder:  # one embedder (one cache read) for segmentation and vectors
-        embedder = make_embedder(config.vectorize.embedding.model, config.vectorize.embedding.batch_size, progress)
+        settings = config.vectorize.embedding
+        embedder = make_embedder(settings.model, settings.batch_size, progress, backend=settings.backend)
     with _timed(timings, "load", on_stage):
         corpus = load_data(config.data)  # a named dataset or a path
         gold = load_gold(config.data.gold) if config.data.gold else None

@@ -13,6 +13,8 @@ def test_seed_experiment_is_logged_and_readable(tracking_uri):
     assert run.info.status == "FINISHED"
     assert run.data.params["cluster.method"] == config.cluster.method
     assert run.data.params["data.path"] == "data/raw/seed_news.txt"
+    assert run.data.params["vectorize.embedding.backend_resolved"] == "torch"  # the default, exact everywhere
+    assert run.data.params["vectorize.embedding.cpu"]
     assert run.data.metrics["line_accuracy"] == pytest.approx(result.metrics["line_accuracy"])
     assert 0.0 <= run.data.metrics["nmi"] <= 1.0
     assert run.data.tags["data_hash"] == result.corpus.content_hash
@@ -25,6 +27,15 @@ def test_seed_experiment_is_logged_and_readable(tracking_uri):
     local = MlflowClient(tracking_uri).download_artifacts(run_id, "topics.csv")
     with open(local, encoding="utf-8") as handle:
         assert "Balkans diplomacy" in handle.read()
+
+
+def test_a_run_records_its_backend_and_its_topic_model_assigns_with_it(tracking_uri):
+    config = load_config("experiments/seed_news.yaml", ["vectorize.embedding.backend=onnx-int8",
+                                                        "tracking.experiment=backends"])
+    result, run_id = track_experiment(config)
+    params = MlflowClient(tracking_uri).get_run(run_id).data.params
+    assert params["vectorize.embedding.backend"] == params["vectorize.embedding.backend_resolved"] == "onnx-int8"
+    assert result.topic_model.embedding_backend == "onnx-int8"
 
 
 def test_failing_run_is_ended_failed_with_its_error(tracking_uri):

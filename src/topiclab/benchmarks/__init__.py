@@ -5,9 +5,11 @@ TF-IDF k-means, LDA, NMF) through the same scorer, a supervised ceiling
 (``_ceiling``), speed measured side by side in one process (``_speed``), the
 targets as a table of data (``_targets``), the report and its MLflow logging
 (``_report``), serving under load (``_serving``), scale (``_scale``: a synthetic corpus of up to a million articles,
-the whole pipeline at growing sizes, Spark), and the report's tables read back for notebooks (``_tables``).
+the whole pipeline at growing sizes, Spark), embedding backends side by side (``_backends``), and the report's tables read back for notebooks (``_tables``).
 """
 
+from ._backends import (BACKEND_CORPORA, BACKEND_SECTION, EXACT_BACKENDS, backend_rows, backend_targets,
+                        run_backend_benchmark)
 from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicModel, NMFTopicModel, TfidfKMeans,
                          make_baseline, run_baseline)
 from ._ceiling import supervised_ceiling
@@ -49,4 +51,5 @@ __all__ = [
     "SCALE_SECTION", "ScaleResults", "run_scale_benchmark", "scale_section", "scale_targets",
     "SentencePool", "build_articles", "read_scale_corpus", "scale_corpus", "sentence_pool",
     "PipelinePoint", "PipelineScaling", "fit_exponent", "pipeline_scaling",
+    "BACKEND_SECTION", "BACKEND_CORPORA", "EXACT_BACKENDS", "backend_rows", "backend_targets", "run_backend_benchmark",
 ]

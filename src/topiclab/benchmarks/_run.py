@@ -27,7 +27,7 @@ from ..errors import TopiclabError
 from ..evaluation import Evaluation, evaluation_from_result, reference_corpus
 from ..paths import EMBEDDING_CACHE_DIR, EXPERIMENTS_DIR, resolve
 from ..pipeline import run_experiment
-from ..vectorize import make_embedder, vectorize
+from ..vectorize import cpu_model, make_embedder, vectorize
 from . import _report as report
 from . import _auto_k as auto_k
 from . import _speed as speed
@@ -118,7 +118,8 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
     n_labels = len(set(corpus.labels))
     config = dataset_config(spec, settings, n_labels)
     k = config.cluster.k or n_labels
-    embedder = make_embedder(config.vectorize.embedding.model, cache_dir=settings.cache_dir)
+    embedder = make_embedder(config.vectorize.embedding.model, cache_dir=settings.cache_dir,
+                             backend=config.vectorize.embedding.backend)
     embeddings = embedder.embed(corpus.texts)  # fills the cache once; every later run hits it
     reference = reference_corpus(corpus.texts)
     log(f"[{spec}] supervised ceiling")
@@ -166,16 +167,8 @@ def _ceilings(corpus, config: ExperimentConfig, embedder, embeddings, log=print)
 def machine_info() -> dict[str, str]:
     import psutil
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     info = {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "logical cores": str(os.cpu_count()),
         "cores available to this process": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                                                else os.cpu_count()),
@@ -210,7 +203,8 @@ def measure_speed(settings: BenchmarkSettings, log=print) -> speed.SpeedResults:
         results.overhead = speed.bertopic_overhead(bertopic, settings.cache_dir)
     if settings.scaling_sizes:
         log(f"[speed] clustering stage at {settings.scaling_sizes} documents")
-        embeddings = make_embedder(config.vectorize.embedding.model, cache_dir=settings.cache_dir).embed(corpus.texts)
+        embeddings = make_embedder(config.vectorize.embedding.model, cache_dir=settings.cache_dir,
+                                   backend=config.vectorize.embedding.backend).embed(corpus.texts)
         cluster = config.cluster.model_copy(update={"refine": config.cluster.refine.model_copy(
             update={"method": "none"})})
         points = speed.clustering_scaling(embeddings, cluster, settings.scaling_sizes, config.seed)

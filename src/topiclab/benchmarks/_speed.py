@@ -78,10 +78,11 @@ def cold_vs_warm(config: ExperimentConfig) -> ColdWarm:
     Both use a fresh temporary cache: the cold run fills it, the warm run reads it.
     """
     unload_models()  # cold means the model is loaded again too
-    model, batch = config.vectorize.embedding.model, config.vectorize.embedding.batch_size
+    settings = config.vectorize.embedding
+    model, batch, backend = settings.model, settings.batch_size, settings.backend
     with tempfile.TemporaryDirectory(prefix="topiclab-cold-") as folder:
-        cold = run_experiment(config, embedder=make_embedder(model, batch, cache_dir=Path(folder)))
-        warm = run_experiment(config, embedder=make_embedder(model, batch, cache_dir=Path(folder)))
+        cold = run_experiment(config, embedder=make_embedder(model, batch, cache_dir=Path(folder), backend=backend))
+        warm = run_experiment(config, embedder=make_embedder(model, batch, cache_dir=Path(folder), backend=backend))
     return ColdWarm(cold_s=sum(cold.timings.values()), warm_s=sum(warm.timings.values()),
                     cold_stages=dict(cold.timings), warm_stages=dict(warm.timings),
                     cold_misses=cold.metrics["embedding_cache_misses"],
@@ -114,7 +115,8 @@ def bertopic_overhead(config: ExperimentConfig, cache_dir: Path, repeats: int = 
     keywords and names, metrics); ``ours_without_metrics_s`` leaves out the
     evaluation stage that bare BERTopic does not do.
     """
-    embedder = make_embedder(config.vectorize.embedding.model, cache_dir=cache_dir)
+    embedder = make_embedder(config.vectorize.embedding.model, cache_dir=cache_dir,
+                             backend=config.vectorize.embedding.backend)
     texts = load_data(config.data).texts
     # Imports and numba compilation happen once per process: pay them before timing.
     warm_up_numba(config.seed)

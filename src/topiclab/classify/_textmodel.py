@@ -167,6 +167,7 @@ class TextClassifier:
     min_similarity: float | None = None  # taxonomy models: below it (similarity to every entry): None too
     target_coverage: float | None = None  # what the thresholds were chosen for, on held-out predictions
     chunk_words: int | None = None  # texts longer than this: the mean embedding of their chunks (vectorize)
+    embedding_backend: str = "torch"  # how the model runs (vectorize backends); never "auto": the one trained on
     _embedder: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -179,9 +180,9 @@ class TextClassifier:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if self._embedder is None:
-            from ..vectorize import ChunkedEmbedder, SentenceEmbedder  # torch loads only when needed
+            from ..vectorize import ChunkedEmbedder, backend_embedder  # torch loads only when needed
 
-            embedder = SentenceEmbedder(self.embedding_model, self.batch_size)
+            embedder = backend_embedder(self.embedding_model, self.embedding_backend, self.batch_size)
             self._embedder = ChunkedEmbedder(embedder, self.chunk_words) if self.chunk_words else embedder
         return self._embedder.embed(texts)
 
@@ -234,6 +235,7 @@ class TextClassifier:
             "min_similarity": self.min_similarity,
             "target_coverage": self.target_coverage,
             "chunk_words": self.chunk_words,
+            "embedding_backend": self.embedding_backend,
             "scikit_learn_version": _version("scikit-learn"),
             "estimator_file": _ESTIMATOR_FILE,
             "input": "feature frame: column 'text', plus emb_000... when embedding_model is set",
@@ -262,7 +264,7 @@ class TextClassifier:
                    embedding_model=meta["embedding_model"], batch_size=meta["batch_size"],
                    name=meta["name"], kind=meta["kind"], min_probability=meta.get("min_probability", 0.0),
                    min_similarity=meta.get("min_similarity"), target_coverage=meta.get("target_coverage"),
-                   chunk_words=meta.get("chunk_words"))
+                   chunk_words=meta.get("chunk_words"), embedding_backend=meta.get("embedding_backend", "torch"))
 
 
 def load_estimator(directory: str | os.PathLike):

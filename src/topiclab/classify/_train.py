@@ -19,7 +19,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ..config import ClassifierConfig, ClassifierSpec
 from ..errors import TopiclabError
-from ..vectorize import BaseEmbedder, ChunkedEmbedder, make_embedder
+from ..vectorize import BaseEmbedder, ChunkedEmbedder, concrete_backend, make_embedder
 from ..topics import load_taxonomy
 from ._abstain import coverage_threshold, risk_coverage, smoothed_threshold
 from ._estimators import make_estimator
@@ -92,7 +92,8 @@ def classifier_embedder(config: ClassifierConfig, embedder: BaseEmbedder | None 
     the chunks of long texts when ``embedding.chunk_words`` is set, as ``TextClassifier`` embeds at predict time."""
     words = config.embedding.chunk_words
     if embedder is None:
-        return make_embedder(config.embedding.model, config.embedding.batch_size, progress, chunk_words=words)
+        return make_embedder(config.embedding.model, config.embedding.batch_size, progress, chunk_words=words,
+                             backend=config.embedding.backend)
     if isinstance(embedder, ChunkedEmbedder):
         if embedder.words == words:
             return embedder
@@ -192,7 +193,8 @@ def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: Label
     model = TextClassifier(estimator, labels, config.embedding.model if uses_embeddings else None,
                            config.embedding.batch_size, spec.name, spec.kind, min_probability, min_similarity,
                            config.abstention.target_coverage if config.abstention.enabled else None,
-                           config.embedding.chunk_words if uses_embeddings else None)
+                           config.embedding.chunk_words if uses_embeddings else None,
+                           concrete_backend(config.embedding.model, config.embedding.backend))
     return ClassifierReport(
         name=spec.name, kind=spec.kind, metrics=metrics, labels=labels,
         cv_confusion=skm.confusion_matrix(y, predicted, labels=labels),

@@ -16,6 +16,7 @@ __all__ = [
     "DataConfig",
     "PassageConfig",
     "SegmentConfig",
+    "EmbeddingBackend",
     "EmbeddingConfig",
     "TfidfConfig",
     "VectorizeConfig",
@@ -85,9 +86,15 @@ class SegmentConfig(Section):
     passage: PassageConfig = PassageConfig()
 
 
+EmbeddingBackend = Literal["auto", "torch", "onnx", "onnx-int8", "torch-bf16", "static"]
+
+
 class EmbeddingConfig(Section):
     model: str = DEFAULT_EMBEDDING_MODEL
     batch_size: int = Field(default=32, gt=0)
+    # How the model runs (vectorize/_backends.py). torch stays the default: it is exact on every machine,
+    # where auto's choice depends on the machine it first ran on.
+    backend: EmbeddingBackend = "torch"
 
 
 class TfidfConfig(Section):

@@ -50,11 +50,12 @@ class TopicModel:
     """
 
     def __init__(self, embedding_model: str | None = None, representation: str = "embedding",
-                 tfidf_weight: float = 0.5, batch_size: int = 32):
+                 tfidf_weight: float = 0.5, batch_size: int = 32, embedding_backend: str = "torch"):
         self.embedding_model = embedding_model
         self.representation = representation
         self.tfidf_weight = tfidf_weight
         self.batch_size = batch_size
+        self.embedding_backend = embedding_backend  # the run's, resolved: new text is embedded as the run's was
 
     def fit(self, features: np.ndarray, labels: np.ndarray, names: dict[int, str],
             keywords: dict[int, list[str]], lsa: tuple | None = None,
@@ -78,7 +79,8 @@ class TopicModel:
         """``texts`` in the space the clusterer saw (the run's ``vectorize.representation``)."""
         parts = []
         if self.representation in ("embedding", "combined"):
-            embedder = embedder or make_embedder(self.embedding_model, self.batch_size)
+            embedder = embedder or make_embedder(self.embedding_model, self.batch_size,
+                                                 backend=self.embedding_backend)
             weight = 1.0 - self.tfidf_weight if self.representation == "combined" else 1.0
             parts.append(np.sqrt(weight) * embedder.embed(texts))
         if self.representation in ("tfidf", "combined"):
@@ -121,6 +123,7 @@ class TopicModel:
             save_fitted(self.lsa_, out / _LSA)
         settings = {"embedding_model": self.embedding_model, "representation": self.representation,
                     "tfidf_weight": self.tfidf_weight, "batch_size": self.batch_size,
+                    "embedding_backend": self.embedding_backend,
                     "topic_ids": self.topic_ids_.tolist(),
                     "labels": {str(t): v for t, v in self.labels_.items()},
                     "keywords": {str(t): v for t, v in self.keywords_.items()},
@@ -135,7 +138,7 @@ class TopicModel:
             raise TopiclabError(f"{root} holds no topic model ({_SETTINGS} missing)")
         settings = json.loads((root / _SETTINGS).read_text(encoding="utf-8"))
         model = cls(settings["embedding_model"], settings["representation"], settings["tfidf_weight"],
-                    settings["batch_size"])
+                    settings["batch_size"], settings.get("embedding_backend", "torch"))  # older models: torch
         model.topic_ids_ = np.array(settings["topic_ids"], dtype=int)
         model.centroids_ = np.load(root / _CENTROIDS, allow_pickle=False)
         model.labels_ = {int(t): v for t, v in settings["labels"].items()}

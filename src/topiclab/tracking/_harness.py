@@ -11,7 +11,7 @@ import yaml
 
 from ..config import flatten
 from ..pipeline import run_experiment
-from ._store import log_dataset, log_params, log_result, tracked_run
+from ._store import config_params, log_dataset, log_params, log_result, tracked_run
 
 __all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval",
            "track_segment_train"]
@@ -52,7 +52,7 @@ def _trial(config, values, experiment: str, progress: bool, tags: dict[str, str]
     """One trial as a run nested under the active parent (``tags`` name the parent in a worker process)."""
     with tracked_run(experiment, config.name, nested=tags is None,
                      tags={"topiclab.sweep": "trial", "sweep_values": str(values), **(tags or {})}) as run:
-        log_params(flatten(config.model_dump(mode="json")))
+        log_params(config_params(config))
         mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
         result = run_experiment(config, progress=progress)
         log_result(result)
@@ -96,7 +96,7 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
     with tracked_run(experiment, f"{base.name}-sweep", tags={"topiclab.sweep": "parent"}) as parent:
         if jobs > 1:  # spawn: a fresh interpreter per worker, no copy of this one's MLflow state or threads
             pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
-        params = flatten(base.model_dump(mode="json", exclude={"sweep"}))
+        params = config_params(base, exclude={"sweep"})
         params.update({f"sweep.{k}": v for k, v in plan.spec.model_dump(mode="json").items()})
         log_params(params)
         mlflow.log_text(yaml.safe_dump(plan.spec.model_dump(mode="json"), sort_keys=False), "sweep.yaml")

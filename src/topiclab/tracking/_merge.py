@@ -16,11 +16,11 @@ from pathlib import Path
 import mlflow
 import yaml
 
-from ..config import config_from_dict, flatten
+from ..config import config_from_dict
 from ..errors import TopiclabError
 from ..pipeline import run_experiment
 from ._assign import no_progress_bars
-from ._store import client, log_params, log_result, tracked_run
+from ._store import client, config_params, log_params, log_result, tracked_run
 
 __all__ = ["PARENT_TAG", "parse_topic_ids", "parent_topics", "track_merge"]
 
@@ -74,7 +74,7 @@ def track_merge(run_id: str, topic_ids: list[int], progress: bool = False):
     tags = {PARENT_TAG: run_id, "topiclab.merged_topics": ",".join(map(str, topic_ids))}
     name = f"{config.name}-merge-{'+'.join(map(str, topic_ids))}"
     with tracked_run(config.tracking.experiment, name, tags=tags) as run:
-        log_params(flatten(config.model_dump(mode="json")) | {"merge.parent_run": run_id,
+        log_params(config_params(config) | {"merge.parent_run": run_id,
                                                                "merge.topics": tags["topiclab.merged_topics"]})
         mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
         result = run_experiment(config, progress=progress, labels=labels, merge=topic_ids)

@@ -17,7 +17,7 @@ import yaml
 from ..config import flatten
 from ..errors import TopiclabError
 from ..paths import resolve
-from ._store import client, log_dataset, log_params, tracked_run, tracking_uri
+from ._store import client, config_params, log_dataset, log_params, tracked_run, tracking_uri
 
 __all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
@@ -202,7 +202,7 @@ def track_training(config, config_path: str | Path | None = None, progress: bool
                             with_zero_shot)
 
     experiment = config.tracking.experiment
-    shared = flatten(config.model_dump(mode="json", exclude={"classifiers"}))
+    shared = config_params(config, exclude={"classifiers"})
     with tracked_run(experiment, config.name, tags={"topiclab.kind": "classifier-training"}) as parent:
         log_params({**shared, "classifiers": ", ".join(s.name for s in config.classifiers)})
         config_yaml = yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False)

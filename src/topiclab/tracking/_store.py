@@ -19,11 +19,12 @@ from ..errors import Terminated
 from ..config import ExperimentConfig, flatten
 from ..pipeline import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
+from ..vectorize import backend_params
 from ._lifecycle import (SIGNAL_TAG, mark_dead_runs, open_run, prepare_store, process_tags, raise_if_terminated,
                          retry_locked, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
-           "ensure_experiment", "git_commit", "tracked_run", "log_params", "log_result", "track_experiment",
+           "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "track_experiment",
            "ui_command", "server_command"]
 
 
@@ -130,6 +131,17 @@ def log_params(params: dict[str, Any]) -> None:
         mlflow.log_params(dict(items[start:start + 100]))
 
 
+def config_params(config, exclude: set[str] | None = None) -> dict[str, Any]:
+    """A config as MLflow params, plus the embedding backend that really ran (``auto`` resolved) and the CPU."""
+    params = flatten(config.model_dump(mode="json", exclude=exclude))
+    vectorize = getattr(config, "vectorize", None)
+    embedding, prefix = ((vectorize.embedding, "vectorize.embedding.") if vectorize is not None
+                         else (getattr(config, "embedding", None), "embedding."))
+    if embedding is not None:
+        params.update(backend_params(embedding.model, embedding.backend, prefix))
+    return params
+
+
 def log_dataset(data, context: str) -> None:
     """``data`` (a corpus or labelled texts) as an MLflow dataset input; its hash, source and name as tags."""
     from mlflow.exceptions import MlflowException
@@ -174,7 +186,7 @@ def track_experiment(config: ExperimentConfig, config_path: str | Path | None = 
                      progress: bool = False, embedder=None) -> tuple[Result, str]:
     """Run one experiment inside an MLflow run; returns the Result and the run id."""
     with tracked_run(config.tracking.experiment, config.name) as run:
-        log_params(flatten(config.model_dump(mode="json")))
+        log_params(config_params(config))
         config_text = resolve(config_path).read_text(encoding="utf-8") if config_path else None
         mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
         if config_text is not None:

@@ -1,14 +1,23 @@
 """Stage 3, vectorize: texts -> vectors (sentence embeddings, TF-IDF, or both).
 
 Embedders plug in through ``BaseEmbedder``; ``make_embedder`` gives the offline
-MiniLM behind an on-disk cache keyed by model and text; ``ChunkedEmbedder`` reads
+MiniLM behind an on-disk cache keyed by model, backend and text (backends:
+torch, onnxruntime fp32/int8, bfloat16, a static distillation, or auto); ``ChunkedEmbedder`` reads
 long texts whole, as the mean of the embeddings of their chunks.
 """
 
+from ._auto import (AUTO_RECORD, auto_choice, backend_params, concrete_backend, cpu_model, machine, resolve_backend,
+                    sample_texts)
+from ._backends import BACKENDS, Bf16Embedder, backend_embedder
 from ._chunks import CHUNK_WORDS, ChunkedEmbedder, text_chunks
 from ._cache import CachedEmbedder, EmbeddingCache, make_embedder
 from ._embedders import BaseEmbedder, SentenceEmbedder, default_model_path, unload_models
 from ._features import Vectors, fit_lsa, lsa_vectors, smooth_in_context, tfidf_vectors, vectorize
+from ._onnx import OnnxEmbedder, export_onnx
+from ._static import StaticEmbedder, distill_static
 
-__all__ = ["BaseEmbedder", "SentenceEmbedder", "default_model_path", "unload_models", "EmbeddingCache",
+__all__ = ["BACKENDS", "backend_embedder", "backend_params", "concrete_backend", "Bf16Embedder", "OnnxEmbedder", "export_onnx",
+           "StaticEmbedder", "distill_static", "AUTO_RECORD", "auto_choice", "resolve_backend", "sample_texts",
+           "cpu_model", "machine",
+           "BaseEmbedder", "SentenceEmbedder", "default_model_path", "unload_models", "EmbeddingCache",
            "CHUNK_WORDS", "ChunkedEmbedder", "text_chunks", "CachedEmbedder", "make_embedder", "fit_lsa", "lsa_vectors", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]

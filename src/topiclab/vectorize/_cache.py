@@ -14,7 +14,9 @@ import numpy as np
 from ..config import DEFAULT_EMBEDDING_MODEL
 from ..paths import EMBEDDING_CACHE_DIR, atomic_file
 from ._chunks import ChunkedEmbedder
-from ._embedders import BaseEmbedder, SentenceEmbedder
+from ._auto import concrete_backend
+from ._backends import backend_embedder
+from ._embedders import BaseEmbedder
 
 __all__ = ["EmbeddingCache", "CachedEmbedder", "make_embedder"]
 
@@ -79,8 +81,10 @@ class CachedEmbedder(BaseEmbedder):
 
 
 def make_embedder(model: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 32, progress: bool = False,
-                  cache_dir: Path | None = EMBEDDING_CACHE_DIR, chunk_words: int | None = None) -> BaseEmbedder:
-    """``model`` behind the cache; with ``chunk_words``, long texts as the mean of their chunks (cached per chunk)."""
-    embedder = SentenceEmbedder(model, batch_size, progress)
+                  cache_dir: Path | None = EMBEDDING_CACHE_DIR, chunk_words: int | None = None,
+                  backend: str = "torch") -> BaseEmbedder:
+    """``model`` on ``backend`` behind the cache (one cache folder per model and backend); with
+    ``chunk_words``, long texts as the mean of their chunks (cached per chunk)."""
+    embedder = backend_embedder(model, concrete_backend(model, backend), batch_size, progress)
     embedder = CachedEmbedder(embedder, cache_dir) if cache_dir is not None else embedder
     return ChunkedEmbedder(embedder, chunk_words) if chunk_words else embedder

@@ -82,6 +82,8 @@ class SentenceEmbedder(BaseEmbedder):
 
     def embed(self, texts: list[str]) -> np.ndarray:
         model = _load_sentence_transformer(self.location)
+        if not texts:
+            return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
         vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,

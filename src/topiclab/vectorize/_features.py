@@ -90,7 +90,8 @@ def vectorize(texts: list[str], config: VectorizeConfig, seed: int, groups: list
     hits = misses = 0
     parts = []
     if config.representation in ("embedding", "combined"):
-        embedder = embedder or make_embedder(config.embedding.model, config.embedding.batch_size, progress)
+        embedder = embedder or make_embedder(config.embedding.model, config.embedding.batch_size, progress,
+                                             backend=config.embedding.backend)
         # The counters of a cached embedder add up over its life: count this call's share.
         hits_before, misses_before = getattr(embedder, "hits", 0), getattr(embedder, "misses", 0)
         embeddings = embedder.embed(texts)

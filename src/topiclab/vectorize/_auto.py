@@ -1,0 +1,126 @@
+"""``backend: auto``: time the backends once per machine, keep the fastest that agrees with torch, remember it.
+
+The first use on a machine embeds a fixed sample (``AUTO_SAMPLE`` texts built
+from a fixed list, nothing read from disk) twice with every candidate (``torch-bf16``
+only on a CPU with AMX or AVX512-BF16), keeps the
+fastest whose rows have mean cosine >= ``AGREEMENT`` with torch's (so
+``static`` never qualifies), and writes the choice, the timings and the CPU to
+``data/interim/embedding_backend.json``. Later runs read it back and never time
+again, so one machine gives the same numbers run after run; a record made on
+another CPU is timed afresh. Delete the file to time again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..config import DEFAULT_EMBEDDING_MODEL
+from ..paths import INTERIM_DIR, write_atomically
+from ._backends import backend_embedder
+
+__all__ = ["AGREEMENT", "AUTO_RECORD", "AUTO_SAMPLE", "CANDIDATES", "auto_choice", "backend_params", "concrete_backend", "cpu_model", "has_bf16_units", "machine",
+           "resolve_backend", "sample_texts"]
+
+AUTO_RECORD = INTERIM_DIR / "embedding_backend.json"
+AUTO_SAMPLE = 256
+AGREEMENT = 0.99  # mean cosine with torch's rows
+CANDIDATES = ("torch", "onnx", "onnx-int8", "torch-bf16", "static")  # torch-bf16 only on CPUs with bf16 units
+
+_SUBJECTS = ["the central bank", "a football club", "the new smartphone", "parliament", "the film festival",
+             "oil prices", "a research team", "the airline", "voters in the capital", "the chip maker",
+             "the tennis champion", "a hospital trust", "shares in the retailer", "the space agency",
+             "the opposition leader", "a software company"]
+_EVENTS = ["announced a surprise change of plan on monday", "fell sharply after weak quarterly results",
+           "won the final after extra time in front of a record crowd", "was criticised for delays and rising costs",
+           "unveiled a faster and cheaper version", "agreed a deal worth two billion dollars",
+           "said the vote would be held next spring despite protests",
+           "reported that the number of cases had doubled since last year"]
+
+
+def sample_texts(n: int = AUTO_SAMPLE) -> list[str]:
+    """``n`` short news-like sentences of varied length, the same on every machine."""
+    texts = []
+    for i in range(n):
+        subject, event = _SUBJECTS[i % len(_SUBJECTS)], _EVENTS[(i * 7 + i // len(_SUBJECTS)) % len(_EVENTS)]
+        extra = " ".join(_EVENTS[(i + j) % len(_EVENTS)] for j in range(i % 4))  # 1 to 4 clauses
+        texts.append(f"{subject} {event}" + (f", and {extra}" if extra else "") + ".")
+    return texts
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``, else ``platform``)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def has_bf16_units() -> bool:
+    """Whether the CPU computes bfloat16 natively (AMX or AVX512-BF16); without, autocast is far slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return True  # cannot tell: let the timing decide
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def machine() -> str:
+    return f"{cpu_model()}, {os.cpu_count()} cores"
+
+
+def auto_choice(model: str = DEFAULT_EMBEDDING_MODEL, candidates=CANDIDATES, n: int = AUTO_SAMPLE) -> dict:
+    """Time each candidate on the fixed sample; the record of the fastest that agrees with torch."""
+    texts = sample_texts(n)
+    reference = None
+    timings, agreement = {}, {}
+    for backend in ("torch", *[c for c in candidates if c != "torch"]):
+        if backend == "torch-bf16" and not has_bf16_units():  # minutes of timing for a certain loser
+            timings[backend], agreement[backend] = None, None
+            continue
+        embedder = backend_embedder(model, backend)
+        embedder.embed(texts[:8])  # load, export or distill outside the timing
+        seconds = []
+        for _ in range(2):  # the better of two passes: a busy machine slows one now and then
+            start = time.perf_counter()
+            vectors = embedder.embed(texts)
+            seconds.append(time.perf_counter() - start)
+        timings[backend] = round(n / min(seconds), 1)  # texts per second
+        reference = vectors if reference is None else reference
+        comparable = vectors.shape == reference.shape  # static has its own dimensions: no agreement to measure
+        agreement[backend] = round(float((vectors * reference).sum(axis=1).mean()), 5) if comparable else None
+    agreeing = [b for b in timings if timings[b] and agreement[b] is not None and agreement[b] >= AGREEMENT]
+    chosen = max(agreeing, key=lambda b: timings[b])
+    return {"model": model, "backend": chosen, "cpu": machine(), "texts_per_second": timings,
+            "cosine_with_torch": agreement, "sample": n, "agreement_needed": AGREEMENT}
+
+
+def resolve_backend(model: str = DEFAULT_EMBEDDING_MODEL, record: Path = AUTO_RECORD, candidates=CANDIDATES,
+                    n: int = AUTO_SAMPLE) -> str:
+    """The backend ``auto`` stands for on this machine: read from ``record``, or timed once and written there."""
+    entries = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
+    entry = entries.get(model)
+    if entry is None or entry.get("cpu") != machine():
+        entry = auto_choice(model, candidates, n)
+        entries[model] = entry
+        write_atomically(record, json.dumps(entries, indent=2) + "\n")
+    return entry["backend"]
+
+
+def concrete_backend(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch") -> str:
+    """``backend`` itself, or for ``auto`` the backend this machine's record names (timed once)."""
+    return resolve_backend(model) if backend == "auto" else backend
+
+
+def backend_params(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch",
+                   prefix: str = "vectorize.embedding.") -> dict[str, str]:
+    """What a run logs beside its config: the backend that really runs (``auto`` resolved) and the CPU."""
+    return {f"{prefix}backend_resolved": concrete_backend(model, backend), f"{prefix}cpu": machine()}
