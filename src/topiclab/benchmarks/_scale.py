@@ -156,6 +156,7 @@ def run_scale_benchmark(out: str | Path = "BENCHMARKS.md", sizes=PIPELINE_SIZES,
 
 
 def _machine(info) -> str:
-    if isinstance(info, dict):
-        return ", ".join(f"{v}" for v in info.values())
+    if isinstance(info, dict):  # the machine, not the package versions (logged with the runs)
+        shown = ("cpu", "logical cores", "memory", "load average at start (1 min)", "python")
+        return ", ".join(f"{key} {info[key]}" for key in shown if key in info)
     return str(info)
