@@ -73,8 +73,22 @@ def has_bf16_units() -> bool:
     return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
+_UNITS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "amx_bf16")  # what the backends' speed hangs on
+
+
+def cpu_units() -> list[str]:
+    """The CPU's vector and matrix extensions among ``_UNITS`` (int8 and bfloat16 speed depend on them)."""
+    try:
+        flags = next((line.split(":", 1)[1].split() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("flags")), [])
+    except OSError:
+        return []
+    return [unit for unit in _UNITS if unit in flags]
+
+
 def machine() -> str:
-    return f"{cpu_model()}, {os.cpu_count()} cores"
+    units = cpu_units()
+    return f"{cpu_model()}, {os.cpu_count()} cores" + (f" ({', '.join(units)})" if units else "")
 
 
 def auto_choice(model: str = DEFAULT_EMBEDDING_MODEL, candidates=CANDIDATES, n: int = AUTO_SAMPLE) -> dict:
