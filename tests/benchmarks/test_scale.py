@@ -92,17 +92,39 @@ def test_section_and_targets_from_measurements(tmp_path):
     points = [_point(2_000, 1.0, 10**9), _point(8_000, 4.5, 2 * 10**9), _point(32_000, 30.0, 9 * 10**9)]
     sizes = [p.n_documents for p in points]
     scaling = PipelineScaling(points, "static", 6, {"total": fit_exponent(sizes, [p.seconds for p in points])})
-    spark = [SparkPoint("tfidf", "local[1]", 20_000, 10.0, 10**9), SparkPoint("tfidf", "local[2]", 20_000, 5.0, 10**9)]
+    spark = [SparkPoint("tfidf", "local[1]", 20_000, 10.0, 10**9, cores=1),
+             SparkPoint("tfidf", "local[1]", 20_000, 8.0, 10**9),  # unpinned: its JVM on the second core
+             SparkPoint("tfidf", "local[2]", 20_000, 5.0, 10**9, cores=2)]
     results = ScaleResults(pipeline=scaling, spark=spark, spark_documents=20_000, minilm_documents=2_000)
     targets = scale_targets(results)
     assert targets["target"].tolist() == [
         "pipeline growth exponent 2k→32k <= 1.2", "peak memory at 32k < 8 GB",
-        "Spark classify (TF-IDF, 20k documents): local[2] / local[1] documents per second >= 1.8"]
+        "Spark classify (TF-IDF, 20k documents): local[2] / local[1] documents per second >= 1.8 "
+        "(local[N] pinned to N cores)"]
     assert targets["status"].tolist() == ["missed", "missed", "met"]  # exponent ~1.23; 9 GB; 2.0
+    assert targets["measured"].iloc[2] == "2.00 (local[1] unpinned, its JVM on the idle core: 1.60)"
     assert results.speedup("tfidf") == pytest.approx(2.0) and results.speedup("static") is None
+    assert results.speedup("tfidf", pinned=False) == pytest.approx(1.6)
     body = scale_section(results)
-    assert "| 32000 |" in body and "local[2] / local[1] = 2.00" in body
+    assert "| 32000 |" in body and "local[2] / local[1] = 2.00 pinned to 2 and 1 cores; 1.60 with local[1] unpinned" in body
     report = tmp_path / "BENCHMARKS.md"
     write_section(report, "scale", body, targets)
     rows, written = read_sections(report)["scale"]
     assert [r["status"] for r in rows] == ["missed", "missed", "met"] and "### Spark" in written
+
+
+def test_spark_processes_are_pinned_to_the_cores_asked_for():
+    import os
+    import subprocess
+    import sys
+
+    from topiclab.benchmarks._scale_spark import _pinned
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("pinning to one core of several needs a machine with two or more cores")
+    probe = [sys.executable, "-c", "import os; print(len(os.sched_getaffinity(0)))"]
+    pinned = subprocess.run(probe, preexec_fn=_pinned(1), capture_output=True, text=True, check=True)
+    free = subprocess.run(probe, preexec_fn=_pinned(None), capture_output=True, text=True, check=True)
+    assert int(pinned.stdout) == 1 and int(free.stdout) == len(os.sched_getaffinity(0))
+    with pytest.raises(Exception, match="cannot pin Spark"):
+        _pinned(len(os.sched_getaffinity(0)) + 1)

@@ -13,7 +13,7 @@ import pytest
 
 from test_spark_jobs import spark_cli
 from topiclab.errors import TopiclabError
-from topiclab.spark import check_input, check_master, replacing_folder
+from topiclab.spark import check_input, check_master, replacing_folder, split_bytes
 
 FAST = 60  # seconds: Python's imports and MLflow's, never a Spark job
 
@@ -136,3 +136,21 @@ def test_a_failed_write_leaves_no_output_and_keeps_the_old_one(tmp_path):
         partial.mkdir()
         (partial / "new.parquet").write_text("new")
     assert [p.name for p in target.iterdir()] == ["new.parquet"] and len(list(tmp_path.iterdir())) == 1
+
+
+def test_input_is_split_into_a_few_tasks_per_slot(tmp_path):
+    # 10 parts of 45 MB: Spark's 128 MB default packs them into 5 tasks, 3 waves on 2 slots
+    parts = tmp_path / "big"
+    parts.mkdir()
+    for i in range(10):
+        with open(parts / f"part-{i}.parquet", "wb") as handle:
+            handle.truncate(45 << 20)  # sparse: the size is what counts
+    from topiclab.spark import InputTable
+
+    big = InputTable(parts, "parquet", tuple(sorted(parts.iterdir())), ("id", "text"))
+    assert split_bytes(big, 2) == (450 << 20) // 8  # 56 MB: one part per task, 10 tasks, 5 waves of 2
+    assert split_bytes(big, 1) == (450 << 20) // 4
+    huge = InputTable(parts, "parquet", tuple(sorted(parts.iterdir())) * 3, ("id", "text"))
+    assert split_bytes(huge, 1) == 128 << 20  # never above Spark's default
+    small = InputTable(parts, "parquet", tuple(sorted(parts.iterdir()))[:1], ("id", "text"))
+    assert split_bytes(small, 64) == 1 << 20  # never below 1 MB

@@ -50,6 +50,7 @@ class SparkPoint:
     n_documents: int
     seconds: float
     peak_bytes: int
+    cores: int | None = None  # CPUs the process tree was pinned to; None: every core of the machine
 
     @property
     def docs_per_s(self) -> float:
@@ -130,14 +131,29 @@ def spark_command(tier: str, corpus: Path, output: Path, master: str, model_uri:
     return ["spark", "embed", str(corpus), str(output), "--backend", tier, "--no-cache", "--master", master]
 
 
+def _pinned(cores: int | None):
+    """A ``preexec_fn`` keeping the process (and the JVM and workers it starts) on the first ``cores`` CPUs."""
+    if cores is None:
+        return None
+    available = sorted(os.sched_getaffinity(0))
+    if len(available) < cores:
+        raise TopiclabError(f"cannot pin Spark to {cores} cores: this process may use {len(available)}")
+    return lambda: os.sched_setaffinity(0, available[:cores])
+
+
 def measure_spark(tier: str, corpus: Path, n_documents: int, master: str, env: dict,
-                  model_uri: str | None = None) -> SparkPoint:
-    """One `topiclab spark` process on ``corpus``: wall seconds and the peak memory of its process tree."""
+                  model_uri: str | None = None, cores: int | None = None) -> SparkPoint:
+    """One `topiclab spark` process on ``corpus``: wall seconds and the peak memory of its process tree.
+
+    ``cores``: pin the whole process tree to that many CPUs (a speedup over cores
+    needs ``local[1]`` on one: unpinned, its JVM threads work on the idle second core).
+    """
     with tempfile.TemporaryDirectory(prefix="topiclab-scale-spark-") as folder:
         output = Path(folder) / "out.parquet"
         command = [sys.executable, "-m", "topiclab.cli", *spark_command(tier, corpus, output, master, model_uri)]
         start = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=_pinned(cores))
         with tree_peak_rss(process.pid) as memory:
             _, errors = process.communicate()
         seconds = time.perf_counter() - start
@@ -145,7 +161,7 @@ def measure_spark(tier: str, corpus: Path, n_documents: int, master: str, env: d
             tail = errors.strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
             raise TopiclabError(f"topiclab {' '.join(command[3:5])} ({tier}, {master}) failed: {tail[0]}")
         shutil.rmtree(output, ignore_errors=True)
-    return SparkPoint(tier, master, n_documents, seconds, memory.peak)
+    return SparkPoint(tier, master, n_documents, seconds, memory.peak, cores)
 
 
 def spark_env(folder: Path) -> dict:

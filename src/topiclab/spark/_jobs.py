@@ -23,6 +23,8 @@ from ._tables import InputTable, replacing_folder
 __all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table"]
 
 _CACHE: dict[tuple, object] = {}  # per Python worker: the models it has built
+TASKS_PER_CORE = 4  # input splits per task slot: the last wave of tasks leaves few slots idle
+MIN_SPLIT_BYTES = 1 << 20
 _THREADS: list[int] = []  # per Python worker: the thread limit already applied
 
 
@@ -60,6 +62,9 @@ def _limit_threads() -> None:
     threadpool_limits(limits=cpus)  # BLAS / OpenMP pools already loaded
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(cpus)
+    import pyarrow
+
+    pyarrow.set_cpu_count(cpus)  # Arrow converts each batch with a pool as large as the machine otherwise
     _THREADS[:] = [cpus]
 
 
@@ -86,6 +91,16 @@ def _local_copy(shipped: tuple[str, str]) -> str:
     return SparkFiles.get(shipped[1])
 
 
+def split_bytes(table: InputTable, slots: int) -> int:
+    """``spark.sql.files.maxPartitionBytes`` giving about ``TASKS_PER_CORE`` splits per task slot.
+
+    Spark's default (128 MB) packs a few hundred MB of parts into a handful of
+    tasks: 5 tasks on 2 slots run in 3 waves, the last on one core.
+    """
+    total = sum(file.stat().st_size for file in table.files)
+    return int(min(128 << 20, max(MIN_SPLIT_BYTES, total // max(1, slots * TASKS_PER_CORE))))
+
+
 def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
     """Read INPUT, map its (id, text) batches, write OUTPUT atomically; rows written and seconds taken."""
     from pyspark.sql import functions as F
@@ -94,6 +109,9 @@ def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
     started = time.monotonic()
     with spark_session(job.master, job.conf) as session:
         ready = time.monotonic()
+        if "spark.sql.files.maxPartitionBytes" not in job.conf:
+            slots = session.sparkContext.defaultParallelism // max(1, int(job.conf.get("spark.task.cpus", "1")))
+            session.conf.set("spark.sql.files.maxPartitionBytes", str(split_bytes(job.table, slots)))
         source = frame_of(session)
         reader = session.read
         if job.table.format == "csv":  # as pandas reads CSV: header row, quoted fields may span lines
