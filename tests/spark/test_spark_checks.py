@@ -13,7 +13,7 @@ import pytest
 
 from test_spark_jobs import spark_cli
 from topiclab.errors import TopiclabError
-from topiclab.spark import check_input, check_master, replacing_folder, split_bytes
+from topiclab.spark import InputTable, check_input, check_master, replacing_folder, split_bytes
 
 FAST = 60  # seconds: Python's imports and MLflow's, never a Spark job
 
@@ -145,8 +145,6 @@ def test_input_is_split_into_a_few_tasks_per_slot(tmp_path):
     for i in range(10):
         with open(parts / f"part-{i}.parquet", "wb") as handle:
             handle.truncate(45 << 20)  # sparse: the size is what counts
-    from topiclab.spark import InputTable
-
     big = InputTable(parts, "parquet", tuple(sorted(parts.iterdir())), ("id", "text"))
     assert split_bytes(big, 2) == (450 << 20) // 8  # 56 MB: one part per task, 10 tasks, 5 waves of 2
     assert split_bytes(big, 1) == (450 << 20) // 4

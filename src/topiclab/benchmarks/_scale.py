@@ -40,17 +40,13 @@ class ScaleResults:
     minilm_documents: int = 0
     seed: int = 0
 
+    def _rate(self, tier: str, master: str, cores: int | None) -> float | None:
+        return next((p.docs_per_s for p in self.spark if (p.tier, p.master, p.cores) == (tier, master, cores)), None)
+
     def speedup(self, tier: str, pinned: bool = True) -> float | None:
-        """local[2] over local[1] documents per second; ``pinned``: local[N] on N cores, else on every core."""
-        rate = {p.master: p.docs_per_s for p in self.spark
-                if p.tier == tier and (p.cores == _slots(p.master) if pinned else p.cores is None)}
-        if not pinned and MASTERS[1] not in rate:  # on a 2-core machine local[2] on 2 cores is on every core
-            rate.update({p.master: p.docs_per_s for p in self.spark if p.tier == tier and p.master == MASTERS[1]})
-        return rate[MASTERS[1]] / rate[MASTERS[0]] if all(m in rate for m in MASTERS) else None
-
-
-def _slots(master: str) -> int:
-    return int(master[len("local["):-1])
+        """local[2] on 2 cores over local[1] on 1 core (``pinned``) or on every core, documents per second."""
+        one, two = self._rate(tier, MASTERS[0], 1 if pinned else None), self._rate(tier, MASTERS[1], 2)
+        return two / one if one and two else None
 
 
 MINILM_FALLBACK_DOCUMENTS = 8_000  # without the static backend, MiniLM embeds this many in minutes, not hours

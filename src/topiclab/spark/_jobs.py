@@ -17,15 +17,16 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ._session import spark_session
+from ._session import _task_cpus, spark_session
 from ._tables import InputTable, replacing_folder
 
-__all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table"]
+__all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table", "split_bytes"]
 
 _CACHE: dict[tuple, object] = {}  # per Python worker: the models it has built
+_THREADS: list[int] = []  # per Python worker: the thread limit already applied
 TASKS_PER_CORE = 4  # input splits per task slot: the last wave of tasks leaves few slots idle
 MIN_SPLIT_BYTES = 1 << 20
-_THREADS: list[int] = []  # per Python worker: the thread limit already applied
+SPARK_SPLIT_BYTES = 128 << 20  # Spark's own spark.sql.files.maxPartitionBytes
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def split_bytes(table: InputTable, slots: int) -> int:
     tasks: 5 tasks on 2 slots run in 3 waves, the last on one core.
     """
     total = sum(file.stat().st_size for file in table.files)
-    return int(min(128 << 20, max(MIN_SPLIT_BYTES, total // max(1, slots * TASKS_PER_CORE))))
+    return int(min(SPARK_SPLIT_BYTES, max(MIN_SPLIT_BYTES, total // max(1, slots * TASKS_PER_CORE))))
 
 
 def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
@@ -110,7 +111,7 @@ def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
     with spark_session(job.master, job.conf) as session:
         ready = time.monotonic()
         if "spark.sql.files.maxPartitionBytes" not in job.conf:
-            slots = session.sparkContext.defaultParallelism // max(1, int(job.conf.get("spark.task.cpus", "1")))
+            slots = session.sparkContext.defaultParallelism // int(_task_cpus(job.conf))
             session.conf.set("spark.sql.files.maxPartitionBytes", str(split_bytes(job.table, slots)))
         source = frame_of(session)
         reader = session.read

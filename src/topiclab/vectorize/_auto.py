@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -53,37 +54,34 @@ def sample_texts(n: int = AUTO_SAMPLE) -> list[str]:
     return texts
 
 
+_UNITS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "amx_bf16")  # what the backends' speed hangs on
+
+
+@lru_cache(maxsize=2)
+def _cpuinfo(field: str) -> str | None:
+    """The first CPU's ``field`` in ``/proc/cpuinfo``; None where there is no such file or field."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(field)), None)
+
+
 def cpu_model() -> str:
     """The CPU's model name (``/proc/cpuinfo``, else ``platform``)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    return _cpuinfo("model name") or platform.processor() or platform.machine()
+
+
+def cpu_units() -> list[str] | None:
+    """The CPU's vector and matrix extensions among ``_UNITS``; None where the flags cannot be read."""
+    flags = _cpuinfo("flags")
+    return None if flags is None else [unit for unit in _UNITS if unit in flags.split()]
 
 
 def has_bf16_units() -> bool:
     """Whether the CPU computes bfloat16 natively (AMX or AVX512-BF16); without, autocast is far slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return True  # cannot tell: let the timing decide
-    return "amx_bf16" in flags or "avx512_bf16" in flags
-
-
-_UNITS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "amx_bf16")  # what the backends' speed hangs on
-
-
-def cpu_units() -> list[str]:
-    """The CPU's vector and matrix extensions among ``_UNITS`` (int8 and bfloat16 speed depend on them)."""
-    try:
-        flags = next((line.split(":", 1)[1].split() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("flags")), [])
-    except OSError:
-        return []
-    return [unit for unit in _UNITS if unit in flags]
+    units = cpu_units()
+    return units is None or "amx_bf16" in units or "avx512_bf16" in units  # cannot tell: let the timing decide
 
 
 def machine() -> str:

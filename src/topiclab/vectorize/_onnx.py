@@ -7,8 +7,9 @@ layer norms, bias-GELU: 1.3x on BBC's long articles) and keeps ``model.onnx``
 (fp32, fused) and ``model-int8.onnx`` (``quantize_dynamic`` of the fused graph:
 MatMul and Attention weights per channel, which keeps the embeddings at cosine
 ~0.99 of torch's where per-tensor scales fall to ~0.95) under
-``data/interim/models/``. Each file appears whole or not at all. Pooling and normalising are done here in numpy,
-as sentence-transformers does them (mean over real tokens, then L2).
+``data/interim/models/``. Each file appears whole or not at all. Pooling and
+normalising are done here in numpy, as sentence-transformers does them (mean
+over real tokens, then L2).
 """
 
 from __future__ import annotations
