@@ -8,7 +8,7 @@ import pytest
 
 from topiclab import persist
 from topiclab.classify import (TaxonomyPriorClassifier, TextClassifier, ZeroShotClassifier, check_taxonomy_labels,
-                               coverage_threshold, feature_frame, prepare_prototypes, risk_coverage,
+                               blend_gain, coverage_threshold, fit_blend_weights, feature_frame, prepare_prototypes, risk_coverage,
                                smoothed_threshold)
 from topiclab.config import classifier_config_from_dict
 from topiclab.errors import TopiclabError
@@ -78,13 +78,20 @@ def test_the_prior_keeps_a_lopsided_corpus_from_forgetting_small_labels(tmp_path
     model = _prior_model(axes).fit(X.iloc[lopsided], y[lopsided])
     test = np.setdiff1d(np.arange(len(y)), lopsided)
     plain = _prior_model(axes).base.fit(X.iloc[lopsided], y[lopsided])
-    assert 0.0 <= model.weight_ <= 1.0 and model.weight_scores_.shape[0] == 5
+    assert 0.0 <= model.weight_ <= 1.0 and model.blend_weights_.shape == (2,) and (model.blend_weights_ >= 0).all()
+    if model.blend_gain_ <= model.blend_gain_se_:  # a gain within its noise keeps the prior alone
+        assert model.blend_weights_.tolist() == [0.0, 1.0]
     assert (model.predict(X.iloc[test]) == y[test]).mean() >= (plain.predict(X.iloc[test]) == y[test]).mean()
     zero_shot = ZeroShotClassifier(axes, ["a", "b", "c"]).fit(X.iloc[lopsided], y[lopsided])
     assert (model.predict(X.iloc[test]) == y[test]).mean() >= (zero_shot.predict(X.iloc[test]) == y[test]).mean() - 0.05
     path = persist.save_fitted(model, tmp_path / "prior.skops")
     assert persist.untrusted_types(path) == []
     np.testing.assert_allclose(persist.load_fitted(path).predict_proba(X), model.predict_proba(X))
+    # a model saved before the stacking (a linear blend by weight_) still predicts as it did
+    del model.blend_weights_
+    model.weight_ = 0.5
+    linear = 0.5 * model.prior_.predict_proba(X) + 0.5 * model.base_.predict_proba(X)
+    np.testing.assert_allclose(model.predict_proba(X), linear, rtol=1e-6)
 
 
 def test_thresholds_keep_the_target_coverage_and_the_curve_ends_at_all_texts():
@@ -148,3 +155,21 @@ def test_zero_shot_labels_new_sentences_of_another_taxonomy():
              "The console maker released an update for its online gaming network.": "tech"}
     predicted = model.predict(feature_frame(list(texts), embedder.embed(list(texts))))
     assert np.mean(predicted == np.asarray(list(texts.values()), dtype=object)) >= 0.8  # chance: 0.2
+
+
+def test_blend_weights_follow_the_informative_part_and_the_penalty_keeps_the_prior():
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 3, 300)
+    informative = np.log(np.where(np.eye(3)[truth] == 1, 0.6, 0.2))  # right 60% of the mass
+    noise = np.log(rng.dirichlet(np.ones(3), 300))
+    parts = np.stack([informative, noise, noise])  # the last part plays the prior
+    start = np.array([0.0, 0.0, 1.0])
+    weights = fit_blend_weights(parts, truth, start, penalty=0.0)
+    assert weights[0] > 1.0 and weights[1] < 0.1 and weights[2] < 0.1
+    assert np.allclose(fit_blend_weights(parts, truth, start, penalty=1e6), start, atol=1e-3)
+    gain, se = blend_gain(parts, truth, weights, start)
+    assert gain > 3 * se > 0  # the informative part is a real gain over the "prior" (noise)
+    few = np.arange(12)  # on 12 texts, a blend fitted to noise gains nothing beyond its standard error
+    noisy = fit_blend_weights(parts[1:, few], truth[few], start[1:], penalty=0.0)
+    gain, se = blend_gain(parts[1:, few], truth[few], noisy, start[1:])
+    assert gain <= 2 * se

@@ -17,7 +17,8 @@ from ._textmodel import (FORMAT_VERSION, LABEL_COLUMN, PROBABILITY_COLUMN, TEXT_
 from ._train import (ClassifierReport, classifier_embedder, prepare_features, prepare_prototypes, report_text,
                      score_probabilities, select_best, train_classifier, train_classifiers, with_zero_shot)
 from ._zeroshot import (DEFAULT_TEMPERATURE, Prototypes, TaxonomyPriorClassifier, ZeroShotClassifier,
-                        check_taxonomy_labels, taxonomy_prototypes)
+                        blend_gain, check_taxonomy_labels, fit_blend_weights,
+                        taxonomy_prototypes)
 
 __all__ = [
     "make_estimator",
@@ -31,5 +32,5 @@ __all__ = [
     "train_classifiers", "select_best", "prepare_prototypes", "with_zero_shot",
     "check_min_probability", "coverage_threshold", "smoothed_threshold", "risk_coverage", "abstention_mask",
     "DEFAULT_TEMPERATURE", "Prototypes", "taxonomy_prototypes", "check_taxonomy_labels", "ZeroShotClassifier",
-    "TaxonomyPriorClassifier",
+    "fit_blend_weights", "blend_gain", "TaxonomyPriorClassifier",
 ]

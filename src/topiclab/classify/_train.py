@@ -181,6 +181,8 @@ def train_classifier(spec: ClassifierSpec, config: ClassifierConfig, data: Label
         metrics["min_similarity"] = min_similarity
     if hasattr(estimator, "weight_"):
         metrics["prior_weight"] = float(estimator.weight_)
+        if not np.isnan(estimator.blend_gain_):  # the blend's out-of-fold log-loss gain over the prior, and its noise
+            metrics.update({"blend_gain": estimator.blend_gain_, "blend_gain_se": estimator.blend_gain_se_})
     metrics.update({"n_documents": len(y), "n_labels": len(labels), "n_holdout": len(test),
                     "time_cv_s": time_cv, "time_fit_s": time.perf_counter() - start_fit})
 

@@ -11,9 +11,11 @@ where labels exist.
 
 ``TaxonomyPriorClassifier``: a learned classifier trained on the labelled
 texts plus the taxonomy's own texts (name + description, examples) as extra
-training points, blended with the zero-shot prior by a weight chosen by inner
-cross-validation; within the folds' standard error the larger prior weight wins, so a
-tiny or lopsided corpus cannot talk the model out of what the taxonomy says.
+training points, stacked with the zero-shot prior: log-probabilities of each
+learned part and of the prior, weighted by inner cross-validation (log-loss,
+pulled towards the prior alone); a blend whose gain over the prior is within
+its standard error falls back to the prior, so what a tiny or lopsided corpus
+cannot show stays with the taxonomy.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.metrics import balanced_accuracy_score
+from sklearn.ensemble import VotingClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize
 
@@ -33,11 +37,13 @@ from ..topics import TaxonomyEntry, taxonomy_texts
 from ._textmodel import TEXT_COLUMN, as_probabilities, embedding_columns
 
 __all__ = ["DEFAULT_TEMPERATURE", "Prototypes", "taxonomy_prototypes", "check_taxonomy_labels",
-           "ZeroShotClassifier", "TaxonomyPriorClassifier"]
+           "ZeroShotClassifier", "fit_blend_weights", "blend_gain", "TaxonomyPriorClassifier"]
 
 DEFAULT_TEMPERATURE = 0.05  # cosine differences of ~0.1 between entries then mean ~90% confidence
 _TEMPERATURES = np.geomspace(0.005, 1.0, 48)
-_PRIOR_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+_BLEND_PENALTY = 0.01  # pull of the blend weights towards the prior alone
+_MAX_BLEND_WEIGHT = 50.0
+_SMALLEST_PROBABILITY = 1e-6  # a member's hard zero (k-NN) costs a bounded log-loss
 
 
 @dataclass
@@ -130,6 +136,48 @@ class ZeroShotClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
+def _balance(truth: np.ndarray) -> np.ndarray:
+    """Per-text weights summing to one, each class weighing the same."""
+    _, where, counts = np.unique(truth, return_inverse=True, return_counts=True)
+    return 1.0 / (len(counts) * counts[where])
+
+
+def _log_probabilities(parts: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    scores = np.tensordot(weights, parts, axes=1)
+    return scores - logsumexp(scores, axis=1, keepdims=True)
+
+
+def fit_blend_weights(parts: np.ndarray, truth: np.ndarray, start: np.ndarray, penalty: float) -> np.ndarray:
+    """Non-negative weights ``w`` (one per part) minimising the class-balanced mean log-loss of
+    ``softmax(sum_i w_i * parts[i])`` against class indices ``truth``, plus
+    ``penalty * |w - start|^2``.
+
+    Balanced: each class weighs the same, so on a lopsided corpus the few texts of a
+    small label (where a learned part is weakest) count as much as the many of a large one.
+    """
+    rows = np.arange(parts.shape[1]), truth
+    balance = _balance(truth)
+
+    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        log_probability = _log_probabilities(parts, weights)
+        residual = np.exp(log_probability)
+        residual[rows] -= 1.0  # d(-log p_true)/d scores
+        gradient = np.einsum("t,tk,ptk->p", balance, residual, parts) + 2 * penalty * (weights - start)
+        return float(-balance @ log_probability[rows] + penalty * np.sum((weights - start) ** 2)), gradient
+
+    found = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=[(0.0, _MAX_BLEND_WEIGHT)] * len(start))
+    return np.asarray(found.x, dtype=np.float64)
+
+
+def blend_gain(parts: np.ndarray, truth: np.ndarray, weights: np.ndarray, start: np.ndarray) -> tuple[float, float]:
+    """How much lower the class-balanced log-loss is under ``weights`` than under ``start``,
+    and the standard error of that difference (paired over texts)."""
+    rows = np.arange(parts.shape[1]), truth
+    difference = len(truth) * _balance(truth) * (
+        _log_probabilities(parts, weights)[rows] - _log_probabilities(parts, start)[rows])
+    return float(difference.mean()), float(difference.std() / np.sqrt(len(truth)))
+
+
 def _prototype_frame(X: pd.DataFrame, texts, vectors: np.ndarray) -> pd.DataFrame:
     """The taxonomy's texts as rows shaped like the feature frame ``X``."""
     frame = pd.DataFrame(np.asarray(vectors, dtype=np.float32), columns=embedding_columns(vectors.shape[1]))
@@ -138,21 +186,28 @@ def _prototype_frame(X: pd.DataFrame, texts, vectors: np.ndarray) -> pd.DataFram
 
 
 class TaxonomyPriorClassifier(ClassifierMixin, BaseEstimator):
-    """``base`` trained on labelled texts + taxonomy texts, blended with a zero-shot prior.
+    """``base`` trained on labelled texts + taxonomy texts, stacked with a zero-shot prior.
 
-    ``weight_`` (the prior's share) is chosen by ``folds``-fold inner
-    cross-validation from ``weights``: the largest weight whose mean balanced accuracy
-    is within one standard error (over the folds) of the best.
+    The parts are the log-probabilities of ``base`` (of each member, when ``base``
+    is a soft ``VotingClassifier``) and of the prior; a text's probabilities are the
+    softmax of their weighted sum. ``blend_weights_`` (one per part, the prior last)
+    minimise the class-balanced log-loss of ``folds``-fold inner cross-validation predictions plus
+    ``penalty`` times their squared distance from the prior alone (0 for each learned
+    part, 1 for the prior). ``blend_gain_`` is how much lower the out-of-fold balanced
+    log-loss of that blend is than the prior's, ``blend_gain_se_`` its standard error
+    (paired over texts): a gain within one standard error is noise, and the prior alone
+    is kept. ``weight_`` is the prior's share of the weights. ``blend=False``: ``base`` alone.
     """
 
     def __init__(self, base=None, prototype_texts=None, prototype_vectors=None, prototype_labels=None,
-                 weights=_PRIOR_WEIGHTS, folds=3, random_state=None):
+                 blend=True, folds=5, penalty=_BLEND_PENALTY, random_state=None):
         self.base = base
         self.prototype_texts = prototype_texts
         self.prototype_vectors = prototype_vectors
         self.prototype_labels = prototype_labels
-        self.weights = weights
+        self.blend = blend
         self.folds = folds
+        self.penalty = penalty
         self.random_state = random_state
 
     def _prior(self):
@@ -165,47 +220,63 @@ class TaxonomyPriorClassifier(ClassifierMixin, BaseEstimator):
         return self._prior().fit(X, y), clone(self.base).fit(augmented, labels)
 
     @staticmethod
-    def _blend(prior, base, X, weight: float) -> np.ndarray:
+    def _parts(prior, base, X) -> np.ndarray:
+        """(parts, texts, labels): log-probabilities of each learned part, then of the prior."""
         order = [list(base.classes_).index(c) for c in prior.classes_]
-        learned = as_probabilities(base.predict_proba(X))[:, order]
-        return weight * prior.predict_proba(X) + (1.0 - weight) * learned
+        if isinstance(base, VotingClassifier) and base.voting == "soft":
+            learned = [member.predict_proba(X) for member in base.estimators_]  # columns: base.classes_
+        else:
+            learned = [base.predict_proba(X)]
+        parts = [as_probabilities(p)[:, order] for p in learned] + [prior.predict_proba(X)]
+        return np.log(np.clip(np.stack(parts), _SMALLEST_PROBABILITY, 1.0))
 
     def fit(self, X, y):
         y = np.asarray(y, dtype=object)
-        self.weight_, self.weight_scores_ = self._choose_weight(X, y)
         self.prior_, self.base_ = self._fit_pair(X, y)
         self.classes_ = self.prior_.classes_
+        n_parts = len(self._parts(self.prior_, self.base_, X.iloc[:1]))
+        if self.blend:
+            self.blend_weights_ = self._choose_weights(X, y, n_parts)
+            self.weight_ = float(self.blend_weights_[-1] / max(self.blend_weights_.sum(), np.finfo(float).tiny))
+        else:
+            self.blend_weights_, self.weight_ = np.full(n_parts, np.nan), 0.0
+            self.blend_gain_ = self.blend_gain_se_ = np.nan
         return self
 
-    def _choose_weight(self, X, y: np.ndarray) -> tuple[float, np.ndarray]:
-        weights = np.asarray(self.weights, dtype=float)
+    def _choose_weights(self, X, y: np.ndarray, n_parts: int) -> np.ndarray:
+        prior_alone = np.r_[np.zeros(n_parts - 1), 1.0]
+        self.blend_gain_ = self.blend_gain_se_ = np.nan
         _, counts = np.unique(y, return_counts=True)
         folds = min(self.folds, int(counts.max()), len(y) // 2)
-        if len(weights) == 1:
-            return float(weights[0]), np.full((1, 1), np.nan)  # one weight: nothing to choose
         if folds < 2 or len(counts) < 2:
-            return float(weights.max()), np.full((len(weights), 1), np.nan)  # nothing to learn from: the prior
-        scores = []
+            return prior_alone  # nothing to learn from: the prior
+        parts = np.zeros((n_parts, len(y), len(self.classes_)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # labels with fewer documents than folds: fine here
             splits = StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(X, y.astype(str))
             for train, test in splits:
                 prior, base = self._fit_pair(X.iloc[train], y[train])
-                # balanced accuracy: on a lopsided corpus plain accuracy would reward forgetting small labels
-                scores.append([balanced_accuracy_score(
-                    y[test], prior.classes_[self._blend(prior, base, X.iloc[test], w).argmax(axis=1)])
-                    for w in weights])
-        scores = np.asarray(scores).T  # (weights, folds)
-        mean, spread = scores.mean(axis=1), scores.std(axis=1) / np.sqrt(scores.shape[1])  # standard error
-        best = int(np.argmax(mean))
-        within = np.flatnonzero(mean >= mean[best] - spread[best])
-        return float(weights[within].max()), scores
+                parts[:, test] = self._parts(prior, base, X.iloc[test])
+        truth = np.searchsorted(self.classes_, y)
+        weights = fit_blend_weights(parts, truth, prior_alone, self.penalty)
+        self.blend_gain_, self.blend_gain_se_ = blend_gain(parts, truth, weights, prior_alone)
+        # on a tiny corpus a gain within its own noise is no reason to leave the taxonomy
+        return weights if self.blend_gain_ > self.blend_gain_se_ else prior_alone
 
     def max_similarity(self, X) -> np.ndarray:
         return self.prior_.max_similarity(X)
 
+    def _learned(self, X) -> np.ndarray:
+        order = [list(self.base_.classes_).index(c) for c in self.classes_]
+        return as_probabilities(self.base_.predict_proba(X))[:, order]
+
     def predict_proba(self, X) -> np.ndarray:
-        return self._blend(self.prior_, self.base_, X, self.weight_)
+        if not hasattr(self, "blend_weights_"):  # saved before the stacking: a linear blend of the two
+            return self.weight_ * self.prior_.predict_proba(X) + (1.0 - self.weight_) * self._learned(X)
+        if not self.blend:
+            return self._learned(X)
+        scores = np.tensordot(self.blend_weights_, self._parts(self.prior_, self.base_, X), axes=1)
+        return _softmax(scores)
 
     def predict(self, X):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

@@ -126,7 +126,7 @@ class ClassifierConfig(Section):
     classifiers: list[ClassifierSpec] = Field(default_factory=_default_classifiers, min_length=1)
     evaluation: EvaluationConfig = EvaluationConfig()
     taxonomy: str | None = None  # names + descriptions (+ examples): zero-shot labels and prior knowledge
-    taxonomy_prior: bool = False  # train on the taxonomy too, blended with the zero-shot model
+    taxonomy_prior: bool = False  # train on the taxonomy too, stacked with the zero-shot model
     abstention: AbstentionConfig = AbstentionConfig()
     registry: RegistryConfig = RegistryConfig()
     tracking: TrackingConfig = TrackingConfig(experiment="classifiers")
