@@ -34,7 +34,7 @@ from sklearn.preprocessing import normalize
 
 from ..errors import TopiclabError
 from ..topics import TaxonomyEntry, taxonomy_texts
-from ._textmodel import TEXT_COLUMN, as_probabilities, embedding_columns
+from ._textmodel import TEXT_COLUMN, as_probabilities, embedding_columns, label_probabilities
 
 __all__ = ["DEFAULT_TEMPERATURE", "Prototypes", "taxonomy_prototypes", "check_taxonomy_labels",
            "ZeroShotClassifier", "fit_blend_weights", "blend_gain", "TaxonomyPriorClassifier"]
@@ -220,37 +220,37 @@ class TaxonomyPriorClassifier(ClassifierMixin, BaseEstimator):
         return self._prior().fit(X, y), clone(self.base).fit(augmented, labels)
 
     @staticmethod
-    def _parts(prior, base, X) -> np.ndarray:
+    def _learned_parts(base) -> list:
+        """The fitted estimators whose probabilities are parts: each member of a soft vote, else ``base``."""
+        return list(base.estimators_) if isinstance(base, VotingClassifier) and base.voting == "soft" else [base]
+
+    def _parts(self, prior, base, X) -> np.ndarray:
         """(parts, texts, labels): log-probabilities of each learned part, then of the prior."""
-        order = [list(base.classes_).index(c) for c in prior.classes_]
-        if isinstance(base, VotingClassifier) and base.voting == "soft":
-            learned = [member.predict_proba(X) for member in base.estimators_]  # columns: base.classes_
-        else:
-            learned = [base.predict_proba(X)]
-        parts = [as_probabilities(p)[:, order] for p in learned] + [prior.predict_proba(X)]
-        return np.log(np.clip(np.stack(parts), _SMALLEST_PROBABILITY, 1.0))
+        order = [list(base.classes_).index(c) for c in prior.classes_]  # a vote's members see encoded labels
+        parts = [as_probabilities(part.predict_proba(X))[:, order] for part in self._learned_parts(base)]
+        return np.log(np.clip(np.stack([*parts, prior.predict_proba(X)]), _SMALLEST_PROBABILITY, 1.0))
 
     def fit(self, X, y):
         y = np.asarray(y, dtype=object)
         self.prior_, self.base_ = self._fit_pair(X, y)
         self.classes_ = self.prior_.classes_
-        n_parts = len(self._parts(self.prior_, self.base_, X.iloc[:1]))
+        prior_alone = np.r_[np.zeros(len(self._learned_parts(self.base_))), 1.0]
         if self.blend:
-            self.blend_weights_ = self._choose_weights(X, y, n_parts)
+            self.blend_weights_, self.blend_gain_, self.blend_gain_se_ = self._choose_weights(X, y, prior_alone)
             self.weight_ = float(self.blend_weights_[-1] / max(self.blend_weights_.sum(), np.finfo(float).tiny))
         else:
-            self.blend_weights_, self.weight_ = np.full(n_parts, np.nan), 0.0
+            self.blend_weights_ = np.full(len(prior_alone), np.nan)
             self.blend_gain_ = self.blend_gain_se_ = np.nan
+            self.weight_ = 0.0
         return self
 
-    def _choose_weights(self, X, y: np.ndarray, n_parts: int) -> np.ndarray:
-        prior_alone = np.r_[np.zeros(n_parts - 1), 1.0]
-        self.blend_gain_ = self.blend_gain_se_ = np.nan
+    def _choose_weights(self, X, y: np.ndarray, prior_alone: np.ndarray) -> tuple[np.ndarray, float, float]:
+        """The blend weights, and the out-of-fold gain of the fitted blend over the prior with its standard error."""
         _, counts = np.unique(y, return_counts=True)
         folds = min(self.folds, int(counts.max()), len(y) // 2)
         if folds < 2 or len(counts) < 2:
-            return prior_alone  # nothing to learn from: the prior
-        parts = np.zeros((n_parts, len(y), len(self.classes_)))
+            return prior_alone, np.nan, np.nan  # nothing to learn from: the prior
+        parts = np.zeros((len(prior_alone), len(y), len(self.classes_)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # labels with fewer documents than folds: fine here
             splits = StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(X, y.astype(str))
@@ -259,24 +259,20 @@ class TaxonomyPriorClassifier(ClassifierMixin, BaseEstimator):
                 parts[:, test] = self._parts(prior, base, X.iloc[test])
         truth = np.searchsorted(self.classes_, y)
         weights = fit_blend_weights(parts, truth, prior_alone, self.penalty)
-        self.blend_gain_, self.blend_gain_se_ = blend_gain(parts, truth, weights, prior_alone)
+        gain, spread = blend_gain(parts, truth, weights, prior_alone)
         # on a tiny corpus a gain within its own noise is no reason to leave the taxonomy
-        return weights if self.blend_gain_ > self.blend_gain_se_ else prior_alone
+        return (weights if gain > spread else prior_alone), gain, spread
 
     def max_similarity(self, X) -> np.ndarray:
         return self.prior_.max_similarity(X)
 
-    def _learned(self, X) -> np.ndarray:
-        order = [list(self.base_.classes_).index(c) for c in self.classes_]
-        return as_probabilities(self.base_.predict_proba(X))[:, order]
-
     def predict_proba(self, X) -> np.ndarray:
         if not hasattr(self, "blend_weights_"):  # saved before the stacking: a linear blend of the two
-            return self.weight_ * self.prior_.predict_proba(X) + (1.0 - self.weight_) * self._learned(X)
+            learned = label_probabilities(self.base_, X, list(self.classes_))
+            return self.weight_ * self.prior_.predict_proba(X) + (1.0 - self.weight_) * learned
         if not self.blend:
-            return self._learned(X)
-        scores = np.tensordot(self.blend_weights_, self._parts(self.prior_, self.base_, X), axes=1)
-        return _softmax(scores)
+            return label_probabilities(self.base_, X, list(self.classes_))
+        return np.exp(_log_probabilities(self._parts(self.prior_, self.base_, X), self.blend_weights_))
 
     def predict(self, X):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
