@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from topiclab import persist
-from topiclab.classify import (TaxonomyPriorClassifier, TextClassifier, ZeroShotClassifier, check_taxonomy_labels,
-                               blend_gain, coverage_threshold, fit_blend_weights, feature_frame, prepare_prototypes, risk_coverage,
-                               smoothed_threshold)
+from topiclab.classify import (TaxonomyPriorClassifier, TextClassifier, ZeroShotClassifier, blend_gain,
+                               check_taxonomy_labels, coverage_threshold, feature_frame, fit_blend_weights,
+                               prepare_prototypes, risk_coverage, smoothed_threshold)
 from topiclab.config import classifier_config_from_dict
 from topiclab.errors import TopiclabError
 from topiclab.topics import load_taxonomy

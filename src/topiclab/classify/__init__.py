@@ -16,9 +16,8 @@ from ._textmodel import (FORMAT_VERSION, LABEL_COLUMN, PROBABILITY_COLUMN, TEXT_
                          load_estimator, pip_requirements, probability_column)
 from ._train import (ClassifierReport, classifier_embedder, prepare_features, prepare_prototypes, report_text,
                      score_probabilities, select_best, train_classifier, train_classifiers, with_zero_shot)
-from ._zeroshot import (DEFAULT_TEMPERATURE, Prototypes, TaxonomyPriorClassifier, ZeroShotClassifier,
-                        blend_gain, check_taxonomy_labels, fit_blend_weights,
-                        taxonomy_prototypes)
+from ._zeroshot import (DEFAULT_TEMPERATURE, Prototypes, TaxonomyPriorClassifier, ZeroShotClassifier, blend_gain,
+                        check_taxonomy_labels, fit_blend_weights, taxonomy_prototypes)
 
 __all__ = [
     "make_estimator",

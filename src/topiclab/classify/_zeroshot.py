@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import logsumexp
+from scipy.special import logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import VotingClassifier
 from sklearn.model_selection import StratifiedKFold
@@ -84,11 +84,6 @@ def _embeddings(X) -> np.ndarray:
     return normalize(np.asarray(X, dtype=np.float64))
 
 
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
-
-
 class ZeroShotClassifier(ClassifierMixin, BaseEstimator):
     """Cosine similarity to taxonomy prototypes, softmax over a temperature.
 
@@ -119,7 +114,7 @@ class ZeroShotClassifier(ClassifierMixin, BaseEstimator):
         if any(label not in index for label in y):
             raise TopiclabError("zero-shot labels must be taxonomy names")
         rows = np.arange(len(y)), np.array([index[label] for label in y])
-        losses = [-np.log(np.maximum(_softmax(similarities / t)[rows], 1e-12)).mean() for t in _TEMPERATURES]
+        losses = [-np.log(np.maximum(softmax(similarities / t, axis=1)[rows], 1e-12)).mean() for t in _TEMPERATURES]
         return float(_TEMPERATURES[int(np.argmin(losses))])
 
     def similarities(self, X) -> np.ndarray:
@@ -130,7 +125,7 @@ class ZeroShotClassifier(ClassifierMixin, BaseEstimator):
         return self.similarities(X).max(axis=1)
 
     def predict_proba(self, X) -> np.ndarray:
-        return _softmax(self.similarities(X) / self.temperature_)
+        return softmax(self.similarities(X) / self.temperature_, axis=1)
 
     def predict(self, X):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

@@ -12,5 +12,5 @@ from ._session import MIN_JAVA, check_java, check_master, java_command, spark_se
 from ._tables import FORMATS, InputTable, check_input, check_output, replacing_folder
 
 __all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table", "split_bytes", "MIN_JAVA",
-           "check_java", "check_master", "java_command", "spark_session", "FORMATS", "InputTable", "check_input", "check_output",
-           "replacing_folder"]
+           "check_java", "check_master", "java_command", "spark_session", "FORMATS", "InputTable", "check_input",
+           "check_output", "replacing_folder"]
