@@ -66,6 +66,25 @@ def test_zero_shot_fits_its_temperature_and_round_trips_through_skops(tmp_path):
     np.testing.assert_allclose(again.predict_proba(X), model.predict_proba(X))
 
 
+def test_a_confidently_wrong_text_counts_in_full_when_the_temperature_is_fitted():
+    # 49 texts a little nearer their own entry, one far nearer a wrong one: at the smallest
+    # temperatures that one text's log-loss is in the hundreds, and the fit must see all of it
+    # (a probability floored at 1e-12 caps it at 28 and picks the smallest temperature)
+    axes = np.eye(3)
+    similar = np.tile([0.6, 0.5, 0.5], (50, 1))
+    similar[-1] = [0.0, 1.0, 0.0]
+    X = feature_frame([f"text {i}" for i in range(50)], similar)
+    y = np.array(["a"] * 50, dtype=object)
+    fitted = ZeroShotClassifier(axes, ["a", "b", "c"]).fit(X, y).temperature_
+    scores = X.filter(like="emb_").to_numpy()
+    scores = scores / np.linalg.norm(scores, axis=1, keepdims=True)
+    def exact_loss(t):
+        return np.mean(np.log(np.exp(scores / t).sum(axis=1)) - scores[:, 0] / t)
+    grid = np.geomspace(0.005, 1.0, 48)
+    assert fitted == pytest.approx(grid[int(np.argmin([exact_loss(t) for t in grid]))])
+    assert fitted > grid[0]
+
+
 def _prior_model(axes, seed=0):
     base = Pipeline([("features", ColumnTransformer([("e", "passthrough", [f"emb_{i:03d}" for i in range(8)])])),
                      ("model", LogisticRegression(C=10.0, max_iter=2000))])

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import logsumexp, softmax
+from scipy.special import log_softmax, logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import VotingClassifier
 from sklearn.model_selection import StratifiedKFold
@@ -114,7 +114,7 @@ class ZeroShotClassifier(ClassifierMixin, BaseEstimator):
         if any(label not in index for label in y):
             raise TopiclabError("zero-shot labels must be taxonomy names")
         rows = np.arange(len(y)), np.array([index[label] for label in y])
-        losses = [-np.log(np.maximum(softmax(similarities / t, axis=1)[rows], 1e-12)).mean() for t in _TEMPERATURES]
+        losses = [-log_softmax(similarities / t, axis=1)[rows].mean() for t in _TEMPERATURES]
         return float(_TEMPERATURES[int(np.argmin(losses))])
 
     def similarities(self, X) -> np.ndarray:
