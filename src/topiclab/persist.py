@@ -23,6 +23,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.model_selection._split.StratifiedKFold",
+    # a soft vote's named_estimators_ (a dict with attribute access)
+    "sklearn.utils._bunch.Bunch",
 )
 
 

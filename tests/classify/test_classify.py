@@ -147,11 +147,11 @@ def test_bad_model_input_is_refused(tiny_reports, bad, message):
 
 def test_saved_model_and_bare_estimator_load(tiny_reports, tmp_path):
     _, _, reports = tiny_reports
-    model = reports["embedding_logreg"].model
-    folder = model.save(tmp_path / "saved")
-    assert sorted(p.name for p in folder.iterdir()) == ["estimator.skops", "meta.json"]
-    again = TextClassifier.load(folder)
-    pd.testing.assert_frame_equal(again.predict(NEW_TEXTS), model.predict(NEW_TEXTS))
+    for name, report in reports.items():  # every kind, the soft vote included, loads back
+        folder = report.model.save(tmp_path / name)
+        assert sorted(p.name for p in folder.iterdir()) == ["estimator.skops", "meta.json"]
+        again = TextClassifier.load(folder)
+        pd.testing.assert_frame_equal(again.predict(NEW_TEXTS), report.model.predict(NEW_TEXTS))
     svm = reports["tfidf_svm"].model  # the scikit-learn part alone: skops and a feature frame
     bare = load_estimator(svm.save(tmp_path / "svm"))
     assert list(bare.predict(feature_frame(NEW_TEXTS[:3]))) == list(svm.predict(NEW_TEXTS[:3])["label"])
