@@ -192,3 +192,26 @@ def test_blend_weights_follow_the_informative_part_and_the_penalty_keeps_the_pri
     noisy = fit_blend_weights(parts[1:, few], truth[few], start[1:], penalty=0.0)
     gain, se = blend_gain(parts[1:, few], truth[few], noisy, start[1:])
     assert gain <= 2 * se
+
+
+def test_labels_that_are_some_of_the_taxonomy_give_probabilities_over_those_labels(tmp_path):
+    """Pseudo-labels often name a few of the taxonomy's entries: the models give those labels only,
+    each row of probabilities summing to one (a fourth entry used to take mass from them)."""
+    from classify_helpers import NEW_TEXTS, tiny_config, write_tiny_csv
+    from topiclab.classify import load_labelled, train_classifiers
+
+    taxonomy = _taxonomy(tmp_path, "topics:\n"
+                         "  - {name: sport, description: Sport news about football matches and tennis.}\n"
+                         "  - {name: food, description: Cooking, recipes, chefs and restaurants.}\n"
+                         "  - {name: tech, description: Technology news about software and computers.}\n"
+                         "  - {name: weather, description: Weather forecasts, storms, rain and heatwaves.}\n")
+    config = classifier_config_from_dict(tiny_config(
+        write_tiny_csv(tmp_path), [{"kind": "embedding_logreg"}], taxonomy=str(taxonomy), taxonomy_prior=True))
+    reports = train_classifiers(config, load_labelled(config))
+    assert [r.kind for r in reports] == ["embedding_logreg", "zero_shot"]
+    texts = [*NEW_TEXTS[:3], "Heavy rain and storms are forecast for the weekend."]
+    for report in reports:
+        assert report.labels == ["food", "sport", "tech"] == list(report.model.estimator.classes_)
+        proba = report.model.predict_proba(texts)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+        assert (report.model.predict(texts[:3])["label"] == ["sport", "food", "tech"]).all()

@@ -82,9 +82,9 @@ def as_probabilities(proba) -> np.ndarray:
 
 
 def label_probabilities(estimator, features, labels: list[str]) -> np.ndarray:
-    """``estimator``'s probabilities of ``labels``, in that order, rows summing to one."""
-    proba = as_probabilities(estimator.predict_proba(features))
-    return proba[:, [list(estimator.classes_).index(label) for label in labels]]
+    """``estimator``'s probabilities of ``labels``, in that order, rows summing to one (over ``labels``)."""
+    proba = np.asarray(estimator.predict_proba(features), dtype=np.float64)
+    return as_probabilities(proba[:, [list(estimator.classes_).index(label) for label in labels]])
 
 
 @lru_cache(maxsize=2)

@@ -112,12 +112,18 @@ def prepare_features(config: ClassifierConfig, data: LabelledTexts, embedder: Ba
 
 def prepare_prototypes(config: ClassifierConfig, labels: list[str] | None = None,
                        embedder: BaseEmbedder | None = None) -> Prototypes | None:
-    """The config's taxonomy, embedded; its names checked against ``labels`` when a prior is asked for."""
+    """The config's taxonomy, embedded; its names checked against ``labels`` when a prior is asked for.
+
+    With ``labels`` that are taxonomy names, only their entries: a classifier gives the labels it is
+    trained and scored on, so an entry without labelled texts would take probability from them."""
     if config.taxonomy is None:
         return None
     entries = load_taxonomy(config.taxonomy)
-    if labels is not None and (config.taxonomy_prior or any(s.kind == "zero_shot" for s in config.classifiers)):
-        check_taxonomy_labels(labels, [e.name for e in entries], config.taxonomy)
+    if labels is not None:
+        if config.taxonomy_prior or any(s.kind == "zero_shot" for s in config.classifiers):
+            check_taxonomy_labels(labels, [e.name for e in entries], config.taxonomy)
+        if set(labels) <= {e.name for e in entries}:
+            entries = [e for e in entries if e.name in set(labels)]
     return taxonomy_prototypes(entries, classifier_embedder(config, embedder))
 
 
