@@ -137,6 +137,9 @@ def test_cli_classifies_arguments_files_and_stdin(trained, expected, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["classify", "--model", CHAMPION, *NEW_TEXTS])
     assert result.exit_code == 0, result.output
+    by_run = runner.invoke(app, ["classify", "--model", f"runs:/{trained[1].best.run_id}/model", NEW_TEXTS[0]])
+    assert by_run.stdout == result.stdout.splitlines(keepends=True)[0]
+    assert "Downloading artifacts" not in by_run.stderr  # MLflow's download bars are only noise here
     lines = result.stdout.strip().splitlines()
     assert [line.split("\t")[0] for line in lines] == [*expected["label"].tolist()[:3], "-"]
     assert float(lines[0].split("\t")[1]) == pytest.approx(expected["probability"][0], abs=1e-3)

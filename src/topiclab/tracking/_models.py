@@ -17,6 +17,7 @@ import yaml
 from ..config import flatten
 from ..errors import TopiclabError
 from ..paths import resolve
+from ._assign import no_progress_bars
 from ._store import client, config_params, log_dataset, log_params, tracked_run, tracking_uri
 
 __all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
@@ -329,7 +330,8 @@ def load_text_model(uri: str):
 
     resolved = resolve_model_uri(uri)
     try:
-        model = mlflow.pyfunc.load_model(resolved)
+        with no_progress_bars():
+            model = mlflow.pyfunc.load_model(resolved)
     except (MlflowException, OSError) as error:
         raise TopiclabError(f"cannot load model {uri}: {_one_line(error)}") from None
     loader = model.metadata.flavors.get("python_function", {}).get("loader_module")
