@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends
+.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends
 
 setup: $(STAMP)
 
@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(MAKE) --no-print-directory kernel-spec
 	touch $(STAMP)
 
 run: setup
@@ -53,7 +54,10 @@ lab: kernel hooks
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
 	  --ServerApp.default_url=/lab/tree/notebooks $(LAB_ARGS) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-kernel: setup
+# The notebooks' `topiclab` kernel, inside the venv (setup installs it, so papermill finds it too).
+kernel: setup kernel-spec
+
+kernel-spec:
 	$(PY) -m ipykernel install --prefix "$(abspath $(VENV))" --name topiclab --display-name "Python (topiclab)"
 
 # Strip notebook outputs when they are committed (the nbstripout filter that .gitattributes names).
