@@ -28,6 +28,7 @@ __all__ = [
     "SHARED_DATASETS_DIR",
     "DEFAULT_TRACKING_URI",
     "resolve",
+    "looked_for",
 ]
 
 
@@ -55,9 +56,23 @@ DEFAULT_TRACKING_URI = f"sqlite:///{PROJECT_ROOT / 'mlflow.db'}"
 
 
 def resolve(path: str | os.PathLike) -> Path:
-    """Absolute path for ``path``; relative paths are taken from the project root."""
+    """Absolute path for ``path``. A relative path is taken from the current directory when it
+    names something there (a user's own file), else from the project root (``experiments/...``,
+    ``data/...`` from anywhere)."""
     p = Path(path).expanduser()
-    return p if p.is_absolute() else PROJECT_ROOT / p
+    if p.is_absolute():
+        return p
+    here = Path.cwd() / p
+    return here if here.exists() else PROJECT_ROOT / p
+
+
+def looked_for(path: str | os.PathLike) -> str:
+    """``path`` as given, and where ``resolve`` looked for it when relative (for not-found messages)."""
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return str(path)
+    places = dict.fromkeys([Path.cwd(), PROJECT_ROOT])
+    return f"{path} (looked in {' and '.join(map(str, places))})"
 
 
 @contextmanager

@@ -10,6 +10,8 @@ import typer
 
 from ..errors import TopiclabError
 from ._app import app
+from ._inputs import read_texts
+
 
 @app.command()
 def train(
@@ -70,26 +72,6 @@ def _print_classifiers(training, settings) -> None:
     console.print(f"MLflow parent run id: {training.run_id}")
 
 
-def _read_texts(texts: list[str], file: Optional[str]) -> list[str]:
-    """Texts from arguments, a file (.csv/.jsonl: its text column; else one per line), or stdin."""
-    if texts and file:
-        raise TopiclabError("give texts as arguments or --file, not both")
-    if texts:
-        return list(texts)
-    if file:
-        from pathlib import Path
-
-        from ..data import load_corpus, read_text
-
-        path = Path(file)
-        if path.suffix.lower() in (".csv", ".jsonl", ".ndjson"):
-            return load_corpus(path).texts
-        return [line for line in read_text(path)[0].splitlines() if line.strip()]
-    if sys.stdin.isatty():
-        raise TopiclabError("no text to classify: give texts as arguments, --file PATH, or pipe them on stdin")
-    return [line for line in sys.stdin.read().splitlines() if line.strip()]
-
-
 @app.command()
 def classify(
     texts: Optional[list[str]] = typer.Argument(None, help="Texts to classify (or --file, or stdin)"),
@@ -111,7 +93,7 @@ def classify(
     from ..tracking import classify_texts, load_text_model
 
     check_min_probability(min_probability)
-    items = _read_texts(texts or [], file)
+    items = read_texts(texts or [], file, "classify")
     if not items:
         raise TopiclabError(f"no text to classify: {'the file' if file else 'stdin'} holds no non-empty line")
     predictions = classify_texts(load_text_model(model), items, min_probability)

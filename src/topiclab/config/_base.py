@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import TopiclabError
-from ..paths import resolve
+from ..paths import looked_for, resolve
 
 __all__ = ["Section", "describe_error", "apply_overrides", "override_text", "validate_config",
            "read_config_file", "flatten"]
@@ -87,7 +87,7 @@ def read_config_file(path: str | Path, overrides: list[str] | None = None) -> di
     """The mapping in a YAML config file, with ``key=value`` overrides applied."""
     file = resolve(path)
     if not file.is_file():
-        raise TopiclabError(f"config file not found: {path}")
+        raise TopiclabError(f"config file not found: {looked_for(path)}")
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:

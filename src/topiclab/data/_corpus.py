@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import TopiclabError
-from ..paths import resolve
+from ..paths import looked_for, resolve
 
 __all__ = [
     "Document",
@@ -130,7 +130,7 @@ def _hash_bytes(*chunks: bytes) -> str:
 def read_text(path: Path) -> tuple[str, bytes]:
     """Strict UTF-8 text of ``path`` (a byte-order mark dropped) and its bytes; binary files are refused."""
     if not path.exists():
-        raise TopiclabError(f"input file not found: {path}")
+        raise TopiclabError(f"input file not found: {looked_for(path)}")
     data = path.read_bytes()
     if b"\x00" in data:
         raise TopiclabError(f"{path} is not UTF-8 text (it contains NUL bytes)")
@@ -264,7 +264,7 @@ def load_corpus(
     """Load any supported input; ``limit`` keeps the first documents only."""
     file = resolve(path)
     if not file.exists():
-        raise TopiclabError(f"input file not found: {path}")
+        raise TopiclabError(f"input file not found: {looked_for(path)}")
     fmt = _detect_format(file) if fmt == "auto" else fmt
     if fmt == "folder":
         if not file.is_dir():

@@ -1,0 +1,31 @@
+"""The texts a command reads: its arguments, a file (CSV/JSONL: the text column; else one text
+per non-empty line, lines as ``data.split_lines`` cuts them), or stdin."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+from ..errors import TopiclabError
+
+
+def read_texts(texts: list[str], file: Optional[str], what: str) -> list[str]:
+    """Texts to ``what`` (a verb for the error message), from arguments, ``file`` or stdin."""
+    if texts and file:
+        raise TopiclabError("give texts as arguments or --file, not both")
+    if texts:
+        return list(texts)
+    from ..data import load_corpus, read_lines, split_lines
+
+    if file:
+        from ..paths import looked_for, resolve
+
+        path = resolve(file)
+        if not path.is_file():
+            raise TopiclabError(f"input file not found: {looked_for(file)}")
+        if path.suffix.lower() in (".csv", ".jsonl", ".ndjson"):
+            return load_corpus(path).texts
+        return [line for line in read_lines(path)[0] if line.strip()]
+    if sys.stdin.isatty():
+        raise TopiclabError(f"no text to {what}: give texts as arguments, --file PATH, or pipe them on stdin")
+    return [line for line in split_lines(sys.stdin.read()) if line.strip()]
