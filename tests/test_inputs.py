@@ -24,8 +24,14 @@ def test_texts_from_a_file_keep_their_lines_and_tables_give_their_text_column(tm
     (tmp_path / "lines.txt").write_text("Shares fell in Tokyo\u2028after the decision\n\n  \nPutin met Xi\n",
                                         encoding="utf-8")
     assert read_texts([], "lines.txt", "classify") == ["Shares fell in Tokyo after the decision", "Putin met Xi"]
-    (tmp_path / "rows.csv").write_text("id,text\n1,Kosovo talks resumed\n2,Putin met Xi\n", encoding="utf-8")
-    assert read_texts([], "rows.csv", "assign") == ["Kosovo talks resumed", "Putin met Xi"]
+    (tmp_path / "rows.csv").write_text("id,text\n1,Kosovo talks resumed\n2,\n3,Putin met Xi\n", encoding="utf-8")
+    # a row each, the empty one too: outputs line up with the table's rows
+    assert read_texts([], "rows.csv", "assign") == ["Kosovo talks resumed", "", "Putin met Xi"]
+    (tmp_path / "rows.jsonl").write_text('{"text": "Kosovo talks"}\n{"text": null}\n', encoding="utf-8")
+    assert read_texts([], "rows.jsonl", "classify") == ["Kosovo talks", ""]
+    (tmp_path / "other.csv").write_text("id,body\n1,x\n", encoding="utf-8")
+    with pytest.raises(TopiclabError, match="has no 'text' column"):
+        read_texts([], "other.csv", "classify")
     assert read_texts(["one", "two"], None, "assign") == ["one", "two"]
     with pytest.raises(TopiclabError, match="not both"):
         read_texts(["one"], "rows.csv", "assign")

@@ -94,7 +94,7 @@ def classify(
 
     check_min_probability(min_probability)
     items = read_texts(texts or [], file, "classify")
-    if not items:
+    if not texts and not any(text.strip() for text in items):
         raise TopiclabError(f"no text to classify: {'the file' if file else 'stdin'} holds no non-empty line")
     predictions = classify_texts(load_text_model(model), items, min_probability)
     for text, row in zip(items, predictions.to_dict(orient="records")):

@@ -177,12 +177,9 @@ def _column(frame: pd.DataFrame, name: str) -> list:
     return frame[name].tolist() if name in frame.columns else [None] * len(frame)
 
 
-def load_table(
-    path: str | Path, fmt: str = "csv", text_column: str = "text", label_column: str = "label"
-) -> Corpus:
-    """A CSV or JSONL table with a text column; label, id and date are optional."""
+def read_table(path: str | Path, fmt: str = "csv", text_column: str = "text") -> pd.DataFrame:
+    """Every row of a CSV or JSONL table (an empty cell: missing), checked to have ``text_column``."""
     file = resolve(path)
-    _, data = read_text(file)
     try:
         if fmt == "csv":
             frame = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""])
@@ -195,6 +192,16 @@ def load_table(
         raise TopiclabError(
             f"{file} has no {text_column!r} column (columns: {', '.join(map(str, frame.columns))})"
         )
+    return frame
+
+
+def load_table(
+    path: str | Path, fmt: str = "csv", text_column: str = "text", label_column: str = "label"
+) -> Corpus:
+    """A CSV or JSONL table with a text column; label, id and date are optional."""
+    file = resolve(path)
+    _, data = read_text(file)
+    frame = read_table(file, fmt, text_column)
     frame = frame[frame[text_column].notna() & (frame[text_column].astype(str).str.strip() != "")]
     labels = _column(frame, label_column)
     present = [label is not None and label == label and str(label) != "" for label in labels]
