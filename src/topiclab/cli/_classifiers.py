@@ -32,8 +32,9 @@ def train(
         typer.echo(f"  {trained.report.name}: cv_accuracy={m['cv_accuracy']:.4f} "
                    f"holdout_accuracy={m['holdout_accuracy']:.4f}", err=True)
 
-    typer.echo(f"training {len(settings.classifiers)} classifier(s) of {settings.name} "
-               f"({settings.evaluation.folds}-fold CV + held-out split)", err=True)
+    scoring = (f"{settings.evaluation.folds}-fold CV + held-out split" if settings.has_training_data
+               else "no labelled data: the taxonomy's zero-shot model, not scored")
+    typer.echo(f"training {len(settings.classifiers)} classifier(s) of {settings.name} ({scoring})", err=True)
     training = track_training(settings, config_path=config, progress=sys.stderr.isatty(), on_classifier=report)
     if training.best is None:  # no labelled data: the taxonomy's zero-shot model alone
         typer.echo(f"zero-shot classifier of {settings.taxonomy} (no labelled data: no cross-validation, "

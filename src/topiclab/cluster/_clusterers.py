@@ -74,6 +74,7 @@ def _umap(config: ClusterConfig, n: int, seed: int):
         min_dist=config.umap.min_dist,
         metric=config.umap.metric,
         random_state=seed,
+        n_jobs=1,  # what a seeded UMAP runs on anyway; said, so it does not warn that it overrode it
         init="spectral" if n > config.umap.n_components + 2 else "random",
     )
 
