@@ -27,7 +27,8 @@ from ._zeroshot import Prototypes, check_taxonomy_labels, taxonomy_prototypes
 from ._labelled import LabelledTexts, check_labels
 from ._textmodel import TEXT_COLUMN, TextClassifier, feature_frame, label_probabilities
 
-__all__ = ["ClassifierReport", "score_probabilities", "report_text", "classifier_embedder", "prepare_features", "prepare_prototypes",
+__all__ = ["ClassifierReport", "score_probabilities", "report_text", "classifier_embedder", "prepare_features",
+           "prepare_prototypes",
            "with_zero_shot", "train_classifier", "train_classifiers", "select_best"]
 
 

@@ -15,7 +15,8 @@ from ._splits import hash_bucket, sample_corpus, split_of
 
 __all__ = [
     "split_sentences",
-    "Document", "Corpus", "Gold", "load_corpus", "load_dump", "load_table", "read_table", "load_folder", "load_gold",
+    "Document", "Corpus", "Gold", "load_corpus", "load_dump", "load_table", "read_table", "load_folder",
+    "load_gold",
     "read_text", "read_lines", "split_lines", "check_gold", "label_from_gold",
     "DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",
     "load_shared_csv", "load_20newsgroups", "load_data",

@@ -130,7 +130,7 @@ def _hash_bytes(*chunks: bytes) -> str:
 def read_text(path: Path) -> tuple[str, bytes]:
     """Strict UTF-8 text of ``path`` (a byte-order mark dropped) and its bytes; binary files are refused."""
     if not path.exists():
-        raise TopiclabError(f"input file not found: {looked_for(path)}")
+        raise TopiclabError(f"input file not found: {path}")
     data = path.read_bytes()
     if b"\x00" in data:
         raise TopiclabError(f"{path} is not UTF-8 text (it contains NUL bytes)")
