@@ -121,10 +121,11 @@ def prepare_prototypes(config: ClassifierConfig, labels: list[str] | None = None
         return None
     entries = load_taxonomy(config.taxonomy)
     if labels is not None:
+        names, known = [e.name for e in entries], set(labels)
         if config.taxonomy_prior or any(s.kind == "zero_shot" for s in config.classifiers):
-            check_taxonomy_labels(labels, [e.name for e in entries], config.taxonomy)
-        if set(labels) <= {e.name for e in entries}:
-            entries = [e for e in entries if e.name in set(labels)]
+            check_taxonomy_labels(labels, names, config.taxonomy)
+        if known <= set(names):
+            entries = [e for e in entries if e.name in known]
     return taxonomy_prototypes(entries, classifier_embedder(config, embedder))
 
 

@@ -15,7 +15,7 @@ def read_texts(texts: list[str], file: Optional[str], what: str) -> list[str]:
         raise TopiclabError("give texts as arguments or --file, not both")
     if texts:
         return list(texts)
-    from ..data import read_lines, read_table, split_lines
+    from ..data import detect_format, read_lines, read_table, split_lines
 
     if file:
         from ..paths import looked_for, resolve
@@ -23,9 +23,9 @@ def read_texts(texts: list[str], file: Optional[str], what: str) -> list[str]:
         path = resolve(file)
         if not path.is_file():
             raise TopiclabError(f"input file not found: {looked_for(file)}")
-        if path.suffix.lower() in (".csv", ".jsonl", ".ndjson"):  # every row, so outputs match rows
-            column = read_table(path, "csv" if path.suffix.lower() == ".csv" else "jsonl")["text"]
-            return ["" if text is None or text != text else str(text) for text in column]
+        fmt = detect_format(path)
+        if fmt in ("csv", "jsonl"):  # every row, an empty text too, so outputs match rows
+            return read_table(path, fmt)["text"].fillna("").astype(str).tolist()
         return [line for line in read_lines(path)[0] if line.strip()]
     if sys.stdin.isatty():
         raise TopiclabError(f"no text to {what}: give texts as arguments, --file PATH, or pipe them on stdin")

@@ -22,8 +22,10 @@ __all__ = [
     "Corpus",
     "Gold",
     "load_corpus",
+    "detect_format",
     "load_dump",
     "load_table",
+    "read_table",
     "load_folder",
     "load_gold",
     "read_text",
@@ -250,7 +252,8 @@ def load_folder(path: str | Path) -> Corpus:
     )
 
 
-def _detect_format(file: Path) -> str:
+def detect_format(file: Path) -> str:
+    """The input format ``load_corpus`` reads ``file`` as: folder, csv, jsonl (.jsonl, .ndjson) or dump."""
     if file.is_dir():
         return "folder"
     suffix = file.suffix.lower()
@@ -272,7 +275,7 @@ def load_corpus(
     file = resolve(path)
     if not file.exists():
         raise TopiclabError(f"input file not found: {looked_for(path)}")
-    fmt = _detect_format(file) if fmt == "auto" else fmt
+    fmt = detect_format(file) if fmt == "auto" else fmt
     if fmt == "folder":
         if not file.is_dir():
             raise TopiclabError(f"format 'folder' needs a directory, got file {path}")
