@@ -73,6 +73,21 @@ def test_assign_cli_prints_topic_per_text_with_default_model(seed_run, shared_tr
     assert rows[0][1] == "Balkans diplomacy"
 
 
+def test_assign_cli_answers_every_row_of_a_table_an_empty_one_with_dashes(seed_run, shared_tracking_uri,
+                                                                         tmp_path):
+    _, run_id = seed_run
+    table = tmp_path / "rows.csv"
+    table.write_text("id,text\n1,Kosovo status talks in Belgrade\n2,\n3,Putin and Xi met in Moscow\n",
+                     encoding="utf-8")
+    done = subprocess.run([*TOPICLAB, "assign", "--file", str(table), "--model", f"runs:/{run_id}/topic_model"],
+                          capture_output=True, text=True, env=_env(shared_tracking_uri), cwd=PROJECT_ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line.split("\t") for line in done.stdout.strip().splitlines()]
+    assert len(rows) == 3 and rows[1][:3] == ["-", "-", "-"], rows  # row 2 of the table, in its place
+    assert rows[0][1] == "Balkans diplomacy" and rows[2][3].startswith("Putin"), rows
+
+
 def test_assign_cli_refuses_a_uri_without_topic_model(seed_run, shared_tracking_uri):
     _, run_id = seed_run
     done = subprocess.run([*TOPICLAB, "assign", "some text", "--model", f"runs:/{run_id}/config.yaml"],

@@ -21,7 +21,7 @@ def assign(
                                         help="runs:/ID/topic_model (default: the latest finished run "
                                              "of the default experiment)"),
 ):
-    """Put each text into a run's topics; prints topic, label and score per text.
+    """Put each text into a run's topics; prints topic, label and score per text (`-` for an empty one).
 
     Example: topiclab assign "The central bank raised interest rates" --model runs:/ID/topic_model
     """
@@ -32,6 +32,9 @@ def assign(
     uri = model or latest_topic_model_uri(load_config(DEFAULT_CONFIG).tracking.experiment)
     frame = assign_texts(given, uri)
     for row in frame.itertuples(index=False):
+        if not row.text:  # a row of the input all the same, so outputs line up with it
+            typer.echo("-\t-\t-\t(empty text: no topic)")
+            continue
         words = " ".join(row.text.split()[:10])
         typer.echo(f"{row.topic}\t{row.topic_label}\t{row.score:.3f}\t{words}")
     typer.echo(f"model: {uri}", err=True)

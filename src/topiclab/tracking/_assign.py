@@ -65,12 +65,18 @@ def load_topic_model(uri: str, store: bool = True):
 
 
 def assign_texts(texts: list[str], uri: str):
-    """DataFrame ``text, topic, topic_label, score`` for ``texts`` by the topic model at ``uri``."""
+    """DataFrame ``text, topic, topic_label, score`` for ``texts`` by the topic model at ``uri``,
+    a row per text in order; an empty text gets nulls (it has no topic), so rows match the input's."""
     import pandas as pd
 
-    texts = [t for t in (str(t).strip() for t in texts) if t]
-    if not texts:
+    texts = [str(t).strip() for t in texts]
+    filled = [i for i, t in enumerate(texts) if t]
+    if not filled:
         raise TopiclabError("no text to assign (give TEXT... or a non-empty --file)")
-    frame = load_topic_model(uri).predict(pd.DataFrame({"text": texts}, dtype=object))
-    frame.insert(0, "text", texts)
+    found = load_topic_model(uri).predict(pd.DataFrame({"text": [texts[i] for i in filled]}, dtype=object))
+    frame = pd.DataFrame({"text": texts, "topic": pd.Series([None] * len(texts), dtype="Int64"),
+                          "topic_label": pd.Series([None] * len(texts), dtype=object),
+                          "score": pd.Series([None] * len(texts), dtype="Float64")})
+    for column in ("topic", "topic_label", "score"):
+        frame.loc[filled, column] = found[column].to_numpy()
     return frame
