@@ -206,13 +206,18 @@ def _embed_batches(options: dict, id_column, text_column, frames: Iterator) -> I
     _limit_threads()
     embedder = _worker_cached(("embed", tuple(sorted(options.items()))), lambda: make_embedder(**options))
     for frame in frames:
-        vectors = embedder.embed(_texts(frame[text_column]))
-        yield pd.DataFrame({id_column: frame[id_column].reset_index(drop=True),
-                            "embedding": list(vectors.astype("float32"))})
+        texts = _texts(frame[text_column])
+        filled = [i for i, text in enumerate(texts) if text.strip()]
+        vectors = [None] * len(texts)  # an empty text has no embedding, as it has no label or topic
+        if filled:
+            for i, vector in zip(filled, embedder.embed([texts[i] for i in filled]).astype("float32")):
+                vectors[i] = vector
+        yield pd.DataFrame({id_column: frame[id_column].reset_index(drop=True), "embedding": vectors})
 
 
 def embed_table(job: SparkJob, embedder_options: dict) -> JobReport:
-    """``id, embedding`` (array<float>) per row: ``vectorize.make_embedder(**embedder_options)``."""
+    """``id, embedding`` (array<float>) per row: ``vectorize.make_embedder(**embedder_options)``;
+    null for an empty or missing text."""
     from pyspark.sql.types import ArrayType, FloatType, StructField
 
     fields = [StructField("embedding", ArrayType(FloatType(), False), True)]
