@@ -10,6 +10,7 @@ from topiclab import persist
 from topiclab.classify import (TaxonomyPriorClassifier, TextClassifier, ZeroShotClassifier, blend_gain,
                                check_taxonomy_labels, coverage_threshold, feature_frame, fit_blend_weights,
                                prepare_prototypes, risk_coverage, smoothed_threshold)
+from topiclab.classify._zeroshot import _log_probabilities
 from topiclab.config import classifier_config_from_dict
 from topiclab.errors import TopiclabError
 from topiclab.topics import load_taxonomy
@@ -111,6 +112,15 @@ def test_the_prior_keeps_a_lopsided_corpus_from_forgetting_small_labels(tmp_path
     model.weight_ = 0.5
     linear = 0.5 * model.prior_.predict_proba(X) + 0.5 * model.base_.predict_proba(X)
     np.testing.assert_allclose(model.predict_proba(X), linear, rtol=1e-6)
+
+
+def test_a_model_that_kept_the_prior_alone_predicts_without_its_learned_parts():
+    X, y, axes = _clouds(5, 30)
+    model = _prior_model(axes).fit(X.iloc[::3], y[::3])
+    model.blend_weights_ = np.array([0.0, 1.0])  # what a gain within its noise leaves
+    stacked = np.exp(_log_probabilities(model._parts(model.prior_, model.base_, X), model.blend_weights_))
+    model.base_ = None  # never consulted: the prior's own probabilities, clipped as in the stack
+    np.testing.assert_allclose(model.predict_proba(X), stacked, rtol=1e-12)
 
 
 def test_thresholds_keep_the_target_coverage_and_the_curve_ends_at_all_texts():

@@ -267,6 +267,9 @@ class TaxonomyPriorClassifier(ClassifierMixin, BaseEstimator):
             return self.weight_ * self.prior_.predict_proba(X) + (1.0 - self.weight_) * learned
         if not self.blend:
             return label_probabilities(self.base_, X, list(self.classes_))
+        if not np.any(self.blend_weights_[:-1]):  # the prior alone: the learned parts would only cost time
+            prior = np.log(np.clip(self.prior_.predict_proba(X), _SMALLEST_PROBABILITY, 1.0))
+            return np.exp(_log_probabilities(prior[None], self.blend_weights_[-1:]))
         return np.exp(_log_probabilities(self._parts(self.prior_, self.base_, X), self.blend_weights_))
 
     def predict(self, X):
