@@ -73,6 +73,22 @@ def test_tfidf_representation_runs_on_a_table(tmp_path):
     assert "line_accuracy" not in result.metrics
 
 
+def test_line_accuracy_needs_gold_topics_that_are_taxonomy_names(tmp_path):
+    import json
+
+    from topiclab.paths import PROJECT_ROOT
+
+    gold = json.loads((PROJECT_ROOT / "data/raw/seed_news.gold.json").read_text(encoding="utf-8"))
+    codes = {}
+    for article in gold["articles"]:  # the same spans, topics as a user's own codes
+        article["topic"] = codes.setdefault(article["topic"], f"code-{len(codes)}")
+        article.pop("also_acceptable", None)
+    (tmp_path / "coded.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    result = run_experiment(load_config("experiments/seed_news.yaml", [f"data.gold={tmp_path / 'coded.gold.json'}"]))
+    assert "line_accuracy" not in result.metrics  # naming topics "Elections" can never match "code-1": no 0.0
+    assert result.metrics["nmi"] > 0.5  # the gold spans still score the clustering
+
+
 def test_data_sample_fits_on_a_seeded_sample(tmp_path):
     table = tmp_path / "t.csv"
     words = {"b": "kosovo serbia talks autonomy belgrade envoy", "e": "election vote turnout ballot poll voters"}

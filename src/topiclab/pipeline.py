@@ -327,7 +327,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         doc_labels = [names[int(t)][0] for t in labels]
         if corpus.has_labels and _shares_taxonomy_names(corpus.labels, entries):
             scores["label_accuracy"] = label_accuracy(doc_labels, [{l} for l in corpus.labels])
-        if gold is not None and corpus.format == "dump":
+        if (gold is not None and corpus.format == "dump"
+                and _shares_taxonomy_names([a["topic"] for a in gold.articles], entries)):
             scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
     with _timed(timings, "map", on_stage):  # the document map's 2-D positions
         coords = _map_coords(vectors.features, seed)
