@@ -48,5 +48,19 @@ def test_missing_config_file():
         load_config("experiments/does_not_exist.yaml")
 
 
+def test_config_files_refuse_repeated_keys_folders_and_yes_for_a_number(tmp_path):
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("name: x\ndata: {path: a.txt}\ncluster: {k: 3}\ndata: {path: b.txt}\n", encoding="utf-8")
+    with pytest.raises(TopiclabError, match=r"is not valid YAML: key 'data' appears twice in one mapping \(line 4\)"):
+        load_config(twice)  # last-wins would run on b.txt without a word
+    with pytest.raises(TopiclabError, match="is a directory, not a file"):
+        load_config(tmp_path)
+    with pytest.raises(TopiclabError, match=r"cluster.k: expected int or 'auto', not True"):
+        load_config("experiments/seed_news.yaml", ["cluster.k=true"])  # pydantic alone reads it as k=1
+    with pytest.raises(TopiclabError, match=r"data.limit: expected int, not False"):
+        load_config("experiments/seed_news.yaml", ["data.limit=false"])
+    assert load_config("experiments/seed_news.yaml", ["cluster.k=auto", "seed=7"]).seed == 7
+
+
 def test_flatten_nested_sections():
     assert flatten({"a": {"b": 1, "c": {"d": None}}, "e": "x"}) == {"a.b": 1, "a.c.d": None, "e": "x"}

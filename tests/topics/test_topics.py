@@ -65,5 +65,11 @@ def test_default_taxonomy_holds_the_three_seed_topics():
 def test_bad_taxonomy(tmp_path):
     bad = tmp_path / "t.yaml"
     bad.write_text("- just a list\n")
-    with pytest.raises(TopiclabError, match="not a taxonomy"):
+    with pytest.raises(TopiclabError, match="must hold a 'topics' list of name/description/examples"):
+        load_taxonomy(bad)
+    bad.write_text("topics: {name: x}\n")
+    with pytest.raises(TopiclabError, match="is not a taxonomy"):
+        load_taxonomy(bad)
+    bad.write_bytes("topics:\n  - name: Caf\xe9\n    description: coffee\n".encode("latin-1"))
+    with pytest.raises(TopiclabError, match=r"t.yaml is not UTF-8 text \(byte 21\)"):
         load_taxonomy(bad)

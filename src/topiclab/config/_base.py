@@ -8,13 +8,13 @@ first validation problem becomes a one-line error naming the key.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from ..errors import TopiclabError
-from ..paths import looked_for, resolve
+from ..yamlfile import read_yaml_mapping
 
 __all__ = ["Section", "describe_error", "apply_overrides", "override_text", "validate_config",
            "read_config_file", "flatten"]
@@ -22,10 +22,35 @@ __all__ = ["Section", "describe_error", "apply_overrides", "override_text", "val
 M = TypeVar("M", bound=BaseModel)
 
 
+def _takes_bool(annotation) -> bool:
+    """Whether a field's type admits ``True``/``False`` (``bool`` itself, or a union or Annotated with it)."""
+    if annotation is bool:
+        return True
+    return any(_takes_bool(arg) for arg in get_args(annotation) if arg is not Ellipsis)
+
+
 class Section(BaseModel):
-    """Base of every config section: unknown keys are errors."""
+    """Base of every config section: unknown keys are errors, and so is a yes/no where a number goes
+    (pydantic would read ``k: true`` as k=1)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        annotation = cls.model_fields[info.field_name].annotation
+        if isinstance(value, bool) and not _takes_bool(annotation):
+            raise ValueError(f"expected {_type_name(annotation)}, not {value!r}")
+        return value
+
+
+def _type_name(annotation) -> str:
+    """``int | Literal['auto'] | None`` as "int or 'auto'"."""
+    if get_origin(annotation) is Literal:
+        return " or ".join(map(repr, get_args(annotation)))
+    if get_args(annotation) and get_origin(annotation) is not list:
+        return " or ".join(_type_name(arg) for arg in get_args(annotation) if arg is not type(None))
+    return getattr(annotation, "__name__", str(annotation))
 
 
 # pydantic names the branch of a union a value failed (``cluster.k.int``): not part of the key
@@ -85,17 +110,7 @@ def validate_config(schema: type[M], raw: dict[str, Any], source: str = "config"
 
 def read_config_file(path: str | Path, overrides: list[str] | None = None) -> dict[str, Any]:
     """The mapping in a YAML config file, with ``key=value`` overrides applied."""
-    file = resolve(path)
-    if not file.is_file():
-        raise TopiclabError(f"config file not found: {looked_for(path)}")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        reason = str(error).splitlines()[0]
-        raise TopiclabError(f"config file {path} is not valid YAML: {reason}") from None
-    if not isinstance(raw, dict):
-        raise TopiclabError(f"config file {path} must hold a mapping of keys")
-    return apply_overrides(raw, overrides or [])
+    return apply_overrides(read_yaml_mapping(path, "config file"), overrides or [])
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

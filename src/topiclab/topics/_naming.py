@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import yaml
 from sklearn.preprocessing import normalize
 
 from ..cluster import OUTLIER
 from ..data import StopList, word_vectorizer
 from ..errors import TopiclabError
-from ..paths import resolve
+from ..yamlfile import read_yaml_mapping
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
            "top_words", "ctfidf_keywords", "centroids", "name_topics", "describe_topics"]
@@ -43,14 +42,12 @@ class Topic:
 
 
 def load_taxonomy(path: str | Path) -> list[TaxonomyEntry]:
-    file = resolve(path)
-    if not file.is_file():
-        raise TopiclabError(f"taxonomy file not found: {path}")
+    shape = "a 'topics' list of name/description/examples"
+    data = read_yaml_mapping(path, "taxonomy file", shape)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
         entries = [_entry(t) for t in data["topics"]]
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-        raise TopiclabError(f"{path} is not a taxonomy (a 'topics' list of name/description/examples)") from None
+    except (KeyError, TypeError, AttributeError):
+        raise TopiclabError(f"{path} is not a taxonomy ({shape})") from None
     if not entries:
         raise TopiclabError(f"taxonomy {path} lists no topics")
     names = [e.name for e in entries]
