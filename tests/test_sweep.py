@@ -68,6 +68,15 @@ def test_bad_sweeps_fail_before_any_trial(config_file, tmp_path):
         plan_sweep(config_file, [f"data.path={nolabels}", "cluster.k=2"])
 
 
+def test_a_dump_labelled_by_its_gold_file_can_sweep_a_label_metric(project_root):
+    # The README's example: seed_news's dump has its labels from data.gold, as `topiclab run` gives them.
+    config = project_root / "experiments" / "seed_news.yaml"
+    plan = plan_sweep(config, ["cluster.k=3,4"])
+    assert plan.spec.objective == "nmi" and [t.config.cluster.k for t in plan.trials] == [3, 4]
+    with pytest.raises(TopiclabError, match="needs gold labels, which seed_news lacks"):
+        plan_sweep(config, ["cluster.k=3,4"], ["data.gold=null"])
+
+
 def test_run_sweep_sorts_the_summary_best_first(config_file):
     plan = plan_sweep(config_file, [])
     seen = []

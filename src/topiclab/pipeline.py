@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .cluster import AUTO, choose_k, cluster_vectors, outlier_shares, reassign_outliers
-from .config import ExperimentConfig, SegmentConfig, apply_overrides, describe_error
+from .config import DataConfig, ExperimentConfig, SegmentConfig, apply_overrides, describe_error
 from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines, sample_corpus
 from .errors import TopiclabError
 from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
@@ -33,7 +33,8 @@ from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centroids, desc
                      topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
-__all__ = ["Result", "run_experiment", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
+__all__ = ["Result", "run_experiment", "load_with_gold", "labelled_by_gold", "line_accuracy", "segmentation_embedder",
+           "find_articles", "segment_file"]
 
 
 @dataclass
@@ -184,6 +185,17 @@ def find_articles(lines: list[str], config: SegmentConfig, embedder: BaseEmbedde
     return segment_lines(lines, segmenter, segmentation_embedder(segmenter, embedder))
 
 
+def load_with_gold(data: DataConfig) -> tuple[Corpus, Gold | None]:
+    """The corpus ``data`` names and its gold file (``data.gold``), if it has one."""
+    return load_data(data), (load_gold(data.gold) if data.gold else None)
+
+
+def labelled_by_gold(corpus: Corpus, gold: Gold | None) -> Corpus:
+    """A dump's documents (its lines, or its articles once segmented) labelled with the gold topic of
+    their first line; other corpora as they are."""
+    return label_from_gold(corpus, gold) if gold is not None and corpus.format == "dump" else corpus
+
+
 def _segment(corpus: Corpus, config: SegmentConfig, embedder: BaseEmbedder | None) -> Corpus:
     if not needs_segmenting(corpus, config):
         return corpus
@@ -263,12 +275,9 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         settings = config.vectorize.embedding
         embedder = make_embedder(settings.model, settings.batch_size, progress, backend=settings.backend)
     with _timed(timings, "load", on_stage):
-        corpus = load_data(config.data)  # a named dataset or a path
-        gold = load_gold(config.data.gold) if config.data.gold else None
+        corpus, gold = load_with_gold(config.data)  # a named dataset or a path
     with _timed(timings, "segment", on_stage):  # dumps: lines -> articles or passages (config.segment)
-        corpus = _segment(corpus, config.segment, embedder)
-        if gold is not None and corpus.format == "dump":
-            corpus = label_from_gold(corpus, gold)
+        corpus = labelled_by_gold(_segment(corpus, config.segment, embedder), gold)
         corpus = sample_corpus(corpus, config.data.sample, seed)  # data.sample: fit on a seeded sample
         dates = _corpus_dates(corpus)
     texts = corpus.texts

@@ -134,7 +134,7 @@ def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides
 
 def _check_data(plan: SweepPlan) -> None:
     """Load each distinct corpus once, so bad data fails before the first trial."""
-    from .data import load_data
+    from .pipeline import labelled_by_gold, load_with_gold
 
     configs = [t.config for t in plan.trials] or [plan.base]
     seen = set()
@@ -143,7 +143,9 @@ def _check_data(plan: SweepPlan) -> None:
         if key in seen:
             continue
         seen.add(key)
-        corpus = load_data(config.data)
+        # Labelled as a run labels it (data.gold), here before segmenting (which needs a model): gold
+        # spans run from line 1 without gaps, so when every line has a topic every article has one too.
+        corpus = labelled_by_gold(*load_with_gold(config.data))
         if plan.spec.objective in _LABEL_METRICS and not corpus.has_labels:
             raise TopiclabError(
                 f"sweep objective {plan.spec.objective!r} needs gold labels, which {corpus.name} lacks"
