@@ -138,3 +138,18 @@ def test_cli_reports_a_bad_grid_key_in_one_line(config_file):
                                 "--grid", "cluster.kk=1,2"], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 1
     assert completed.stderr.strip() == "error: sweep grid key 'cluster.kk' is not in the config (no 'cluster.kk')"
+
+
+def test_zero_optuna_trials_are_refused_before_any_run(config_file, tracking_uri):
+    from mlflow.tracking import MlflowClient
+
+    from toy_runs import topiclab_env
+
+    with pytest.raises(TopiclabError, match="--optuna needs at least 1 trial, not 0"):
+        plan_sweep(config_file, n_trials=0)
+    completed = subprocess.run([sys.executable, "-m", "topiclab.cli", "sweep", str(config_file), "--objective",
+                                "silhouette", "--optuna", "0"], capture_output=True, text=True,
+                               env=topiclab_env(tracking_uri), timeout=120)
+    assert completed.returncode == 1
+    assert completed.stderr.strip() == "error: Invalid value for '--optuna': Input should be greater than or equal to 1"
+    assert MlflowClient(tracking_uri).get_experiment_by_name("sweep-test") is None  # no parent run was opened

@@ -117,6 +117,8 @@ def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides
     spec = (base.sweep or SweepConfig()).model_copy(deep=True)
     spec.grid = {**spec.grid, **parse_grid(grid or [])}
     if n_trials is not None:
+        if n_trials < 1:  # assigned, not validated by SweepConfig
+            raise TopiclabError(f"--optuna needs at least 1 trial, not {n_trials}")
         spec.method, spec.n_trials = "optuna", n_trials
     if objective is not None:
         spec.objective = objective

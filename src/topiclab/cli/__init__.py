@@ -41,6 +41,8 @@ def entrypoint() -> None:
         if isinstance(error, click.ClickException):
             error.show()
             sys.exit(error.exit_code)
+        if callable(getattr(error, "format_message", None)):  # typer's own click: e.g. "Invalid value for
+            fail(error.format_message())                        # '--optuna': ...", naming the option
         if state["traceback"]:
             raise
         fail(f"{type(error).__name__}: {error}")

@@ -51,7 +51,7 @@ def sweep(
     more_grid: Optional[list[str]] = typer.Argument(None, help="More key=v1,v2 grid items", show_default=False),
     grid: Optional[list[str]] = typer.Option(None, "--grid", help="Grid item key=v1,v2 (repeatable)"),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
-    optuna: Optional[int] = typer.Option(None, "--optuna", help="Run N Optuna trials instead of the grid"),
+    optuna: Optional[int] = typer.Option(None, "--optuna", min=1, help="Run N Optuna trials instead of the grid"),
     objective: Optional[str] = typer.Option(None, "--objective", help="Metric to optimise (default: nmi)"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Trials run at a time, each in its own process"),
 ):
