@@ -153,3 +153,27 @@ def test_zero_optuna_trials_are_refused_before_any_run(config_file, tracking_uri
     assert completed.returncode == 1
     assert completed.stderr.strip() == "error: Invalid value for '--optuna': Input should be greater than or equal to 1"
     assert MlflowClient(tracking_uri).get_experiment_by_name("sweep-test") is None  # no parent run was opened
+
+
+def test_an_unknown_objective_is_refused_before_any_trial_listing_the_metrics(config_file, tracking_uri):
+    from mlflow.tracking import MlflowClient
+
+    from toy_runs import topiclab_env
+
+    with pytest.raises(TopiclabError, match=r"sweep objective 'nope' is not a metric a run logs; one of: nmi, "):
+        plan_sweep(config_file, objective="nope")
+    completed = subprocess.run([sys.executable, "-m", "topiclab.cli", "sweep", str(config_file), "--objective",
+                                "nope"], capture_output=True, text=True, env=topiclab_env(tracking_uri), timeout=120)
+    assert completed.returncode == 1
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: sweep objective 'nope'") and "davies_bouldin" in lines[0]
+    assert MlflowClient(tracking_uri).get_experiment_by_name("sweep-test") is None  # no trial, no parent run
+
+
+def test_a_run_logs_only_metrics_a_sweep_knows(config_file):
+    from topiclab.config import load_config
+    from topiclab.pipeline import RUN_METRICS, run_experiment
+
+    metrics = run_experiment(load_config(config_file, ["cluster.k=auto"])).metrics
+    assert {"nmi", "silhouette", "davies_bouldin", "npmi", "chosen_k", "time_cluster_s"} <= set(metrics)
+    assert set(metrics) <= set(RUN_METRICS)

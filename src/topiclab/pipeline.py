@@ -33,8 +33,18 @@ from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centroids, desc
                      topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
-__all__ = ["Result", "run_experiment", "load_with_gold", "labelled_by_gold", "line_accuracy", "segmentation_embedder",
-           "find_articles", "segment_file"]
+__all__ = ["RUN_METRICS", "Result", "run_experiment", "load_with_gold", "labelled_by_gold", "line_accuracy",
+           "segmentation_embedder", "find_articles", "segment_file"]
+
+
+# Every metric a run logs (some only with gold labels, a taxonomy, a dump's gold file, density clusters
+# or cluster.k: auto): what a sweep may optimise. A test checks that a run logs no other.
+RUN_METRICS = ("nmi", "ari", "v_measure", "accuracy", "label_accuracy", "line_accuracy", "silhouette",
+               "davies_bouldin", "npmi", "c_v", "keyword_vocab_share", "n_scored_topics", "topic_diversity",
+               "outlier_share", "outlier_share_before", "outlier_share_after", "n_topics", "n_documents",
+               "chosen_k", "embedding_cache_hits", "embedding_cache_misses",
+               *(f"time_{stage}_s" for stage in ("load", "segment", "vectorize", "cluster", "topics", "metrics",
+                                                 "map")))
 
 
 @dataclass

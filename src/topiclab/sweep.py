@@ -109,6 +109,15 @@ def _check_spec(spec: SweepConfig) -> None:
             raise TopiclabError(f"sweep grid key {key!r} needs a non-empty list of values")
 
 
+def _check_objective(spec: SweepConfig) -> None:
+    """``objective`` is a metric runs log: else fail now, not after the first trial."""
+    from .pipeline import RUN_METRICS
+
+    if spec.objective not in RUN_METRICS:
+        raise TopiclabError(f"sweep objective {spec.objective!r} is not a metric a run logs; "
+                            f"one of: {', '.join(RUN_METRICS)}")
+
+
 def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides: list[str] | None = None,
                n_trials: int | None = None, objective: str | None = None) -> SweepPlan:
     """Read the config and its ``sweep:`` block, add the CLI grid, validate every trial."""
@@ -122,6 +131,7 @@ def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides
         spec.method, spec.n_trials = "optuna", n_trials
     if objective is not None:
         spec.objective = objective
+    _check_objective(spec)
     _check_spec(spec)
     trials = []
     if spec.method == "grid":
