@@ -177,3 +177,16 @@ def test_a_run_logs_only_metrics_a_sweep_knows(config_file):
     metrics = run_experiment(load_config(config_file, ["cluster.k=auto"])).metrics
     assert {"nmi", "silhouette", "davies_bouldin", "npmi", "chosen_k", "time_cluster_s"} <= set(metrics)
     assert set(metrics) <= set(RUN_METRICS)
+
+
+def test_the_default_direction_follows_the_objective(config_file, tmp_path):
+    plan = plan_sweep(config_file, objective="davies_bouldin")  # lower is better
+    assert plan.spec.direction == "minimize"
+    frame = run_sweep(plan, lambda config, values: ({"davies_bouldin": float(config.cluster.k)}, None))
+    assert frame["davies_bouldin"].tolist() == [2.0, 3.0]  # the best, lowest, first
+    assert plan_sweep(config_file).spec.direction == "maximize"  # nmi
+    raw = yaml.safe_load(config_file.read_text())
+    raw["sweep"].update(objective="davies_bouldin", direction="maximize")  # said explicitly: kept
+    explicit = tmp_path / "explicit.yaml"
+    explicit.write_text(yaml.safe_dump(raw))
+    assert plan_sweep(explicit).spec.direction == "maximize"

@@ -33,8 +33,8 @@ from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centroids, desc
                      topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
-__all__ = ["RUN_METRICS", "Result", "run_experiment", "load_with_gold", "labelled_by_gold", "line_accuracy",
-           "segmentation_embedder", "find_articles", "segment_file"]
+__all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold", "labelled_by_gold",
+           "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
 
 
 # Every metric a run logs (some only with gold labels, a taxonomy, a dump's gold file, density clusters
@@ -45,6 +45,9 @@ RUN_METRICS = ("nmi", "ari", "v_measure", "accuracy", "label_accuracy", "line_ac
                "chosen_k", "embedding_cache_hits", "embedding_cache_misses",
                *(f"time_{stage}_s" for stage in ("load", "segment", "vectorize", "cluster", "topics", "metrics",
                                                  "map")))
+# Those where lower is better; the rest are better higher, or counts with no better side.
+LOWER_IS_BETTER = frozenset({"davies_bouldin", "outlier_share", "outlier_share_before", "outlier_share_after",
+                             "embedding_cache_misses", *(m for m in RUN_METRICS if m.startswith("time_"))})
 
 
 @dataclass

@@ -110,12 +110,15 @@ def _check_spec(spec: SweepConfig) -> None:
 
 
 def _check_objective(spec: SweepConfig) -> None:
-    """``objective`` is a metric runs log: else fail now, not after the first trial."""
-    from .pipeline import RUN_METRICS
+    """``objective`` is a metric runs log (else fail now, not after the first trial); ``direction``
+    follows it unless the user set one."""
+    from .pipeline import LOWER_IS_BETTER, RUN_METRICS
 
     if spec.objective not in RUN_METRICS:
         raise TopiclabError(f"sweep objective {spec.objective!r} is not a metric a run logs; "
                             f"one of: {', '.join(RUN_METRICS)}")
+    if spec.direction is None:
+        spec.direction = "minimize" if spec.objective in LOWER_IS_BETTER else "maximize"
 
 
 def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides: list[str] | None = None,

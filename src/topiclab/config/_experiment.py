@@ -223,14 +223,15 @@ class SweepConfig(Section):
     """Parameter search (sweep.py): ``grid`` maps dotted config keys to values to try.
 
     With ``method: optuna`` a list is a categorical choice and ``{low, high, log}``
-    a numeric range; ``n_trials`` trials maximise (or minimise) ``objective``.
+    a numeric range; ``n_trials`` trials maximise (or minimise) ``objective``. ``direction``
+    unset follows the metric: minimise where lower is better (``davies_bouldin``, times).
     """
 
     grid: dict[str, Any] = Field(default_factory=dict)
     method: Literal["grid", "optuna"] = "grid"
     n_trials: int = Field(default=20, gt=0)
     objective: str = "nmi"
-    direction: Literal["maximize", "minimize"] = "maximize"
+    direction: Literal["maximize", "minimize"] | None = None  # sweep.plan_sweep sets it from the objective
 
 
 class ExperimentConfig(Section):
