@@ -44,15 +44,16 @@ def start_topiclab(args: list[str], tracking_uri: str, **popen) -> subprocess.Po
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
-def wait_for_running(client, experiment: str, timeout: float = 240.0):
-    """The first RUNNING run of ``experiment`` (polled), or None once ``timeout`` passes."""
+def wait_for_running(client, experiment: str, timeout: float = 240.0, where: str = ""):
+    """The first RUNNING run of ``experiment`` (polled; ``where``: more of the filter, e.g. ``and tags...``),
+    or None once ``timeout`` passes."""
     import time
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = client.get_experiment_by_name(experiment)
         if found is not None:
-            runs = client.search_runs([found.experiment_id], "attributes.status = 'RUNNING'")
+            runs = client.search_runs([found.experiment_id], f"attributes.status = 'RUNNING' {where}")
             if runs:
                 return runs[0]
         time.sleep(0.1)

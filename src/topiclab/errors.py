@@ -14,3 +14,6 @@ class Terminated(BaseException):
     def __init__(self, signum: int, name: str):
         super().__init__(f"terminated by {name}")
         self.signum, self.name = signum, name
+
+    def __reduce__(self):  # a sweep worker's stop reaches the parent pickled
+        return type(self), (self.signum, self.name)

@@ -6,8 +6,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import mlflow
+import psutil
 import pytest
 from mlflow.tracking import MlflowClient
 
@@ -44,6 +46,50 @@ def test_a_signalled_run_ends_killed_with_the_signal_and_a_non_zero_exit(tmp_pat
     if signum == signal.SIGTERM:
         assert code == 128 + signal.SIGTERM
         assert "error: terminated by SIGTERM" in stderr
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signalled_parallel_sweep_stops_its_workers_and_their_trials_end_killed(tmp_path, tracking_uri, signum):
+    config = toy_config(tmp_path, "sweep-signals")
+    args = ["sweep", str(config), "--set", f"data.path={big_corpus(tmp_path)}", "--grid", "cluster.k=3,4,5,6",
+            "--objective", "silhouette", "--jobs", "2"]
+    process = start_topiclab(args, tracking_uri, start_new_session=True)  # its own group, as a terminal's job
+    client = MlflowClient(tracking_uri)
+    children: set[int] = set()
+    try:
+        trial = wait_for_running(client, "sweep-signals", where="and tags.`topiclab.sweep` = 'trial'")
+        assert trial is not None, process.stderr.read()[-2000:] if process.poll() is not None else "no trial"
+        children = {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
+        signalled_ms = time.time() * 1000
+        if signum == signal.SIGINT:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+        else:
+            process.send_signal(signal.SIGTERM)  # kill -TERM <pid>: the parent alone
+        code = process.wait(timeout=120)
+        deadline = time.monotonic() + 30
+        while _alive(children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        survivors = _alive(children)
+    finally:
+        for pid in _alive(children | {process.pid}):
+            os.kill(pid, signal.SIGKILL)
+    stderr = process.stderr.read()
+    assert code == 128 + signal.SIGTERM if signum == signal.SIGTERM else code != 0
+    assert "Traceback" not in stderr, stderr[-3000:]
+    assert len(children) >= 2 and survivors == set()  # the workers (and multiprocessing's tracker) are gone
+    runs = client.search_runs([client.get_experiment_by_name("sweep-signals").experiment_id])
+    parent = [r for r in runs if r.data.tags.get("topiclab.sweep") == "parent"]
+    trials = [r for r in runs if r.data.tags.get("topiclab.sweep") == "trial"]
+    assert len(parent) == 1 and parent[0].info.status == "KILLED"
+    assert "RUNNING" not in {r.info.status for r in runs}
+    assert trial.info.run_id in {r.info.run_id for r in trials if r.info.status == "KILLED"}
+    # A trial either ended before the signal or was stopped by it: none finished after its parent was killed.
+    assert all(r.info.status == "KILLED" or r.info.end_time < signalled_ms for r in trials)
+    assert {r.data.tags[tracking.SIGNAL_TAG] for r in trials if r.info.status == "KILLED"} <= {"SIGTERM", "SIGINT"}
 
 
 def test_a_sigkilled_run_is_marked_killed_by_runs_clean(tmp_path, tracking_uri):

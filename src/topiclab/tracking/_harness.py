@@ -11,6 +11,7 @@ import yaml
 
 from ..config import flatten
 from ..pipeline import run_experiment
+from ._lifecycle import on_stop
 from ._store import config_params, log_dataset, log_params, log_result, tracked_run
 
 __all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval",
@@ -70,6 +71,21 @@ def _worker_trial(uri: str, config_data: dict, values: dict, experiment: str, pa
     return _trial(config, values, experiment, False, {"mlflow.parentRunId": parent_id})
 
 
+def _worker_start() -> None:
+    """A worker ignores SIGINT: Ctrl-C reaches the terminal's whole process group, and the parent
+    stops its workers itself (``_stop_workers``), so each gets one stop, not two."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool) -> None:
+    """SIGTERM to each worker process: a trial in flight ends KILLED, as a signalled ``topiclab run``
+    does, and an idle worker exits; none is left to finish its trial after the parent is gone."""
+    for process in list((pool._processes or {}).values()):  # the pool has no public list of them (3.11)
+        process.terminate()
+
+
 def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
     """Run a ``sweep.SweepPlan``: one parent run, one nested run per trial, summary on the parent.
 
@@ -78,6 +94,7 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from contextlib import nullcontext
 
     from ..sweep import run_sweep
     from ._store import tracking_uri
@@ -95,13 +112,17 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
 
     with tracked_run(experiment, f"{base.name}-sweep", tags={"topiclab.sweep": "parent"}) as parent:
         if jobs > 1:  # spawn: a fresh interpreter per worker, no copy of this one's MLflow state or threads
-            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_worker_start)
         params = config_params(base, exclude={"sweep"})
         params.update({f"sweep.{k}": v for k, v in plan.spec.model_dump(mode="json").items()})
         log_params(params)
         mlflow.log_text(yaml.safe_dump(plan.spec.model_dump(mode="json"), sort_keys=False), "sweep.yaml")
         try:
-            frame = run_sweep(plan, runner, on_trial, jobs)
+            # Workers are stopped at the signal itself: the stop unwinds here only once the threads
+            # waiting on them return.
+            with on_stop(lambda: _stop_workers(pool)) if pool is not None else nullcontext():
+                frame = run_sweep(plan, runner, on_trial, jobs)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)

@@ -11,7 +11,10 @@
   the signal recorded, as SIGINT (KeyboardInterrupt) does. Libraries can swallow
   that exception (numba's compiler, ``__del__``, weakref callbacks), so a
   watchdog ends the open runs KILLED and exits if the process is still alive
-  ``TERMINATE_GRACE_S`` seconds after the signal.
+  ``TERMINATE_GRACE_S`` seconds after the signal. A second stop while a run is
+  being ended is recorded, not raised, so it cannot leave the run RUNNING; a
+  stop the process ignores (SIG_IGN: nohup, a sweep's worker for SIGINT) stays
+  ignored. ``on_stop`` callbacks run first (a sweep stops its worker processes).
 """
 
 from __future__ import annotations
@@ -31,13 +34,15 @@ from typing import Callable, Iterator, TypeVar
 from ..errors import Terminated
 
 __all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
-           "terminate_on_sigterm", "raise_if_terminated", "open_run", "mark_dead_runs"]
+           "terminate_on_sigterm", "raise_if_terminated", "open_run", "closing_run", "on_stop", "mark_dead_runs"]
 
 HOST_TAG, PID_TAG, START_TAG, SIGNAL_TAG = "topiclab.host", "topiclab.pid", "topiclab.pid_start", "topiclab.signal"
 T = TypeVar("T")
 _prepared: set[str] = set()
 _received: list[int] = []  # signals seen inside a run, in case raising in the handler was swallowed
 _open_runs: list[str] = []  # ids of this process's tracked runs, innermost last, for the watchdog
+_closing: list[str] = []  # runs being ended after an error or a stop
+_on_stop: list[Callable[[], None]] = []  # called by the stop handler before it raises
 TERMINATE_GRACE_S = 10.0
 
 
@@ -139,6 +144,11 @@ def terminate_on_sigterm() -> Iterator[None]:
     watchdogs: list[threading.Timer] = []
 
     def handler(signum, _frame):
+        if _closing:  # a run is being ended (KILLED, FAILED): raising now would cut that short
+            _received.append(signum)
+            return
+        for callback in list(_on_stop):
+            callback()
         if not _received:  # a daemon: a process that ends in time is not held up by it
             watchdog = threading.Timer(TERMINATE_GRACE_S, _end_open_runs_and_exit, args=(signum,))
             watchdog.daemon = True
@@ -153,7 +163,8 @@ def terminate_on_sigterm() -> Iterator[None]:
 
     handler.topiclab_run = True
     _received.clear()
-    previous = {signum: signal.signal(signum, handler) for signum in _STOPS}
+    previous = {signum: signal.signal(signum, handler) for signum in _STOPS
+                if signal.getsignal(signum) is not signal.SIG_IGN}
     previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
@@ -173,6 +184,27 @@ def open_run(run_id: str) -> Iterator[None]:
         yield
     finally:
         _open_runs.remove(run_id)
+
+
+@contextmanager
+def closing_run(run_id: str) -> Iterator[None]:
+    """Within the block ``run_id`` is being ended: a stop signal is recorded, not raised."""
+    _closing.append(run_id)
+    try:
+        yield
+    finally:
+        _closing.remove(run_id)
+
+
+@contextmanager
+def on_stop(callback: Callable[[], None]) -> Iterator[None]:
+    """Within the block a SIGTERM/SIGINT calls ``callback()`` (briefly: it runs in the signal handler)
+    before the stop is raised; e.g. a sweep's parent stops its workers."""
+    _on_stop.append(callback)
+    try:
+        yield
+    finally:
+        _on_stop.remove(callback)
 
 
 def _end_open_runs_and_exit(signum: int) -> None:

@@ -20,8 +20,8 @@ from ..config import ExperimentConfig, flatten
 from ..pipeline import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
 from ..vectorize import backend_params
-from ._lifecycle import (SIGNAL_TAG, mark_dead_runs, open_run, prepare_store, process_tags, raise_if_terminated,
-                         retry_locked, terminate_on_sigterm)
+from ._lifecycle import (SIGNAL_TAG, closing_run, mark_dead_runs, open_run, prepare_store, process_tags,
+                         raise_if_terminated, retry_locked, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
            "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "track_experiment",
@@ -115,11 +115,12 @@ def tracked_run(experiment: str, run_name: str, nested: bool = False,
         except BaseException as error:
             status = "KILLED" if isinstance(error, (KeyboardInterrupt, Terminated)) else "FAILED"
             message = f"{type(error).__name__}: {error}"
-            if isinstance(error, (KeyboardInterrupt, Terminated)):
-                mlflow.set_tag(SIGNAL_TAG, error.name if isinstance(error, Terminated) else "SIGINT")
-            mlflow.set_tag("error", message[:5000])
-            mlflow.log_text(message, "error.txt")
-            retry_locked(lambda: mlflow.end_run(status=status))
+            with closing_run(run.info.run_id):
+                if isinstance(error, (KeyboardInterrupt, Terminated)):
+                    mlflow.set_tag(SIGNAL_TAG, error.name if isinstance(error, Terminated) else "SIGINT")
+                mlflow.set_tag("error", message[:5000])
+                mlflow.log_text(message, "error.txt")
+                retry_locked(lambda: mlflow.end_run(status=status))
             raise
         retry_locked(mlflow.end_run)
 
