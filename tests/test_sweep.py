@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from topiclab.errors import TopiclabError
-from topiclab.sweep import check_key, parse_grid, plan_sweep, run_sweep
+from topiclab.sweep import check_key, grid_params, parse_grid, plan_sweep, run_sweep
 from toy_runs import ROWS
 
 
@@ -77,6 +77,13 @@ def test_a_dump_labelled_by_its_gold_file_can_sweep_a_label_metric(project_root)
         plan_sweep(config, ["cluster.k=3,4"], ["data.gold=null"])
 
 
+def test_grid_params_write_each_swept_key_as_the_sweep_tries_it(config_file):
+    plan = plan_sweep(config_file, ["vectorize.representation=tfidf,combined"], n_trials=2)
+    plan.spec.grid["vectorize.tfidf_weight"] = {"low": 0.2, "high": 0.6}
+    assert grid_params(plan.spec) == {"cluster.k": "2,3", "vectorize.representation": "tfidf,combined",
+                                      "vectorize.tfidf_weight": "{high: 0.6, low: 0.2}"}
+
+
 def test_run_sweep_sorts_the_summary_best_first(config_file):
     plan = plan_sweep(config_file, [])
     seen = []
@@ -124,6 +131,9 @@ def test_tracked_sweep_nests_trials_under_a_parent_with_the_summary(config_file,
     assert len(children) == 2 == len(frame)
     assert {c.info.status for c in children} == {"FINISHED"}
     assert {c.info.run_id for c in children} == set(frame["run_id"])
+    # The parent logs the swept keys as the grid, not the base config's values (cluster.k: 3, one more trial).
+    assert parent.data.params["cluster.k"] == "2,3" and {c.data.params["cluster.k"] for c in children} == {"2", "3"}
+    assert parent.data.params["vectorize.representation"] == "embedding"
     artifacts = {a.path for a in store.list_artifacts(parent_id)}
     assert {"sweep_summary.csv", "sweep_summary.md", "sweep_summary.json", "sweep.yaml"} <= artifacts
     # The second trial reused the first one's cached embeddings.

@@ -24,7 +24,7 @@ from .config import (ExperimentConfig, SweepConfig, apply_overrides, config_from
 from .errors import TopiclabError
 
 __all__ = ["SUMMARY_METRICS", "Trial", "SweepPlan", "parse_grid", "check_key", "plan_sweep",
-           "run_sweep", "summary_table"]
+           "run_sweep", "grid_params", "summary_table"]
 
 SUMMARY_METRICS = ("nmi", "ari", "accuracy", "npmi", "c_v", "topic_diversity", "outlier_share",
                    "n_topics", "silhouette")
@@ -165,6 +165,14 @@ def _check_data(plan: SweepPlan) -> None:
             raise TopiclabError(
                 f"sweep objective {plan.spec.objective!r} needs gold labels, which {corpus.name} lacks"
             )
+
+
+def grid_params(spec: SweepConfig) -> dict[str, str]:
+    """Each swept key as the sweep tries it, for the parent run's params: ``"3,5"`` (as ``--grid`` takes it)
+    or an Optuna range (``"{high: 0.6, low: 0.2}"``). The base config's value there would read, in
+    MLflow's compare view, as one more trial."""
+    return {key: override_text(values) if _is_range(values) else ",".join(override_text(v) for v in values)
+            for key, values in spec.grid.items()}
 
 
 def summary_table(rows: list[dict[str, Any]], objective: str, direction: str) -> pd.DataFrame:

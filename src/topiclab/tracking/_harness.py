@@ -96,7 +96,7 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
     from concurrent.futures import ProcessPoolExecutor
     from contextlib import nullcontext
 
-    from ..sweep import run_sweep
+    from ..sweep import grid_params, run_sweep
     from ._store import tracking_uri
 
     base = plan.base
@@ -114,7 +114,7 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
         if jobs > 1:  # spawn: a fresh interpreter per worker, no copy of this one's MLflow state or threads
             pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_worker_start)
-        params = config_params(base, exclude={"sweep"})
+        params = {**config_params(base, exclude={"sweep"}), **grid_params(plan.spec)}
         params.update({f"sweep.{k}": v for k, v in plan.spec.model_dump(mode="json").items()})
         log_params(params)
         mlflow.log_text(yaml.safe_dump(plan.spec.model_dump(mode="json"), sort_keys=False), "sweep.yaml")
