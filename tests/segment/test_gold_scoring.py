@@ -77,6 +77,7 @@ def gold_with(tmp_path, spans):
     ([[1, 4], [6, 9], [10, 13]], "lines 5-5 belong to no article"),
     ([[1, 4], [5, 9], [10, 20]], "past the dump's 13 lines"),
     ([[1, 4], [5, 9]], "lines 10-13 of the dump belong to no article"),
+    ([[0, 4], [5, 9], [10, 13]], "article 1 starts at line 0, but lines are numbered from 1"),
 ])
 def test_bad_gold_is_one_line_error(dump, tmp_path, spans, message):
     path, _ = dump

@@ -306,6 +306,9 @@ def load_gold(path: str | Path) -> Gold:
         if (not isinstance(span, list) or len(span) != 2 or not all(isinstance(v, int) for v in span)
                 or span[0] > span[1]):
             raise TopiclabError(f"{path}: article {number} has no 'lines': [first, last] span")
+        if span[0] < 1:
+            raise TopiclabError(f"{path}: article {number} starts at line {span[0]}, but lines are numbered "
+                                "from 1 (as an editor shows them)")
         if span[0] <= previous_end:
             raise TopiclabError(f"{path}: article {number} (lines {span[0]}-{span[1]}) overlaps the one before")
         if span[0] != previous_end + 1:
