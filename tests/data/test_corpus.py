@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from topiclab.data import label_from_gold, load_corpus, load_dump, load_gold
@@ -29,6 +31,38 @@ def test_seed_corpus_and_gold(seed_path, seed_gold_path):
     assert corpus.documents[0].label == "Balkans diplomacy"
     assert corpus.documents[26].label == "Russia-China relations"
     assert load_gold(seed_gold_path).topics_of_line(26) == {"Elections", "Balkans diplomacy"}
+
+
+def gold_file(tmp_path, *articles):
+    path = tmp_path / "dump.gold.json"
+    path.write_text(json.dumps({"articles": list(articles)}), encoding="utf-8")
+    return path
+
+
+def test_gold_topic_codes_become_strings(tmp_path):
+    gold = load_gold(gold_file(tmp_path, {"lines": [1, 2], "topic": 3},
+                               {"lines": [3, 3], "topic": "sport", "also_acceptable": 7}))
+    assert [a["topic"] for a in gold.articles] == ["3", "sport"]
+    assert gold.topics_of_line(3) == {"sport", "7"}
+    dump = tmp_path / "dump.txt"
+    dump.write_text("one\ntwo\nthree\n")
+    assert label_from_gold(load_dump(dump), gold).labels == ["3", "3", "sport"]
+
+
+@pytest.mark.parametrize("article, shown", [
+    ({"lines": [3, 3], "topic": [1, 2]}, "topic [1, 2]"),
+    ({"lines": [3, 3], "topic": {"name": "x"}}, 'topic {"name": "x"}'),
+    ({"lines": [3, 3], "topic": float("nan")}, "topic NaN"),
+    ({"lines": [3, 3], "topic": 1.5}, "topic 1.5"),
+    ({"lines": [3, 3], "topic": True}, "topic true"),
+    ({"lines": [3, 3], "topic": None}, "topic null"),
+    ({"lines": [3, 3]}, "no topic"),
+    ({"lines": [3, 3], "topic": "x", "also_acceptable": [1]}, "also_acceptable [1]"),
+])
+def test_gold_topic_that_is_not_a_name_or_code_is_refused(tmp_path, article, shown):
+    with pytest.raises(TopiclabError) as error:
+        load_gold(gold_file(tmp_path, {"lines": [1, 2], "topic": "a"}, article))
+    assert f"article 2 has {shown};" in str(error.value) and "\n" not in str(error.value)
 
 
 def test_csv_with_labels_ids_and_dates(tmp_path):

@@ -87,6 +87,16 @@ def test_bad_gold_is_one_line_error(dump, tmp_path, spans, message):
     assert len(errors) == 1 and message in errors[0], done.stderr
 
 
+def test_gold_topic_that_is_not_a_name_is_refused_before_scoring(dump, tmp_path):
+    path, _ = dump
+    bad = tmp_path / "list-topic.gold.json"
+    bad.write_text(json.dumps({"articles": [{"lines": [1, 9], "topic": "a"}, {"lines": [10, 13], "topic": [1]}]}))
+    done = cli(path, "--method", "fixed", "--gold", bad)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {bad}: article 2 has topic [1]; a topic is a name or a whole-number code"]
+
+
 @pytest.mark.parametrize("data, message", [
     (b"caf\xe9 au lait\nsecond line\n", "is not UTF-8 text"),
     ("Read more\n\nHome | World | Sport | Weather\nSubscribe to our newsletter\n".encode(), "only boilerplate"),

@@ -301,9 +301,10 @@ def load_gold(path: str | Path) -> Gold:
     if not isinstance(articles, list) or not articles:
         raise TopiclabError(f"{path} is not a gold file with an 'articles' list")
     previous_end = 0
+    checked = []
     for number, article in enumerate(articles, start=1):
         span = article.get("lines") if isinstance(article, dict) else None
-        if (not isinstance(span, list) or len(span) != 2 or not all(isinstance(v, int) for v in span)
+        if (not isinstance(span, list) or len(span) != 2 or not all(_is_whole(v) for v in span)
                 or span[0] > span[1]):
             raise TopiclabError(f"{path}: article {number} has no 'lines': [first, last] span")
         if span[0] < 1:
@@ -314,7 +315,30 @@ def load_gold(path: str | Path) -> Gold:
         if span[0] != previous_end + 1:
             raise TopiclabError(f"{path}: lines {previous_end + 1}-{span[0] - 1} belong to no article")
         previous_end = span[1]
-    return Gold(articles=articles)
+        checked.append({**article, **_topics(article, number, path)})
+    return Gold(articles=checked)
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _topics(article: dict, number: int, path: str | Path) -> dict:
+    """The article's ``topic`` (and ``also_acceptable``) as strings: a numeric code becomes its digits, so
+    runs compare and name topics as text; any other non-string is refused here rather than mid-run."""
+    topics = {}
+    for key in ("topic", "also_acceptable"):
+        value = article.get(key)
+        if value is None and key == "also_acceptable":
+            continue
+        if _is_whole(value):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            shown = "no topic" if key not in article else f"{key} {json.dumps(value)[:60]}"
+            raise TopiclabError(f"{path}: article {number} has {shown}; a topic is a name or a whole-number "
+                                "code")
+        topics[key] = value
+    return topics
 
 
 def check_gold(gold: Gold, n_lines: int, path: str | Path = "gold file") -> Gold:
