@@ -29,6 +29,10 @@ def test_texts_from_a_file_keep_their_lines_and_tables_give_their_text_column(tm
     assert read_texts([], "rows.csv", "assign") == ["Kosovo talks resumed", "", "Putin met Xi"]
     (tmp_path / "rows.jsonl").write_text('{"text": "Kosovo talks"}\n{"text": null}\n', encoding="utf-8")
     assert read_texts([], "rows.jsonl", "classify") == ["Kosovo talks", ""]
+    (tmp_path / "rows.json").write_text('[{"text": "Kosovo talks"}, {"text": ""}]', encoding="utf-8")
+    assert read_texts([], "rows.json", "classify") == ["Kosovo talks", ""]
+    (tmp_path / "rows.tsv").write_text("id\ttext\n1\tKosovo talks, again\n", encoding="utf-8")
+    assert read_texts([], "rows.tsv", "assign") == ["Kosovo talks, again"]
     (tmp_path / "other.csv").write_text("id,body\n1,x\n", encoding="utf-8")
     with pytest.raises(TopiclabError, match="has no 'text' column"):
         read_texts([], "other.csv", "classify")

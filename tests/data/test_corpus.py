@@ -84,6 +84,38 @@ def test_jsonl_without_labels(tmp_path):
     assert not corpus.has_labels
 
 
+ROWS = [{"id": "a1", "text": "Kosovo talks resumed", "label": "politics"},
+        {"id": "a2", "text": "Putin met Xi", "label": "world"}]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("array.json", json.dumps(ROWS, indent=1)),
+    ("lines.json", "".join(json.dumps(row) + "\n" for row in ROWS)),
+    ("rows.tsv", "id\ttext\tlabel\n" + "".join(f"{r['id']}\t{r['text']}\t{r['label']}\n" for r in ROWS)),
+])
+def test_json_and_tsv_files_are_tables(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.format in ("json", "tsv")
+    assert [(d.id, d.text, d.label) for d in corpus.documents] == [(r["id"], r["text"], r["label"]) for r in ROWS]
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[{"text": "a"}, "b"]', "item 2 of the array is not an object"),
+    ('[{"text": "a"}', "not a readable JSON table"),
+    ('{"body": "a"}\n', "no 'text' column"),
+    ('{"text": "a"}\n[1]\n', "not a readable JSON table"),
+    ("[" * 5000, "not a readable JSON table"),
+])
+def test_bad_json_tables_get_one_line_errors(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TopiclabError, match=message) as error:
+        load_corpus(path)
+    assert "\n" not in str(error.value)
+
+
 def test_folder_of_text_files(tmp_path):
     (tmp_path / "b.txt").write_text("Beta article.")
     (tmp_path / "sub").mkdir()

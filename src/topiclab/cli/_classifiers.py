@@ -78,7 +78,8 @@ def classify(
     texts: Optional[list[str]] = typer.Argument(None, help="Texts to classify (or --file, or stdin)"),
     model: str = typer.Option("models:/news-topic-classifier@champion", "--model", "-m",
                               help="Model URI: models:/NAME@ALIAS, models:/NAME/VERSION, runs:/..."),
-    file: Optional[str] = typer.Option(None, "--file", "-f", help="File of texts: one per line, or CSV/JSONL"),
+    file: Optional[str] = typer.Option(None, "--file", "-f",
+                                       help="File of texts: one per line, or a table (CSV/TSV/JSONL/JSON)"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per text"),
     min_probability: Optional[float] = typer.Option(
         None, "--min-probability", help="Label (none) below this best probability, in [0, 1]; "

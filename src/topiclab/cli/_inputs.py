@@ -1,5 +1,5 @@
-"""The texts a command reads: its arguments, a file (CSV/JSONL: the text column, a row each, empty
-ones too; else one text per non-empty line, lines as ``data.split_lines`` cuts them), or stdin."""
+"""The texts a command reads: its arguments, a file (a table, ``data.TABLE_FORMATS``: the text column, a
+row each, empty ones too; else one text per non-empty line, lines as ``data.split_lines`` cuts them), or stdin."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def read_texts(texts: list[str], file: Optional[str], what: str) -> list[str]:
         raise TopiclabError("give texts as arguments or --file, not both")
     if texts:
         return list(texts)
-    from ..data import detect_format, read_lines, read_table, split_lines
+    from ..data import TABLE_FORMATS, detect_format, read_lines, read_table, split_lines
 
     if file:
         from ..paths import looked_for, resolve
@@ -24,7 +24,7 @@ def read_texts(texts: list[str], file: Optional[str], what: str) -> list[str]:
         if not path.is_file():
             raise TopiclabError(f"input file not found: {looked_for(file)}")
         fmt = detect_format(path)
-        if fmt in ("csv", "jsonl"):  # every row, an empty text too, so outputs match rows
+        if fmt in TABLE_FORMATS.values():  # every row, an empty text too, so outputs match rows
             return read_table(path, fmt)["text"].fillna("").astype(str).tolist()
         return [line for line in read_lines(path)[0] if line.strip()]
     if sys.stdin.isatty():

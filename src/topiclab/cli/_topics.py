@@ -16,7 +16,8 @@ DEFAULT_CONFIG = "experiments/seed_news.yaml"  # whose experiment holds the defa
 @app.command()
 def assign(
     texts: Optional[list[str]] = typer.Argument(None, help="Texts to assign", show_default=False),
-    file: Optional[str] = typer.Option(None, "--file", help="File of texts: one per line, or CSV/JSONL"),
+    file: Optional[str] = typer.Option(None, "--file",
+                                       help="File of texts: one per line, or a table (CSV/TSV/JSONL/JSON)"),
     model: Optional[str] = typer.Option(None, "--model",
                                         help="runs:/ID/topic_model (default: the latest finished run "
                                              "of the default experiment)"),

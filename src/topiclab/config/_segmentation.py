@@ -19,7 +19,7 @@ __all__ = ["DumpSpec", "PageDumpSpec", "ScaleSpec", "TrainSpec", "SegmentEvalCon
 
 
 class DumpSpec(Section):
-    """Synthetic dumps cut from a labelled CSV/JSONL table of articles."""
+    """Synthetic dumps cut from a labelled table (CSV/TSV/JSONL/JSON) of articles."""
 
     path: str = "../shared/datasets/bbc_news.csv"
     text_column: str = "text"

@@ -6,8 +6,8 @@ starts from a ``Corpus``.
 
 from ._analyzer import (NEWS_STOP_WORDS, STOP_LISTS, STOP_WORDS, TOKEN_PATTERN, StopList, stop_words, tokenize,
                         word_vectorizer)
-from ._corpus import (Corpus, Document, Gold, check_gold, detect_format, label_from_gold, load_corpus, load_dump,
-                      load_folder, load_gold, load_table, read_lines, read_table, read_text, split_lines)
+from ._corpus import (TABLE_FORMATS, Corpus, Document, Gold, check_gold, detect_format, label_from_gold, load_corpus,
+                      load_dump, load_folder, load_gold, load_table, read_lines, read_table, read_text, split_lines)
 from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_20newsgroups,
                         load_data, load_dataset, load_shared_csv)
 from ._sentences import split_sentences
@@ -15,8 +15,8 @@ from ._splits import hash_bucket, sample_corpus, split_of
 
 __all__ = [
     "split_sentences",
-    "Document", "Corpus", "Gold", "detect_format", "load_corpus", "load_dump", "load_table", "read_table",
-    "load_folder", "load_gold",
+    "TABLE_FORMATS", "Document", "Corpus", "Gold", "detect_format", "load_corpus", "load_dump", "load_table",
+    "read_table", "load_folder", "load_gold",
     "read_text", "read_lines", "split_lines", "check_gold", "label_from_gold",
     "DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",
     "load_shared_csv", "load_20newsgroups", "load_data",

@@ -1,13 +1,15 @@
 """Load raw text into documents with stable ids.
 
 Formats: a raw dump (one paragraph per line, as ``data/raw/seed_news.txt``),
-a CSV or JSONL table with a ``text`` column (``label``, ``id``, ``date``
-optional), or a folder of ``.txt`` files. Raw files are only ever read.
+a table with a ``text`` column (``label``, ``id``, ``date`` optional: CSV, TSV,
+JSONL, or JSON as an array of objects or as JSON lines), or a folder of
+``.txt`` files. Raw files are only ever read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +20,7 @@ from ..errors import TopiclabError
 from ..paths import looked_for, resolve
 
 __all__ = [
+    "TABLE_FORMATS",
     "Document",
     "Corpus",
     "Gold",
@@ -34,6 +37,9 @@ __all__ = [
     "check_gold",
     "label_from_gold",
 ]
+
+# Formats read as tables (``read_table``), one document a row, by file extension.
+TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
 
 # Characters that str.splitlines() treats as line ends but a text editor, a
 # gold file and `wc -l` do not: inside a line they are spaces.
@@ -179,15 +185,31 @@ def _column(frame: pd.DataFrame, name: str) -> list:
     return frame[name].tolist() if name in frame.columns else [None] * len(frame)
 
 
+def _json_records(file: Path) -> pd.DataFrame:
+    """A ``.json`` table: an array of objects, or JSON lines (both are common under that extension)."""
+    text, _ = read_text(file)
+    if not text.lstrip().startswith("["):
+        return pd.read_json(io.StringIO(text), lines=True, dtype=False)
+    records = json.loads(text)
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise ValueError(f"item {number} of the array is not an object")
+    return pd.DataFrame.from_records(records)
+
+
 def read_table(path: str | Path, fmt: str = "csv", text_column: str = "text") -> pd.DataFrame:
-    """Every row of a CSV or JSONL table (an empty cell: missing), checked to have ``text_column``."""
+    """Every row of a table (``TABLE_FORMATS``; an empty cell: missing), checked to have ``text_column``."""
     file = resolve(path)
     try:
-        if fmt == "csv":
-            frame = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""])
+        if fmt in ("csv", "tsv"):
+            frame = pd.read_csv(file, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False,
+                                na_values=[""])
+        elif fmt == "json":
+            frame = _json_records(file)
         else:
             frame = pd.read_json(file, lines=True, dtype=False)
-    except (ValueError, pd.errors.ParserError) as error:
+    # TypeError: pandas on JSON lines mixing objects and arrays; RecursionError: a deeply nested array
+    except (ValueError, TypeError, RecursionError, pd.errors.ParserError) as error:
         reason = str(error).splitlines()[0]
         raise TopiclabError(f"{file} is not a readable {fmt.upper()} table: {reason}") from None
     if text_column not in frame.columns:
@@ -200,7 +222,7 @@ def read_table(path: str | Path, fmt: str = "csv", text_column: str = "text") ->
 def load_table(
     path: str | Path, fmt: str = "csv", text_column: str = "text", label_column: str = "label"
 ) -> Corpus:
-    """A CSV or JSONL table with a text column; label, id and date are optional."""
+    """A table (``TABLE_FORMATS``) with a text column; label, id and date are optional."""
     file = resolve(path)
     _, data = read_text(file)
     frame = read_table(file, fmt, text_column)
@@ -253,15 +275,10 @@ def load_folder(path: str | Path) -> Corpus:
 
 
 def detect_format(file: Path) -> str:
-    """The input format ``load_corpus`` reads ``file`` as: folder, csv, jsonl (.jsonl, .ndjson) or dump."""
+    """The input format ``load_corpus`` reads ``file`` as: folder, a table format (``TABLE_FORMATS``) or dump."""
     if file.is_dir():
         return "folder"
-    suffix = file.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in {".jsonl", ".ndjson"}:
-        return "jsonl"
-    return "dump"
+    return TABLE_FORMATS.get(file.suffix.lower(), "dump")
 
 
 def load_corpus(

@@ -3,7 +3,7 @@
 Names: ``bbc_news`` and ``ag_news_4k`` (CSV files under ``../shared/datasets``)
 and ``20newsgroups`` (scikit-learn's fetcher; it downloads once into
 scikit-learn's data home, or reads the cache already there). Anything else is
-a path to a CSV/JSONL table with ``text`` and ``label`` columns (or any input
+a path to a table (CSV, TSV, JSONL, JSON) with ``text`` and ``label`` columns (or any input
 ``load_corpus`` reads). Each corpus carries the SHA-256 of its content,
 which the tracking layer logs with every run.
 """
@@ -97,7 +97,7 @@ def check_dataset_name(name: str) -> str:
     if name not in DATASETS:
         raise TopiclabError(
             f"unknown dataset {name!r} (known: {', '.join(dataset_names())}; "
-            "or give the path of a CSV/JSONL file)"
+            "or give the path of a CSV/TSV/JSONL/JSON table)"
         )
     return name
 
@@ -107,7 +107,7 @@ def _looks_like_path(spec: str) -> bool:
 
 
 def load_dataset(spec: str, limit: int | None = None, **options) -> Corpus:
-    """A dataset by name (see ``DATASETS``) or a CSV/JSONL/other corpus by path."""
+    """A dataset by name (see ``DATASETS``) or a table/dump/folder by path."""
     if spec in DATASETS:
         return DATASETS[spec].loader(name=spec, limit=limit, **options)
     if _looks_like_path(spec):

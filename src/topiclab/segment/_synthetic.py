@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import DumpSpec, SegmentEvalConfig
-from ..data import Document, load_corpus, split_of
+from ..data import TABLE_FORMATS, Document, load_corpus, split_of
 from ..errors import TopiclabError
 from ._text import split_sentences
 
@@ -36,10 +36,10 @@ class SyntheticDump:
 
 def load_articles(path: str, split: str | None = None, text_column: str = "text",
                   label_column: str = "label") -> list[Document]:
-    """Documents of a labelled table (CSV/JSONL), optionally one half of them."""
+    """Documents of a labelled table (CSV/TSV/JSONL/JSON), optionally one half of them."""
     corpus = load_corpus(path, "auto", text_column, label_column)
-    if corpus.format not in ("csv", "jsonl"):
-        raise TopiclabError(f"{path}: synthetic dumps need a CSV or JSONL table of articles")
+    if corpus.format not in TABLE_FORMATS.values():
+        raise TopiclabError(f"{path}: synthetic dumps need a table of articles (CSV, TSV, JSONL or JSON)")
     documents = [d for d in corpus.documents if split is None or split_of(d.id) == split]
     if not documents:
         raise TopiclabError(f"{path}: no articles in split {split!r}")
