@@ -102,3 +102,12 @@ def test_data_sample_fits_on_a_seeded_sample(tmp_path):
     assert len(ids[0]) == 12 and ids[0] == ids[1]  # the config's seed draws the same sample again
     assert ids[2] != ids[0]  # another seed, another sample
     assert set(ids[0]) <= {r[0] for r in rows}
+
+
+def test_data_limit_keeps_the_first_articles_of_a_dump_then_data_sample_draws_from_them():
+    overrides = ["segment.method=fixed", "segment.fixed_lines=4", "vectorize.representation=tfidf",
+                 "topics.taxonomy=null", "cluster.k=2", "data.limit=4"]
+    ids = [d.id for d in run_experiment(load_config("experiments/seed_news.yaml", overrides)).corpus.documents]
+    assert ids == [f"seed_news:A00{n}" for n in range(1, 5)]
+    sampled = run_experiment(load_config("experiments/seed_news.yaml", overrides + ["data.sample=3"]))
+    assert len(sampled.corpus.documents) == 3 and {d.id for d in sampled.corpus.documents} < set(ids)

@@ -152,6 +152,19 @@ def test_line_level_and_tables_pass_through(seed_path, tmp_path):
     assert segment_corpus(rows, SegmentConfig(level="article")) is rows
 
 
+def test_limit_counts_articles_and_passages_of_a_dump_not_its_lines(seed_path):
+    from topiclab.data import load_corpus
+
+    articles = SegmentConfig(level="article", method="fixed", fixed_lines=4)
+    whole = segment_corpus(load_dump(seed_path), articles)
+    limited = segment_corpus(load_corpus(seed_path, limit=3), articles)
+    assert limited.documents == whole.documents[:3] and limited.documents[2].line_end == 12
+    passages = SegmentConfig(level="passage", method="fixed", fixed_lines=4)
+    assert len(segment_corpus(load_corpus(seed_path, limit=5), passages).documents) == 5
+    lines = load_corpus(seed_path, limit=3)  # line level: a line is a document
+    assert segment_corpus(lines, SegmentConfig()).texts == load_dump(seed_path).texts[:3]
+
+
 def test_harness_pk_is_zero_only_for_the_right_segmentation(gold_boundaries):
     perfect = score_segmentation(gold_boundaries, gold_boundaries)
     assert perfect["pk"] == 0 and perfect["windowdiff"] == 0 and perfect["f1"] == 1.0

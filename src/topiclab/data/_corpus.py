@@ -83,6 +83,9 @@ class Corpus:
     documents: list[Document]
     content_hash: str
     lines: list[str] = field(default_factory=list, repr=False)  # raw lines of a dump
+    # data.limit of a dump: its first ``limit`` lines are the documents until segmenting makes
+    # articles (or passages) of all its lines and keeps the first ``limit`` of those.
+    limit: int | None = None
 
     @property
     def texts(self) -> list[str]:
@@ -288,7 +291,8 @@ def load_corpus(
     label_column: str = "label",
     limit: int | None = None,
 ) -> Corpus:
-    """Load any supported input; ``limit`` keeps the first documents only."""
+    """Load any supported input; ``limit`` keeps the first documents only (of a dump: its first lines,
+    and once ``segment.segment_corpus`` cuts it into articles, the first articles; ``Corpus.limit``)."""
     file = resolve(path)
     if not file.exists():
         raise TopiclabError(f"input file not found: {looked_for(path)}")
@@ -304,7 +308,7 @@ def load_corpus(
     else:
         corpus = load_table(file, fmt, text_column, label_column)
     if limit is not None:
-        corpus = replace(corpus, documents=corpus.documents[:limit])
+        corpus = replace(corpus, documents=corpus.documents[:limit], limit=limit)
     return corpus
 
 

@@ -81,8 +81,10 @@ def segment_corpus(corpus: Corpus, config: SegmentConfig, segmenter: BaseSegment
     if not needs_segmenting(corpus, config):
         return corpus
     segmenter = segmenter or make_segmenter(config)
-    # Only the lines the loader kept (data.limit keeps the first documents of a dump).
-    last = max(d.line_end for d in corpus.documents if d.line_end is not None)
+    # data.limit counts documents, so a limited dump is segmented whole and cut below, after segmenting
+    # (as data.sample draws); otherwise only up to the last line the loader kept.
+    last = None if corpus.limit is not None else max(d.line_end for d in corpus.documents
+                                                     if d.line_end is not None)
     spans = segment_lines(corpus.lines[:last], segmenter, embedder)
     width = max(3, len(str(len(spans))))
     documents: list[Document] = []
@@ -96,4 +98,4 @@ def segment_corpus(corpus: Corpus, config: SegmentConfig, segmenter: BaseSegment
             documents.append(Document(id=f"{article_id}:P{passage.index + 1:03d}", text=passage.text,
                                       line_start=passage.line_start, line_end=passage.line_end,
                                       article_id=article_id))
-    return replace(corpus, documents=documents)
+    return replace(corpus, documents=documents[:corpus.limit])
