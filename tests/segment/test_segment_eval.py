@@ -180,6 +180,20 @@ def test_cli_segment_bad_input_is_one_line(tmp_path, tracking_uri, monkeypatch, 
     assert code == 1 and err.startswith("error: invalid segment option: threshold")
 
 
+@pytest.mark.parametrize("name, content", [("news.csv", "id,text\n1,Kosovo talks\n"),
+                                           ("news.tsv", "id\ttext\n1\tKosovo talks\n"),
+                                           ("news.jsonl", '{"text": "Kosovo talks"}\n'),
+                                           ("news.json", '[{"text": "Kosovo talks"}]')])
+def test_cli_segment_refuses_a_table(tmp_path, tracking_uri, monkeypatch, capsys, name, content):
+    table = tmp_path / name
+    table.write_text(content)
+    code, out, err = run_cli(["segment", str(table), "--method", "fixed"], monkeypatch, capsys)
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [f"error: {table} is a {name.split('.')[1].upper()} table, not a dump: segment "
+                                        "reads raw dumps (one paragraph a line); a table is already one document "
+                                        "per row"]
+
+
 def test_cli_segment_eval_logs_one_run_per_segmenter(tmp_path, tracking_uri, monkeypatch, capsys):
     table = tmp_path / "news.csv"
     rows = [f'"{a.id}{i}","{a.text}",{a.label}' for i in range(6) for a in articles(1)]

@@ -27,8 +27,15 @@ def segment(
     """
     import json
 
+    from ..data import TABLE_FORMATS, detect_format
+    from ..errors import TopiclabError
+    from ..paths import resolve
     from ..pipeline import segment_file
 
+    path = resolve(file)
+    if path.is_file() and detect_format(path) in TABLE_FORMATS.values():  # else segment_file's own errors
+        raise TopiclabError(f"{file} is a {detect_format(path).upper()} table, not a dump: segment reads raw "
+                            "dumps (one paragraph a line); a table is already one document per row")
     report = segment_file(file, method, set_ or [], gold=gold)
     summary = report.pop("summary")
     typer.echo(json.dumps(report, indent=1) if as_json else "\n".join(summary))
