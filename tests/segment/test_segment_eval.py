@@ -1,6 +1,7 @@
 """The segmentation harness: synthetic dumps, scores, boundary model, CLI and MLflow runs."""
 
 import itertools
+import json
 import sys
 
 import numpy as np
@@ -167,6 +168,19 @@ def test_cli_segment_prints_the_seed_articles(seed_path, tracking_uri, monkeypat
     assert lines[0].startswith("5 article(s)")
     assert "lines 1-24" in lines[1] and "Kosovo Albanians rejected" in lines[1]
     assert "lines 28-28" in lines[5] and "Myanmar" in lines[5]
+
+
+def test_cli_segment_shows_the_threshold_it_used(seed_path, tracking_uri, monkeypatch, capsys):
+    from topiclab.segment import load_boundary_model
+
+    code, out, err = run_cli(["segment", str(seed_path), "--json"], monkeypatch, capsys)
+    assert code == 0, err
+    assert json.loads(out)["threshold"] == load_boundary_model().threshold
+    code, out, err = run_cli(["segment", str(seed_path), "--set", "threshold=0.6"], monkeypatch, capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("threshold 0.6000: the decision threshold")
+    code, out, err = run_cli(["segment", str(seed_path), "--method", "fixed", "--json"], monkeypatch, capsys)
+    assert code == 0 and json.loads(out)["threshold"] is None  # fixed cuts by count: no threshold
 
 
 def test_cli_segment_bad_input_is_one_line(tmp_path, tracking_uri, monkeypatch, capsys):

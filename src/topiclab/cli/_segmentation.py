@@ -38,6 +38,9 @@ def segment(
                             "dumps (one paragraph a line); a table is already one document per row")
     report = segment_file(file, method, set_ or [], gold=gold)
     summary = report.pop("summary")
+    if report["threshold"] is not None:
+        summary.append(f"threshold {report['threshold']:.4f}: the decision threshold on each gap's P(boundary) "
+                       "(--set threshold=T changes it)")
     typer.echo(json.dumps(report, indent=1) if as_json else "\n".join(summary))
 
 

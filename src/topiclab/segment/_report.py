@@ -47,6 +47,7 @@ def segment_report(lines: list[str], segmenter: BaseSegmenter, embedder: LineEnc
     report = {
         "n_lines": len(lines),
         "n_articles": len(spans),
+        "threshold": segmenter.decision_threshold(),  # on the gap scores; None where the segmenter has none
         "spans": [{"article": span.index + 1, "lines": [span.line_start, span.line_end],
                    "boilerplate_lines": list(span.boilerplate)} for span in spans],
         "boilerplate_lines": [int(n) for n in np.flatnonzero(dump.boilerplate) + 1],

@@ -123,6 +123,10 @@ class BaseSegmenter:
         """The embedding model this segmenter was built for (None: any, or none needed)."""
         return None
 
+    def decision_threshold(self) -> float | None:
+        """The threshold its boundaries are decided by on ``gap_scores`` (None: it has none)."""
+        return None
+
 
 class LineSegmenter(BaseSegmenter):
     """Every line its own article."""
@@ -223,12 +227,14 @@ class LearnedSegmenter(BaseSegmenter):
     def gap_scores(self, dump, embedder=None):
         return self.probabilities(dump, embedder)
 
+    def decision_threshold(self) -> float:
+        """``threshold`` if given, else the model's own."""
+        return self.boundary_model().threshold if self.threshold is None else self.threshold
+
     def boundaries(self, dump, embedder=None):
-        model = self.boundary_model()
-        threshold = model.threshold if self.threshold is None else self.threshold
         complete = [not is_truncated(unit) for unit in dump.units]
-        return decode_boundaries(self.probabilities(dump, embedder), complete, threshold,
-                                 model.single_line_penalty)
+        return decode_boundaries(self.probabilities(dump, embedder), complete, self.decision_threshold(),
+                                 self.boundary_model().single_line_penalty)
 
 
 SEGMENTERS = {
