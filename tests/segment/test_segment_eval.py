@@ -140,6 +140,48 @@ def test_bad_model_files_are_one_line_errors(tmp_path):
         LearnedSegmenter(load_boundary_model(broken))
 
 
+def test_only_the_default_segmentation_benchmark_as_committed_is_the_default(tmp_path, project_root):
+    from topiclab.cli._segmentation import is_default_benchmark
+
+    assert is_default_benchmark("experiments/segmentation.yaml", [])
+    assert is_default_benchmark(str(project_root / "experiments" / "segmentation.yaml"), [])
+    assert not is_default_benchmark("experiments/segmentation.yaml", ["data.articles_per_dump=20"])
+    (tmp_path / "mine.yaml").write_text("name: mine\n")
+    assert not is_default_benchmark(str(tmp_path / "mine.yaml"), [])
+
+
+def test_cli_segment_eval_of_a_changed_benchmark_writes_no_report_unless_told(tmp_path, tracking_uri,
+                                                                              monkeypatch, capsys):
+    table = tmp_path / "news.csv"
+    table.write_text("id,text,label\n" + "\n".join(f'"{a.id}{i}","{a.text}",{a.label}'
+                                                   for i in range(3) for a in articles(1)) + "\n")
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("".join(json.dumps({"id": f"{a.id}{i}", "label": a.label, "title": f"{a.label} news {i}",
+                                         "text": a.text.replace(". ", ".\n")}) + "\n"
+                             for i in range(3) for a in articles(1)))
+    report = tmp_path / "REPORT.md"
+    config = tmp_path / "segmentation.yaml"
+    config.write_text(f"""name: tiny
+data: {{path: {table}, split: all, articles_per_dump: 6}}
+pages: {{path: {pages}, split: all, articles_per_dump: 6}}
+scale: {{sizes: [40, 80], megabytes: 0.01}}
+report: {report}
+segmenters:
+  fixed: {{method: fixed, fixed_lines: 4}}
+  learned: {{method: learned}}
+baseline: fixed
+""")
+    code, out, err = run_cli(["segment-eval", str(config)], monkeypatch, capsys)
+    assert code == 0, err
+    assert "## Segmentation" in out  # the section is printed either way
+    assert not report.exists() and f"{report} left as it is" in err
+    assert "scale:" not in err  # big dumps only for the default benchmark or with --scaling
+    written = tmp_path / "out.md"
+    code, out, err = run_cli(["segment-eval", str(config), "--out", str(written)], monkeypatch, capsys)
+    assert code == 0, err
+    assert "<!-- section segmentation begin" in written.read_text() and not report.exists()
+
+
 def test_bbc_dump_has_the_seed_shape(shared_dir):
     evaluation = load_articles(str(shared_dir / "datasets" / "bbc_news.csv"), "eval")
     assert all(split_of(a.id) == "eval" for a in evaluation)

@@ -10,6 +10,14 @@ import typer
 from ._app import app
 
 SEED_DUMP = "data/raw/seed_news.txt"
+BENCHMARK = "experiments/segmentation.yaml"  # the benchmark BENCHMARKS.md reports
+
+
+def is_default_benchmark(config: str, overrides: list[str]) -> bool:
+    """Whether segment-eval runs the benchmark BENCHMARKS.md reports, as committed: its config, no --set."""
+    from ..paths import resolve
+
+    return not overrides and resolve(config).resolve() == resolve(BENCHMARK).resolve()
 
 @app.command()
 def segment(
@@ -46,20 +54,33 @@ def segment(
 
 @app.command("segment-eval")
 def segment_eval(
-    config: str = typer.Argument("experiments/segmentation.yaml", help="Segmentation benchmark YAML"),
+    config: str = typer.Argument(BENCHMARK, help="Segmentation benchmark YAML"),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+    out: Optional[str] = typer.Option(None, "--out", help="Markdown file whose `segmentation` section is written "
+                                      "(default: the config's report:, BENCHMARKS.md, for the default benchmark "
+                                      "only; with --set or another config, nothing unless --out is given)"),
+    scaling: Optional[bool] = typer.Option(None, "--scaling/--no-scaling", help="Time and memory on the "
+                                           "config's scale: dumps (default: for the default benchmark only)"),
 ):
     """Score segmenters (Pk, WindowDiff, boundary F1) on synthetic dumps; one MLflow run each.
 
-    Example: topiclab segment-eval experiments/segmentation.yaml --set data.articles_per_dump=50
+    Prints the results; only the default benchmark (no --set) writes its report file, unless --out names one.
+    Example: topiclab segment-eval --set data.articles_per_dump=50 --set pages.articles_per_dump=30
     """
     from ..config import load_segment_eval_config
     from ..data import read_lines
+    from ..errors import TopiclabError
     from ..paths import resolve
     from ..segment import format_results
     from ..tracking import track_segment_eval
 
     settings = load_segment_eval_config(config, set_ or [])
+    default = is_default_benchmark(config, set_ or [])
+    if scaling and settings.scale is None:
+        raise TopiclabError(f"--scaling needs a scale: section in {config}")
+    measure_scale = settings.scale is not None and (default if scaling is None else scaling)
+    # A changed benchmark (small dumps, other settings) must not overwrite the committed report.
+    report = out or (settings.report if default else None)
     typer.echo(f"segment-eval {settings.name}: {settings.data.dumps} dump(s) of "
                f"{settings.data.articles_per_dump} articles from {settings.data.path} "
                f"({settings.data.split} split, one {settings.data.unit} per line)", err=True)
@@ -67,6 +88,8 @@ def segment_eval(
         f"  {row['segmenter']}: Pk={row['pk']:.4f}", err=True))
     typer.echo(format_results(rows, settings.baseline))
     if settings.pages is None:
+        if out:
+            typer.echo(f"{out} not written: the segmentation section needs a pages: section", err=True)
         return
     from ..benchmarks import segmentation_section, write_section
     from ..pipeline import find_articles
@@ -79,7 +102,7 @@ def segment_eval(
         f"boilerplate recall {row['boilerplate_recall']:.3f}", err=True))
     seed = find_articles(read_lines(resolve(SEED_DUMP))[0], settings.segmenters["learned"])
     scaling = None
-    if settings.scale is not None:
+    if measure_scale:
         from ..benchmarks import segmentation_scaling
         from ..segment import load_page_articles
 
@@ -91,9 +114,12 @@ def segment_eval(
                    err=True)
     body, targets = segmentation_section(rows, page_rows, len(seed), scaling=scaling)
     typer.echo(body)
-    if settings.report:
-        write_section(settings.report, "segmentation", body, targets)
-        typer.echo(f"section segmentation written to {settings.report}", err=True)
+    if report:
+        write_section(report, "segmentation", body, targets)
+        typer.echo(f"section segmentation written to {report}", err=True)
+    elif settings.report:
+        typer.echo(f"{settings.report} left as it is (not the default benchmark); --out FILE writes the section",
+                   err=True)
 
 
 @app.command("segment-train")
