@@ -180,6 +180,9 @@ baseline: fixed
     code, out, err = run_cli(["segment-eval", str(config), "--out", str(written)], monkeypatch, capsys)
     assert code == 0, err
     assert "<!-- section segmentation begin" in written.read_text() and not report.exists()
+    code, out, err = run_cli(["segment-eval", str(config), "--scaling"], monkeypatch, capsys)
+    assert code == 0, err  # the pages' split 'all' holds every article for the big dumps too
+    assert "scale: dumps of 40, 80 lines" in err and "growth exponent" in err and not report.exists()
 
 
 def test_bbc_dump_has_the_seed_shape(shared_dir):

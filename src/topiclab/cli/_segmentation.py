@@ -108,7 +108,8 @@ def segment_eval(
 
         typer.echo(f"scale: dumps of {', '.join(map(str, settings.scale.sizes))} lines and "
                    f"{settings.scale.megabytes:g} MB", err=True)
-        scaling = segmentation_scaling(load_page_articles(settings.pages.path, settings.pages.split),
+        split = None if settings.pages.split == "all" else settings.pages.split  # as the page dumps read it
+        scaling = segmentation_scaling(load_page_articles(settings.pages.path, split),
                                        settings.seed, tuple(settings.scale.sizes), settings.scale.megabytes)
         typer.echo(f"  growth exponent {scaling.exponent:.2f} (time), {scaling.memory_exponent:.2f} (memory)",
                    err=True)
