@@ -150,6 +150,14 @@ def test_only_the_default_segmentation_benchmark_as_committed_is_the_default(tmp
     assert not is_default_benchmark(str(tmp_path / "mine.yaml"), [])
 
 
+def test_a_segmentation_report_without_the_learned_segmenter_is_refused_in_one_line(project_root):
+    from topiclab.config import load_segment_eval_config
+
+    with pytest.raises(TopiclabError, match="pages: the report needs a segmenter named 'learned'"):
+        load_segment_eval_config(project_root / "experiments" / "segmentation.yaml",
+                                 ["segmenters={fixed: {method: fixed}}", "baseline=fixed"])
+
+
 def test_cli_segment_eval_of_a_changed_benchmark_writes_no_report_unless_told(tmp_path, tracking_uri,
                                                                               monkeypatch, capsys):
     table = tmp_path / "news.csv"

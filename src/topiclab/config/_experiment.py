@@ -39,7 +39,7 @@ DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 class DataConfig(Section):
     path: str | None = None
     dataset: str | None = None  # a name from data.DATASETS, instead of a path
-    format: Literal["auto", "dump", "csv", "jsonl", "folder"] = "auto"
+    format: Literal["auto", "dump", "csv", "tsv", "jsonl", "json", "folder"] = "auto"
     gold: str | None = None
     text_column: str = "text"
     label_column: str = "label"

@@ -93,6 +93,8 @@ class SegmentEvalConfig(Section):
     def _known_baseline(self) -> "SegmentEvalConfig":
         if self.baseline not in self.segmenters:
             raise ValueError(f"baseline {self.baseline!r} is not one of the segmenters")
+        if self.pages is not None and "learned" not in self.segmenters:  # the report's seed check runs it
+            raise ValueError("pages: the report needs a segmenter named 'learned' (it segments the seed dump)")
         return self
 
 
