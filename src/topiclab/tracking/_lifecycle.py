@@ -177,34 +177,29 @@ def terminate_on_sigterm() -> Iterator[None]:
 
 
 @contextmanager
-def open_run(run_id: str) -> Iterator[None]:
+def _listed(items: list, item) -> Iterator[None]:
+    """``item`` is in ``items`` within the block."""
+    items.append(item)
+    try:
+        yield
+    finally:
+        items.remove(item)
+
+
+def open_run(run_id: str):
     """Within the block ``run_id`` is one of the runs the SIGTERM watchdog ends."""
-    _open_runs.append(run_id)
-    try:
-        yield
-    finally:
-        _open_runs.remove(run_id)
+    return _listed(_open_runs, run_id)
 
 
-@contextmanager
-def closing_run(run_id: str) -> Iterator[None]:
+def closing_run(run_id: str):
     """Within the block ``run_id`` is being ended: a stop signal is recorded, not raised."""
-    _closing.append(run_id)
-    try:
-        yield
-    finally:
-        _closing.remove(run_id)
+    return _listed(_closing, run_id)
 
 
-@contextmanager
-def on_stop(callback: Callable[[], None]) -> Iterator[None]:
+def on_stop(callback: Callable[[], None]):
     """Within the block a SIGTERM/SIGINT calls ``callback()`` (briefly: it runs in the signal handler)
     before the stop is raised; e.g. a sweep's parent stops its workers."""
-    _on_stop.append(callback)
-    try:
-        yield
-    finally:
-        _on_stop.remove(callback)
+    return _listed(_on_stop, callback)
 
 
 def _end_open_runs_and_exit(signum: int) -> None:
