@@ -19,6 +19,7 @@ def is_default_benchmark(config: str, overrides: list[str]) -> bool:
 
     return not overrides and resolve(config).resolve() == resolve(BENCHMARK).resolve()
 
+
 @app.command()
 def segment(
     file: str = typer.Argument(..., help="Raw dump: one paragraph (or sentence) per line"),
@@ -41,9 +42,10 @@ def segment(
     from ..pipeline import segment_file
 
     path = resolve(file)
-    if path.is_file() and detect_format(path) in TABLE_FORMATS.values():  # else segment_file's own errors
-        raise TopiclabError(f"{file} is a {detect_format(path).upper()} table, not a dump: segment reads raw "
-                            "dumps (one paragraph a line); a table is already one document per row")
+    fmt = detect_format(path) if path.is_file() else None  # else segment_file's own errors
+    if fmt in TABLE_FORMATS.values():
+        raise TopiclabError(f"{file} is a {fmt.upper()} table, not a dump: segment reads raw dumps "
+                            "(one paragraph a line); a table is already one document per row")
     report = segment_file(file, method, set_ or [], gold=gold)
     summary = report.pop("summary")
     if report["threshold"] is not None:
