@@ -98,6 +98,18 @@ def test_run_sweep_sorts_the_summary_best_first(config_file):
     assert frame["nmi"].tolist() == pytest.approx([0.3, 0.2])
 
 
+def test_a_trial_without_the_objective_is_ranked_last_not_the_end_of_the_sweep(config_file):
+    plan = plan_sweep(config_file, [], objective="silhouette")  # k=2, 3
+
+    def runner(config, values):  # silhouette is undefined with one document per topic
+        return ({"silhouette": 0.4} if config.cluster.k == 2 else {"nmi": 1.0}), f"run-{config.cluster.k}"
+
+    frame = run_sweep(plan, runner)
+    assert frame["run_id"].tolist() == ["run-2", "run-3"] and frame["silhouette"].isna().tolist() == [False, True]
+    with pytest.raises(TopiclabError, match="'silhouette' is undefined in every trial"):
+        run_sweep(plan, lambda config, values: ({"nmi": 1.0}, None))
+
+
 def test_optuna_search_draws_from_the_ranges(config_file):
     plan = plan_sweep(config_file, ["cluster.refine.C=0.1,1.0"], n_trials=3)
     plan.spec.grid["vectorize.tfidf_weight"] = {"low": 0.2, "high": 0.6}

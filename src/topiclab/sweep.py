@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -207,15 +208,13 @@ def run_sweep(plan: SweepPlan, runner: Callable[[ExperimentConfig, dict[str, Any
 
     def record(values, config):
         metrics, run_id = runner(config, values)
-        if spec.objective not in metrics:
-            raise TopiclabError(f"sweep objective {spec.objective!r} is not a metric of the runs "
-                                f"(some are: {', '.join(sorted(metrics)[:8])})")
+        # a trial may leave the objective undefined (silhouette with one document per topic): ranked last
         row = _row(values, metrics, run_id)
-        row[spec.objective] = metrics[spec.objective]
+        row[spec.objective] = float(metrics.get(spec.objective, math.nan))
         rows.append(row)
         if on_trial is not None:
             on_trial(row)
-        return float(metrics[spec.objective])
+        return row[spec.objective]
 
     if spec.method == "grid" and jobs > 1:
         from concurrent.futures import ThreadPoolExecutor
@@ -227,6 +226,9 @@ def run_sweep(plan: SweepPlan, runner: Callable[[ExperimentConfig, dict[str, Any
             record(trial.values, trial.config)
     else:
         _run_optuna(plan, record, jobs)
+    if rows and all(math.isnan(row[spec.objective]) for row in rows):
+        raise TopiclabError(f"sweep objective {spec.objective!r} is undefined in every trial (e.g. silhouette "
+                            "needs fewer topics than documents)")
     return summary_table(rows, spec.objective, spec.direction)
 
 
