@@ -57,8 +57,9 @@ def test_a_signalled_parallel_sweep_stops_its_workers_and_their_trials_end_kille
     config = toy_config(tmp_path, "sweep-signals")
     args = ["sweep", str(config), "--set", f"data.path={big_corpus(tmp_path)}", "--grid", "cluster.k=3,4,5,6",
             "--objective", "silhouette", "--jobs", "2"]
-    process = start_topiclab(args, tracking_uri, start_new_session=True)  # its own group, as a terminal's job
     client = MlflowClient(tracking_uri)
+    client.search_experiments()  # the store's schema made here first: no race with the sweep making it
+    process = start_topiclab(args, tracking_uri, start_new_session=True)  # its own group, as a terminal's job
     children: set[int] = set()
     try:
         trial = wait_for_running(client, "sweep-signals", where="and tags.`topiclab.sweep` = 'trial'")

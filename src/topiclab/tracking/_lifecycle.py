@@ -12,9 +12,8 @@
   that exception (numba's compiler, ``__del__``, weakref callbacks), so a
   watchdog ends the open runs KILLED and exits if the process is still alive
   ``TERMINATE_GRACE_S`` seconds after the signal. A second stop while a run is
-  being ended is recorded, not raised, so it cannot leave the run RUNNING; a
-  stop the process ignores (SIG_IGN: nohup, a sweep's worker for SIGINT) stays
-  ignored. ``on_stop`` callbacks run first (a sweep stops its worker processes).
+  being ended is recorded, not raised, so it cannot leave the run RUNNING.
+  ``on_stop`` callbacks run first (a sweep stops its worker processes).
 """
 
 from __future__ import annotations
@@ -163,8 +162,7 @@ def terminate_on_sigterm() -> Iterator[None]:
 
     handler.topiclab_run = True
     _received.clear()
-    previous = {signum: signal.signal(signum, handler) for signum in _STOPS
-                if signal.getsignal(signum) is not signal.SIG_IGN}
+    previous = {signum: signal.signal(signum, handler) for signum in _STOPS}
     previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
