@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
+import subprocess
 import sys
 
 import typer
 
-__all__ = ["app", "state", "fail"]
+__all__ = ["app", "state", "fail", "run_server"]
 
 HELP = ("topiclab: news topic clustering and classification, tracked in MLflow. It segments raw news dumps "
         "into articles, vectorises them (sentence embeddings, TF-IDF), clusters them into topics with human "
@@ -27,3 +30,34 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def _stop_with_parent() -> None:
+    """In the server's process, before it starts: SIGTERM when topiclab dies, even by SIGKILL (Linux)."""
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: a killed topiclab leaves the server to the user
+
+
+def run_server(command: list[str], env: dict[str, str]) -> int:
+    """Run a server (``command``) until it exits or this process is asked to stop; its exit code.
+
+    The server gets a session of its own, so a Ctrl-C in the terminal reaches topiclab alone and
+    the server receives one SIGTERM, a clean stop: MLflow forwards signals to its web workers,
+    and a Ctrl-C delivered to both would reach them twice, a forced exit with tracebacks. A stop
+    on request is exit 0, as uvicorn's own.
+    """
+    sys.stderr.flush()
+    asked = []
+    server = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=_stop_with_parent)
+
+    def stop(signum, _frame):
+        asked.append(signum)
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+    code = server.wait()
+    if asked and code in (0, -signal.SIGTERM):
+        return 0
+    return code if code >= 0 else 128 - code

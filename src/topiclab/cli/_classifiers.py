@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Optional
 
 import typer
 
 from ..errors import TopiclabError
-from ._app import app
+from ._app import app, run_server
 from ._inputs import read_texts
 
 
@@ -142,7 +141,6 @@ def serve(
 
     command, env = serve_command(model, host, port)
     typer.echo(f"serving {model} at http://{host}:{port}/invocations (Ctrl-C stops)", err=True)
-    sys.stderr.flush()
-    os.execve(command[0], command, env)  # the server replaces this process: signals reach it directly
+    raise typer.Exit(run_server(command, env))
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from typing import Optional
 
 import typer
 
-from ._app import app
+from ._app import app, run_server
 
 runs_app = typer.Typer(no_args_is_help=True, help="Look after the store's runs.\n\nExample: topiclab runs clean")
 app.add_typer(runs_app, name="runs")
@@ -28,14 +27,10 @@ def ui(
     if tracking_uri().startswith(("http://", "https://")):  # a team server serves its own UI
         typer.echo(f"the MLflow UI of this store is the tracking server itself: open {tracking_uri()}")
         return
-    typer.echo(f"MLflow UI for {tracking_uri()} at http://{host}:{port}", err=True)
-    try:
-        # MLflow's background job runner is not needed to browse runs; it slows start-up.
-        env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}
-        completed = subprocess.run(ui_command(host, port), env=env)
-    except KeyboardInterrupt:
-        return
-    raise typer.Exit(code=completed.returncode)
+    command = ui_command(host, port)
+    typer.echo(f"MLflow UI for {tracking_uri()} at http://{host}:{port} (Ctrl-C stops)", err=True)
+    # MLflow's background job runner is not needed to browse runs; it slows start-up.
+    raise typer.Exit(run_server(command, {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}))
 
 
 @app.command()
@@ -62,11 +57,7 @@ def server(
     typer.echo(f"MLflow tracking server at http://{host}:{port} (set MLFLOW_TRACKING_URI to it)", err=True)
     env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}
     env.pop("MLFLOW_TRACKING_URI", None)  # the server writes to its backend store, not to itself
-    try:
-        completed = subprocess.run(command, env=env)
-    except KeyboardInterrupt:
-        return
-    raise typer.Exit(code=completed.returncode)
+    raise typer.Exit(run_server(command, env))
 
 
 @runs_app.command("clean")

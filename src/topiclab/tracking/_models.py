@@ -18,7 +18,7 @@ from ..config import flatten
 from ..errors import TopiclabError
 from ..paths import resolve
 from ._assign import no_progress_bars
-from ._store import client, config_params, log_dataset, log_params, tracked_run, tracking_uri
+from ._store import check_can_listen, client, config_params, log_dataset, log_params, tracked_run, tracking_uri
 
 __all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
@@ -372,15 +372,10 @@ def serve_command(model_uri: str, host: str = "127.0.0.1", port: int = 5001) -> 
 
     MLflow starts ``uvicorn`` from PATH, so this interpreter's bin folder goes first.
     """
-    import socket
     import sys
 
     resolved = resolve_model_uri(model_uri)
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            raise TopiclabError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    check_can_listen(host, port)
     env = os.environ.copy()
     env["MLFLOW_TRACKING_URI"] = tracking_uri()
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

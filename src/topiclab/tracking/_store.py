@@ -15,7 +15,7 @@ import yaml
 from mlflow.tracking import MlflowClient
 
 from .. import __version__
-from ..errors import Terminated
+from ..errors import Terminated, TopiclabError
 from ..config import ExperimentConfig, flatten
 from ..pipeline import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
@@ -25,7 +25,7 @@ from ._lifecycle import (SIGNAL_TAG, closing_run, mark_dead_runs, open_run, prep
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
            "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "track_experiment",
-           "ui_command", "server_command"]
+           "ui_command", "server_command", "check_can_listen"]
 
 
 MAX_PARAM_LENGTH = 6000
@@ -197,10 +197,24 @@ def track_experiment(config: ExperimentConfig, config_path: str | Path | None = 
         return result, run.info.run_id
 
 
+def check_can_listen(host: str, port: int) -> None:
+    """Refuse a host:port that cannot be bound (busy, or not this machine's) before a server starts:
+    MLflow's own servers report it as a log line and exit 0."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a closing socket is no clash
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise TopiclabError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
 def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
     """The ``mlflow ui`` command line for this project's store."""
     import sys
 
+    check_can_listen(host, port)
     uri = tracking_uri()
     # One worker is plenty for one user and starts fast on a small machine.
     command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri,
@@ -219,11 +233,10 @@ def server_command(backend_store_uri: str | None = None, artifacts_destination: 
 
     uri = backend_store_uri or tracking_uri()
     if uri.startswith(("http://", "https://")):
-        from ..errors import TopiclabError
-
         raise TopiclabError(f"--backend-store-uri must be a database (postgresql://... or sqlite:///...), not {uri}")
     if uri.startswith(("postgresql://", "postgres://")):  # SQLAlchemy's default driver, psycopg2, is not ours
         uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    check_can_listen(host, port)
     prepare_store(uri)  # a fresh SQLite store gets its schema once, before the workers race for it
     destination = artifacts_destination or str(artifact_root(uri) or MLRUNS_DIR)
     if "://" not in destination:

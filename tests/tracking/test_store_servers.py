@@ -1,0 +1,88 @@
+"""`topiclab ui` and `topiclab server` as real processes: a busy port is a one-line error, and a
+Ctrl-C or SIGTERM stops the MLflow server with its web workers, cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+import pytest
+from processes import free_port, stop_process_group
+from toy_runs import topiclab_env
+
+# one web worker and no job runner: quick to start on a small machine
+QUIET = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
+
+
+def _env(tmp_path) -> dict[str, str]:
+    return {**topiclab_env(f"sqlite:///{tmp_path / 'store.db'}"), **QUIET}
+
+
+def _serving(port: int) -> list[psutil.Process]:
+    """Processes whose command line names the port (the MLflow CLI and its uvicorn)."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if str(port) in cmdline and any("mlflow" in part or "uvicorn" in part for part in cmdline):
+            found.append(process)
+    return found
+
+
+@pytest.mark.parametrize("command", [["ui"], ["server", "--workers", "1"]])
+def test_a_busy_port_is_a_one_line_error(command, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "topiclab.cli", *command, "--port", str(port)],
+                              env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def _wait_healthy(process: subprocess.Popen, url: str, log) -> None:
+    deadline = time.monotonic() + 180
+    while True:
+        assert process.poll() is None, f"exited with {process.returncode}: {log.read_text()[-2000:]}"
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "no answer on /health within 180 s"
+        time.sleep(0.5)
+
+
+@pytest.mark.parametrize("command, stop", [
+    (["ui"], "ctrl-c"),  # SIGINT to the whole foreground group, as a terminal sends it
+    (["server", "--workers", "2"], "sigterm"),  # to topiclab alone, as a supervisor sends it
+])
+def test_a_stop_request_ends_the_server_and_its_workers(command, stop, tmp_path):
+    port = free_port()
+    log = tmp_path / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "topiclab.cli", *command, "--port", str(port)],
+                                   env=_env(tmp_path), stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        _wait_healthy(process, f"http://127.0.0.1:{port}", log)
+        assert _serving(port), "the server's processes were not found by their port"
+        if stop == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0, log.read_text()[-2000:]
+        deadline = time.monotonic() + 20
+        while _serving(port) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _serving(port), "a server process outlived topiclab"
+        assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+    finally:
+        stop_process_group(process)
