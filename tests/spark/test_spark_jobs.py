@@ -8,6 +8,7 @@ Java) they fail instead, so a lost Java cannot hide a break.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -175,3 +176,38 @@ def test_spark_embed_equals_make_embedder(store, corpus, tmp_path):
     want = make_embedder().embed(rows["text"][~empty].tolist())
     assert vectors.dtype == np.float32 and vectors.shape == want.shape == (299, 384)
     assert np.allclose(vectors, want, atol=1e-5, rtol=0)
+
+
+def test_a_stop_mid_job_keeps_the_old_output_and_leaves_nothing_behind(store, corpus, tmp_path):
+    """SIGTERM while the workers write: exit 143 with one line, the job cancelled (no Java traces),
+    no partial folder, the OUTPUT it was replacing untouched, no JVM or Python worker left."""
+    import psutil
+
+    _java_or_skip()
+    uri, _ = store
+    table = tmp_path / "texts.parquet"
+    corpus.assign(text=corpus["text"].fillna("")).to_parquet(table)
+    out = tmp_path / "vectors"
+    out.mkdir()
+    (out / "earlier.txt").write_text("the output of an earlier job")
+    process = subprocess.Popen([sys.executable, "-m", "topiclab.cli", "spark", "embed", str(table), str(out),
+                                "--master", "local[2]", "--no-cache", "--overwrite"],
+                               env=topiclab_env(uri), cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not list(tmp_path.glob(".vectors.*.partial")):
+        assert process.poll() is None, process.stderr.read()[-3000:]
+        assert time.monotonic() < deadline, "the job never started writing"
+        time.sleep(0.2)
+    time.sleep(3)  # the workers are embedding
+    assert process.poll() is None, "the job ended before it could be stopped: give it more rows"
+    children = psutil.Process(process.pid).children(recursive=True)
+    assert any(child.name() == "java" for child in children)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=120) == 143
+    stderr = process.stderr.read()
+    assert stderr.strip().splitlines()[-1] == "error: terminated by SIGTERM"
+    assert "Exception" not in stderr and "\tat " not in stderr, stderr[-3000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["texts.parquet", "vectors"]
+    assert [p.name for p in out.iterdir()] == ["earlier.txt"]
+    psutil.wait_procs(children, timeout=30)
+    assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]

@@ -74,12 +74,12 @@ def spark_classify(
     """
     from ..classify import check_min_probability
     from ..spark import classify_table
-    from ..tracking import local_text_model, text_model_predictor
+    from ..tracking import local_text_model, terminate_on_sigterm, text_model_predictor
 
     started = time.monotonic()
     check_min_probability(min_probability)
     job = _prepare(input_path, output, master, text_column, id_column, overwrite, conf)
-    with tempfile.TemporaryDirectory(prefix="topiclab-model-") as folder:
+    with terminate_on_sigterm(), tempfile.TemporaryDirectory(prefix="topiclab-model-") as folder:
         path, labels = local_text_model(model, folder)
         report = classify_table(job, path, labels, text_model_predictor, min_probability)
     _done("classified", report, job, started)
@@ -99,13 +99,13 @@ def spark_assign(
     """
     from ..config import load_config
     from ..spark import assign_table
-    from ..tracking import latest_topic_model_uri, local_topic_model, topic_model_predictor
+    from ..tracking import latest_topic_model_uri, local_topic_model, terminate_on_sigterm, topic_model_predictor
     from ._topics import DEFAULT_CONFIG
 
     started = time.monotonic()
     job = _prepare(input_path, output, master, text_column, id_column, overwrite, conf)
     uri = model or latest_topic_model_uri(load_config(DEFAULT_CONFIG).tracking.experiment)
-    with tempfile.TemporaryDirectory(prefix="topiclab-model-") as folder:
+    with terminate_on_sigterm(), tempfile.TemporaryDirectory(prefix="topiclab-model-") as folder:
         report = assign_table(job, local_topic_model(uri, folder), topic_model_predictor)
     _done("assigned", report, job, started)
     typer.echo(f"model: {uri}", err=True)
@@ -129,6 +129,7 @@ def spark_embed(
     """
     from ..paths import EMBEDDING_CACHE_DIR
     from ..spark import embed_table
+    from ..tracking import terminate_on_sigterm
     from ..vectorize import make_embedder
 
     started = time.monotonic()
@@ -142,4 +143,6 @@ def spark_embed(
             raise TopiclabError("--backend: this topiclab's make_embedder has no embedding backends")
         options["backend"] = backend
     make_embedder(**options)  # bad options fail here, before Spark; the model itself loads in the workers
-    _done("embedded", embed_table(job, options), job, started)
+    with terminate_on_sigterm():
+        report = embed_table(job, options)
+    _done("embedded", report, job, started)

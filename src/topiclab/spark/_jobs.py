@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ._session import _task_cpus, spark_session
+from ._session import _task_cpus, run_job, spark_session
 from ._tables import InputTable, replacing_folder
 
 __all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table", "split_bytes"]
@@ -108,7 +108,9 @@ def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
     from pyspark.sql.types import StructField, StructType
 
     started = time.monotonic()
-    with spark_session(job.master, job.conf) as session:
+    # the session ends (its tasks cancelled on a stop or an error) before a partial OUTPUT is removed:
+    # a task still writing would otherwise leave files behind
+    with replacing_folder(job.output) as written_to, spark_session(job.master, job.conf) as session:
         ready = time.monotonic()
         if "spark.sql.files.maxPartitionBytes" not in job.conf:
             slots = session.sparkContext.defaultParallelism // int(_task_cpus(job.conf))
@@ -125,10 +127,9 @@ def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
         id_field = rows.schema.fields[0]
         schema = StructType([StructField(job.id_column, id_field.dataType, True), *output_fields])
         mapped = rows.mapInPandas(batches(source), schema)
-        with replacing_folder(job.output) as written_to:
-            mapped.write.parquet(str(written_to))
-            written = _rows_in(written_to)
+        run_job(session, lambda: mapped.write.parquet(str(written_to)))
         done = time.monotonic()
+        written = _rows_in(written_to)
     return JobReport(written, ready - started, done - ready)
 
 

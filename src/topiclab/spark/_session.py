@@ -18,16 +18,19 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from ..errors import TopiclabError
 
-__all__ = ["MIN_JAVA", "java_command", "check_java", "check_master", "spark_session", "PANDAS_WARNING"]
+__all__ = ["MIN_JAVA", "java_command", "check_java", "check_master", "spark_session", "run_job", "PANDAS_WARNING"]
 
 MIN_JAVA = 17
+_CANCEL_WAIT_S = 30.0  # for cancelled tasks to end before their partial output is removed
+T = TypeVar("T")
 PANDAS_WARNING = "PySpark does not yet fully support pandas"  # pandas 3 works for what these jobs do
 _LOCAL_MASTER = re.compile(r"local(\[(\*|\d+)(,\s*\d+)?\])?$")
 _LOG4J = """\
@@ -98,6 +101,51 @@ def _task_cpus(conf: dict[str, str]) -> str:
     return str(max(1, int(conf.get("spark.task.cpus", "1"))))
 
 
+def _cancel_quietly(session) -> None:
+    """Cancel the session's jobs, silencing Spark first: after a stop or an error, the task
+    failures it would log (a stack trace each) are no news.
+
+    From a thread of its own: py4j gives each thread one connection, and the calling thread's
+    may be the one a stop interrupted mid-command, its answer still to come.
+    """
+    def cancel():
+        try:
+            session.sparkContext.setLogLevel("OFF")
+            session.sparkContext.cancelAllJobs()
+        except Exception:  # the JVM may be gone already
+            pass
+
+    canceller = threading.Thread(target=cancel, name="spark-cancel", daemon=True)
+    canceller.start()
+    canceller.join(_CANCEL_WAIT_S)
+
+
+def run_job(session, action: Callable[[], T]) -> T:
+    """``action()`` (a Spark job) run in a thread while this one waits, so that a stop signal
+    (SIGTERM, Ctrl-C) is raised here, not inside a py4j call, and the job is cancelled and its
+    tasks ended before the caller cleans up after it."""
+    outcome: dict = {}
+
+    def work():
+        try:
+            outcome["value"] = action()
+        except BaseException as error:  # handed to the waiting thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="spark-job", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except BaseException:
+        _cancel_quietly(session)
+        worker.join(_CANCEL_WAIT_S)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 @contextmanager
 def spark_session(master: str, conf: dict[str, str] | None = None, name: str = "topiclab") -> Iterator:
     """A SparkSession on ``master`` with ``conf`` on top of quiet, quick defaults; stopped at the end."""
@@ -148,7 +196,11 @@ def spark_session(master: str, conf: dict[str, str] | None = None, name: str = "
             first = next((l for l in str(error).splitlines() if l.strip()), type(error).__name__)
             raise TopiclabError(f"Spark did not start on {master}: {first[:300]}") from None
         session.sparkContext.setLogLevel("ERROR")
-        yield session
+        try:
+            yield session
+        except BaseException:
+            _cancel_quietly(session)
+            raise
     finally:
         if session is not None:
             session.stop()
