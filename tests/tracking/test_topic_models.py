@@ -20,8 +20,9 @@ import json, sys
 import mlflow, pandas as pd
 model = mlflow.pyfunc.load_model(sys.argv[1])
 lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
-out = model.predict(pd.DataFrame({"text": lines}))
-print(json.dumps({"columns": list(out.columns), "labels": out.topic_label.tolist()}))
+out = model.predict(pd.DataFrame({"text": lines + ["", None, "  "]}, dtype=object))
+print(json.dumps({"columns": list(out.columns), "labels": out.topic_label.tolist()[:-3],
+                  "empty_rows_null": out.iloc[-3:].isna().all(axis=1).tolist()}))
 """
 
 
@@ -53,6 +54,7 @@ def test_fresh_process_assigns_seed_lines_to_their_gold_topic(seed_run, shared_t
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["columns"] == ["topic", "topic_label", "score"]
+    assert out["empty_rows_null"] == [True, True, True]  # no text, no topic: as assign and spark assign
     gold = load_gold(seed_gold_path)
     accepted = [gold.topics_of_line(i) for i in range(1, len(out["labels"]) + 1)]
     hits = sum(label in ok for label, ok in zip(out["labels"], accepted))

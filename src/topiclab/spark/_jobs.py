@@ -167,22 +167,12 @@ def classify_table(job: SparkJob, model_folder: Path, labels: list[str], predict
 
 
 def _assign_batches(shipped: tuple[str, str], predictor_of, id_column, text_column, frames: Iterator) -> Iterator:
-    import pandas as pd
-
     _limit_threads()
     predict = _worker_cached(("assign", shipped), lambda: predictor_of(_local_copy(shipped)))
     for frame in frames:
-        texts = [t.strip() for t in _texts(frame[text_column])]
-        filled = [i for i, t in enumerate(texts) if t]
-        out = pd.DataFrame({id_column: frame[id_column].reset_index(drop=True),
-                            "topic": pd.Series([None] * len(texts), dtype="Int64"),
-                            "topic_label": pd.Series([None] * len(texts), dtype=object),
-                            "score": pd.Series([None] * len(texts), dtype="Float64")})
-        if filled:  # an empty text has no topic (``topiclab assign`` skips it)
-            found = predict([texts[i] for i in filled])
-            out.loc[filled, "topic"] = found["topic"].to_numpy()
-            out.loc[filled, "topic_label"] = found["topic_label"].to_numpy()
-            out.loc[filled, "score"] = found["score"].to_numpy()
+        found = predict(_texts(frame[text_column]))  # an empty text: a row of nulls
+        out = found[["topic", "topic_label", "score"]].reset_index(drop=True)
+        out.insert(0, id_column, frame[id_column].reset_index(drop=True))
         yield out
 
 

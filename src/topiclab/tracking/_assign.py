@@ -70,13 +70,7 @@ def assign_texts(texts: list[str], uri: str):
     import pandas as pd
 
     texts = [str(t).strip() for t in texts]
-    filled = [i for i, t in enumerate(texts) if t]
-    if not filled:
+    if not any(texts):
         raise TopiclabError("no text to assign (give TEXT... or a non-empty --file)")
-    found = load_topic_model(uri).predict(pd.DataFrame({"text": [texts[i] for i in filled]}, dtype=object))
-    frame = pd.DataFrame({"text": texts, "topic": pd.Series([None] * len(texts), dtype="Int64"),
-                          "topic_label": pd.Series([None] * len(texts), dtype=object),
-                          "score": pd.Series([None] * len(texts), dtype="Float64")})
-    for column in ("topic", "topic_label", "score"):
-        frame.loc[filled, column] = found[column].to_numpy()
-    return frame
+    found = load_topic_model(uri).predict(pd.DataFrame({"text": texts}, dtype=object))  # empty: nulls
+    return pd.concat([pd.DataFrame({"text": texts}), found[["topic", "topic_label", "score"]]], axis=1)
