@@ -127,3 +127,24 @@ def test_chunked_embedder_is_the_unit_mean_of_the_pieces(tmp_path):
     np.testing.assert_allclose(got[1], mean / np.linalg.norm(mean), rtol=1e-6)
     assert got.dtype == np.float32 and chunked.name == "counting-test-embedder|chunks20"
     assert isinstance(make_embedder(cache_dir=tmp_path, chunk_words=20), ChunkedEmbedder)
+
+
+def test_a_huge_text_is_read_through_a_bounded_spread_of_its_chunks():
+    """A 1 MB text would be thousands of pieces (minutes to embed): MAX_CHUNKS of them, from its
+    first to its last, evenly spaced; a text just within the bound keeps every piece."""
+    from topiclab.vectorize import MAX_CHUNKS, ChunkedEmbedder, text_chunks
+
+    huge = " ".join(f"Sentence number {i} says little." for i in range(MAX_CHUNKS * 10))  # 5 words each
+    pieces = text_chunks(huge, words=20)
+    assert len(pieces) == MAX_CHUNKS * 10 // 4
+    inner = CountingEmbedder()
+    ChunkedEmbedder(inner, words=20).embed([huge])
+    read = inner.calls[0]
+    assert len(read) == MAX_CHUNKS and read[0] == pieces[0] and read[-1] == pieces[-1]
+    positions = [pieces.index(piece) for piece in read]
+    assert positions == sorted(set(positions))  # in order, none twice
+    assert max(np.diff(positions)) - min(np.diff(positions)) <= 1  # evenly spread
+    within = " ".join(f"Sentence number {i} says little." for i in range(MAX_CHUNKS * 4))
+    inner = CountingEmbedder()
+    ChunkedEmbedder(inner, words=20).embed([within])
+    assert inner.calls[0] == text_chunks(within, words=20)

@@ -9,7 +9,7 @@ long texts whole, as the mean of the embeddings of their chunks.
 from ._auto import (AUTO_RECORD, auto_choice, backend_params, concrete_backend, cpu_model, machine, resolve_backend,
                     sample_texts)
 from ._backends import BACKENDS, Bf16Embedder, backend_embedder
-from ._chunks import CHUNK_WORDS, ChunkedEmbedder, text_chunks
+from ._chunks import CHUNK_WORDS, MAX_CHUNKS, ChunkedEmbedder, text_chunks
 from ._cache import CachedEmbedder, EmbeddingCache, make_embedder
 from ._embedders import BaseEmbedder, SentenceEmbedder, default_model_path, unload_models
 from ._features import Vectors, fit_lsa, lsa_vectors, smooth_in_context, tfidf_vectors, vectorize
@@ -20,4 +20,4 @@ __all__ = ["BACKENDS", "backend_embedder", "backend_params", "concrete_backend",
            "StaticEmbedder", "distill_static", "AUTO_RECORD", "auto_choice", "resolve_backend", "sample_texts",
            "cpu_model", "machine",
            "BaseEmbedder", "SentenceEmbedder", "default_model_path", "unload_models", "EmbeddingCache",
-           "CHUNK_WORDS", "ChunkedEmbedder", "text_chunks", "CachedEmbedder", "make_embedder", "fit_lsa", "lsa_vectors", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]
+           "CHUNK_WORDS", "MAX_CHUNKS", "ChunkedEmbedder", "text_chunks", "CachedEmbedder", "make_embedder", "fit_lsa", "lsa_vectors", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]
