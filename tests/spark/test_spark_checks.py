@@ -115,6 +115,9 @@ def test_masters_are_checked_without_spark():
         check_master("local[two]")
     with pytest.raises(TopiclabError, match="HOST:PORT"):
         check_master("spark://nohost")
+    assert check_master("yarn") == "yarn" and check_master("k8s://https://k:443") == "k8s://https://k:443"
+    with pytest.raises(TopiclabError, match="'bogus' is none of local"):
+        check_master("bogus")  # Spark's answer would be a Java stack trace
 
 
 def test_a_failed_write_leaves_no_output_and_keeps_the_old_one(tmp_path):

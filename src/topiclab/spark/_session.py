@@ -77,7 +77,7 @@ def check_java() -> str:
 
 
 def check_master(master: str, timeout: float = 3.0) -> str:
-    """``master`` if Spark can use it: ``local[...]``, a reachable ``spark://`` or another scheme."""
+    """``master`` if Spark can use it: ``local[...]``, a reachable ``spark://``, ``k8s://`` or ``yarn``."""
     master = master.strip()
     if master.startswith("local"):
         if not _LOCAL_MASTER.match(master):
@@ -94,7 +94,10 @@ def check_master(master: str, timeout: float = 3.0) -> str:
                 reason = error.strerror or type(error).__name__
                 raise TopiclabError(f"cannot reach Spark master {address}: {reason}") from None
         return master
-    return master  # yarn, k8s://...: Spark itself says what is wrong
+    if master == "yarn" or master.startswith("k8s://"):  # Spark itself checks these
+        return master
+    # Spark would print a Java stack trace for it
+    raise TopiclabError(f"master {master!r} is none of local[N], spark://HOST:PORT, k8s://URL, yarn")
 
 
 def _task_cpus(conf: dict[str, str]) -> str:
