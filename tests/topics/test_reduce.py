@@ -48,6 +48,8 @@ def test_merge_by_hand_renumbers_in_order_of_smallest_old_id():
         merge_topics(LABELS, [1, 9])
     with pytest.raises(TopiclabError, match="at least two different topics"):
         merge_topics(LABELS, [2, 2])
+    with pytest.raises(TopiclabError, match="-1 is the outliers, not a topic"):
+        merge_topics(LABELS, [-1, 2])
 
 
 def test_run_reduces_k_means_topics_to_the_subjects_and_renames_them(tmp_path):

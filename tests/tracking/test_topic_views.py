@@ -109,6 +109,9 @@ def test_merge_with_a_topic_the_run_does_not_have_is_refused(reduced_run, shared
     n_runs = len(_statuses(store, EXPERIMENT))
     line = _one_error_line(_cli("merge", parent, "1,7", uri=shared_tracking_uri))
     assert "no topic 7 to merge (the topics are 0, 1, 2)" in line
+    # the outlier id as the CLI's argument: read as TOPICS, not as an unknown option, and refused with why
+    line = _one_error_line(_cli("merge", parent, "-1,0", uri=shared_tracking_uri))
+    assert "-1 is the outliers, not a topic" in line and "cluster.outliers: reassign" in line
     assert len(_statuses(store, EXPERIMENT)) == n_runs  # refused before any run started
     assert "no MLflow run" in _one_error_line(_cli("merge", "0" * 32, "0,1", uri=shared_tracking_uri))
 

@@ -41,7 +41,7 @@ def assign(
     typer.echo(f"model: {uri}", err=True)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # TOPICS may start with -1: not an option
 def merge(
     run_id: str = typer.Argument(..., help="A finished experiment run's id"),
     topics: str = typer.Argument(..., help="Topic ids to merge into one, comma-separated, e.g. 3,7"),

@@ -88,6 +88,9 @@ def merge_topics(labels: np.ndarray, merge: list[int]) -> tuple[np.ndarray, pd.D
     """Merge the topics ``merge`` names into one (``topiclab merge RUN_ID 3,7``); the others keep their order."""
     labels = np.asarray(labels, dtype=int)
     ids = topic_ids_of(labels)
+    if OUTLIER in merge:  # not a topic: documents no cluster took, with no centre or words of their own
+        raise TopiclabError(f"{OUTLIER} is the outliers, not a topic, and cannot be merged; to put outliers into "
+                            "topics, run again with cluster.outliers: reassign")
     unknown = [t for t in merge if t not in ids]
     if unknown:
         raise TopiclabError(f"no topic {', '.join(map(str, unknown))} to merge "
