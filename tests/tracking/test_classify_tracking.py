@@ -271,6 +271,8 @@ def test_new_version_each_time_and_promote_moves_the_alias(second_version):
         assert str(store.get_model_version_by_alias(NAME, "champion").version) == "2"
         with pytest.raises(TopiclabError, match=r"has no version '5' \(versions: 1, 2\)"):
             tracking.move_alias(NAME, 5)
+        with pytest.raises(TopiclabError, match=r"^alias 'bad alias!': Invalid alias name"):
+            tracking.move_alias(NAME, 2, "bad alias!")  # MLflow's words, not an MlflowException traceback
     finally:  # the other tests expect the first training's champion
         tracking.move_alias(NAME, 1)
 

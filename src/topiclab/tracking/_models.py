@@ -361,9 +361,14 @@ def classify_texts(model, texts: list[str], min_probability: float | None = None
 def move_alias(name: str, version: str | int, alias: str = "champion") -> str | None:
     """Point ``alias`` of registered model ``name`` at ``version``; returns the version it left."""
     resolve_model_uri(f"models:/{name}/{version}")  # one-line errors for unknown name or version
+    from mlflow.exceptions import MlflowException
+
     store = client()
     previous = store.get_registered_model(name).aliases.get(alias)
-    store.set_registered_model_alias(name, alias, str(version))
+    try:
+        store.set_registered_model_alias(name, alias, str(version))
+    except MlflowException as error:  # a name MLflow refuses (spaces, "latest", "v3"): its words say why
+        raise TopiclabError(f"alias {alias!r}: {error.message}") from None
     return previous
 
 
