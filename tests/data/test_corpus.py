@@ -163,3 +163,12 @@ def test_labels_on_only_some_rows(tmp_path):
     table.write_text("text,label\nhello,a\nworld,\n")
     with pytest.raises(TopiclabError, match="'label' is empty in 1 of 2 rows"):
         load_corpus(table)
+
+
+def test_a_missing_gold_file_names_every_place_looked(tmp_path, monkeypatch):
+    from topiclab.paths import PROJECT_ROOT
+
+    monkeypatch.chdir(tmp_path)  # a relative path is looked for here, then in the project
+    with pytest.raises(TopiclabError) as error:
+        load_gold("nope.gold.json")
+    assert str(error.value) == f"gold file not found: nope.gold.json (looked in {tmp_path} and {PROJECT_ROOT})"

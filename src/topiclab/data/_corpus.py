@@ -314,6 +314,8 @@ def load_corpus(
 
 def load_gold(path: str | Path) -> Gold:
     file = resolve(path)
+    if not file.exists():
+        raise TopiclabError(f"gold file not found: {looked_for(path)}")
     text, _ = read_text(file)
     try:
         articles = json.loads(text)["articles"]
