@@ -172,3 +172,13 @@ def test_a_missing_gold_file_names_every_place_looked(tmp_path, monkeypatch):
     with pytest.raises(TopiclabError) as error:
         load_gold("nope.gold.json")
     assert str(error.value) == f"gold file not found: nope.gold.json (looked in {tmp_path} and {PROJECT_ROOT})"
+
+
+def test_a_table_that_is_not_utf8_is_refused_as_every_input_is(tmp_path):
+    from topiclab.data import read_table
+
+    table = tmp_path / "latin1.csv"
+    table.write_bytes("text\ncafé news\n".encode("latin-1"))
+    for read in (read_table, load_corpus):
+        with pytest.raises(TopiclabError, match=r"latin1.csv is not UTF-8 text \(invalid byte at position 8\)"):
+            read(table)

@@ -188,9 +188,8 @@ def _column(frame: pd.DataFrame, name: str) -> list:
     return frame[name].tolist() if name in frame.columns else [None] * len(frame)
 
 
-def _json_records(file: Path) -> pd.DataFrame:
+def _json_records(text: str) -> pd.DataFrame:
     """A ``.json`` table: an array of objects, or JSON lines (both are common under that extension)."""
-    text, _ = read_text(file)
     if not text.lstrip().startswith("["):
         return pd.read_json(io.StringIO(text), lines=True, dtype=False)
     records = json.loads(text)
@@ -203,14 +202,19 @@ def _json_records(file: Path) -> pd.DataFrame:
 def read_table(path: str | Path, fmt: str = "csv", text_column: str = "text") -> pd.DataFrame:
     """Every row of a table (``TABLE_FORMATS``; an empty cell: missing), checked to have ``text_column``."""
     file = resolve(path)
+    return _parse_table(file, read_text(file)[0], fmt, text_column)
+
+
+def _parse_table(file: Path, text: str, fmt: str, text_column: str) -> pd.DataFrame:
+    """``read_table`` on the text of ``file`` already read."""
     try:
         if fmt in ("csv", "tsv"):
-            frame = pd.read_csv(file, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False,
-                                na_values=[""])
+            frame = pd.read_csv(io.StringIO(text), sep="\t" if fmt == "tsv" else ",", dtype=str,
+                                keep_default_na=False, na_values=[""])
         elif fmt == "json":
-            frame = _json_records(file)
+            frame = _json_records(text)
         else:
-            frame = pd.read_json(file, lines=True, dtype=False)
+            frame = pd.read_json(io.StringIO(text), lines=True, dtype=False)
     # TypeError: pandas on JSON lines mixing objects and arrays; RecursionError: a deeply nested array
     except (ValueError, TypeError, RecursionError, pd.errors.ParserError) as error:
         reason = str(error).splitlines()[0]
@@ -227,8 +231,8 @@ def load_table(
 ) -> Corpus:
     """A table (``TABLE_FORMATS``) with a text column; label, id and date are optional."""
     file = resolve(path)
-    _, data = read_text(file)
-    frame = read_table(file, fmt, text_column)
+    text, data = read_text(file)  # read once: its bytes are the corpus's content hash
+    frame = _parse_table(file, text, fmt, text_column)
     frame = frame[frame[text_column].notna() & (frame[text_column].astype(str).str.strip() != "")]
     labels = _column(frame, label_column)
     present = [label is not None and label == label and str(label) != "" for label in labels]
