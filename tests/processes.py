@@ -6,6 +6,9 @@ import os
 import signal
 import socket
 import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -30,3 +33,19 @@ def stop_process_group(process: subprocess.Popen) -> None:
         except ProcessLookupError:
             pass
         return
+
+
+def wait_until_answering(process: subprocess.Popen, url: str, log: Path, timeout: float = 180) -> None:
+    """Poll ``url`` (a health or ping endpoint) until it answers 200; fail with the end of ``log``
+    if the server exits first or does not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, f"the server exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:  # URLError, refused, reset, timed out: not up yet
+            pass
+        assert time.monotonic() < deadline, f"no answer from {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}"
+        time.sleep(0.5)

@@ -12,13 +12,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
-from processes import free_port, stop_process_group
+from processes import free_port, stop_process_group, wait_until_answering
 
 from topiclab.config import config_from_dict
 from topiclab.paths import PROJECT_ROOT
@@ -92,19 +89,8 @@ def logged_runs(ui_process, seed_path, seed_gold_path) -> dict[str, tuple[str, d
 def ui_server(ui_process, logged_runs) -> str:
     """The UI's address once it answers, with the runs in its store."""
     process, url, log_path = ui_process
-    deadline = time.monotonic() + 180
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"topiclab ui exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
-                if response.status == 200:
-                    return url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"topiclab ui did not answer within 180 s:\n{log_path.read_text()[-3000:]}")
-        time.sleep(1)
+    wait_until_answering(process, f"{url}/health", log_path)
+    return url
 
 
 def _ui_tolerance(value: float) -> float:

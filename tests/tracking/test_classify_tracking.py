@@ -22,7 +22,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from processes import free_port, stop_process_group
+from processes import free_port, stop_process_group, wait_until_answering
 from classify_helpers import NEW_TEXTS, tiny_config, write_tiny_csv
 from typer.testing import CliRunner
 
@@ -191,16 +191,7 @@ def test_served_model_answers_http(second_version, tmp_path):
     server = subprocess.Popen([TOPICLAB, "serve", "--model", f"models:/{NAME}/2", "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, f"server exited: {(tmp_path / 'serve.log').read_text()[-2000:]}"
-            assert time.monotonic() < deadline, "server did not answer /ping within 180 s"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_answering(server, f"http://127.0.0.1:{port}/ping", tmp_path / "serve.log")
         status, body = _post(port, {"dataframe_split": {"columns": ["text"], "data": [[t] for t in NEW_TEXTS]}})
         assert status == 200, body
         _same_predictions(pd.DataFrame(body["predictions"]), expected)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 import yaml
@@ -15,7 +13,7 @@ from mlflow.tracking import MlflowClient
 
 from classify_helpers import tiny_config, write_tiny_csv
 from postgres import postgres_server, why_impossible
-from processes import free_port, stop_process_group
+from processes import free_port, stop_process_group, wait_until_answering
 from toy_runs import start_topiclab, toy_config, topiclab_env
 
 N_PARALLEL = 8
@@ -37,17 +35,7 @@ def team_server(tmp_path):
             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert server.poll() is None, (tmp_path / "server.log").read_text()[-2000:]
-                assert time.monotonic() < deadline, "the server did not answer /health"
-                time.sleep(0.5)
+            wait_until_answering(server, f"{url}/health", tmp_path / "server.log", timeout=300)
             yield url
         finally:
             stop_process_group(server)

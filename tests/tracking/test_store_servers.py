@@ -9,11 +9,10 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import psutil
 import pytest
-from processes import free_port, stop_process_group
+from processes import free_port, stop_process_group, wait_until_answering
 from toy_runs import topiclab_env
 
 # one web worker and no job runner: quick to start on a small machine
@@ -46,20 +45,6 @@ def test_a_busy_port_is_a_one_line_error(command, tmp_path):
     assert done.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
-def _wait_healthy(process: subprocess.Popen, url: str, log) -> None:
-    deadline = time.monotonic() + 180
-    while True:
-        assert process.poll() is None, f"exited with {process.returncode}: {log.read_text()[-2000:]}"
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "no answer on /health within 180 s"
-        time.sleep(0.5)
-
-
 @pytest.mark.parametrize("command, stop", [
     (["ui"], "ctrl-c"),  # SIGINT to the whole foreground group, as a terminal sends it
     (["server", "--workers", "2"], "sigterm"),  # to topiclab alone, as a supervisor sends it
@@ -72,7 +57,7 @@ def test_a_stop_request_ends_the_server_and_its_workers(command, stop, tmp_path)
                                    env=_env(tmp_path), stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     try:
-        _wait_healthy(process, f"http://127.0.0.1:{port}", log)
+        wait_until_answering(process, f"http://127.0.0.1:{port}/health", log)
         assert _serving(port), "the server's processes were not found by their port"
         if stop == "ctrl-c":
             os.killpg(process.pid, signal.SIGINT)
