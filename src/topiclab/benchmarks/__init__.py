@@ -25,7 +25,7 @@ from ._scale_pipeline import PipelinePoint, PipelineScaling, fit_exponent, pipel
 from ._segment_scale import HashingEncoder, SegmentPoint, SegmentScaling, grow_dump, segmentation_scaling
 from ._segmentation import segmentation_section
 from ._serving import SECTION as SERVING_SECTION, drive, run_serving_benchmark, serving_figures
-from ._sections import TARGET_COLUMNS, read_sections, write_section
+from ._sections import TARGET_COLUMNS, check_report_path, read_sections, write_section
 from ._speed import (ColdWarm, Overhead, Scaling, ScalingPoint, SpeedResults, bertopic_overhead, clustering_scaling,
                      cold_vs_warm, growth_exponent, peak_rss_bytes, resample_embeddings, warm_up_numba)
 from ._tables import markdown_tables, overview_figure, report_tables, slug
@@ -42,7 +42,7 @@ __all__ = [
     "bertopic_overhead", "resample_embeddings", "clustering_scaling", "growth_exponent", "peak_rss_bytes",
     "slug", "markdown_tables", "report_tables", "overview_figure",
     "Target", "TARGETS", "targets_frame", "evaluate_targets",
-    "TARGET_COLUMNS", "read_sections", "write_section", "segmentation_section",
+    "TARGET_COLUMNS", "read_sections", "write_section", "check_report_path", "segmentation_section",
     "HashingEncoder", "SegmentPoint", "SegmentScaling", "grow_dump", "segmentation_scaling",
     "FEWSHOT_DATASETS", "SHOTS", "few_shot_scores", "ours_config", "classifier_targets", "score_check_sets",
     "seed_champion_checks",

@@ -106,11 +106,13 @@ def _body(frame: pd.DataFrame, targets: pd.DataFrame, seconds: float) -> str:
     ])
 
 
-def run_backend_benchmark(out: str = "BENCHMARKS.md", corpora=BACKEND_CORPORA, backends=BACKENDS,
+def run_backend_benchmark(out: str | None = "BENCHMARKS.md", corpora=BACKEND_CORPORA, backends=BACKENDS,
                           limit: int | None = None, rounds: int = 1, seed: int = 42) -> pd.DataFrame:
-    """Measure every backend on ``corpora`` and write section ``embedding-backends`` of ``out``; returns the rows."""
+    """Measure every backend on ``corpora`` and write section ``embedding-backends`` of ``out`` (None: nowhere);
+    returns the rows."""
     start = time.perf_counter()
     frame = backend_rows(corpora, backends, limit, rounds, seed)
     targets = backend_targets(frame)
-    write_section(out, BACKEND_SECTION, _body(frame, targets, time.perf_counter() - start), targets)
+    if out is not None:
+        write_section(out, BACKEND_SECTION, _body(frame, targets, time.perf_counter() - start), targets)
     return frame

@@ -142,10 +142,10 @@ def scale_section(results: ScaleResults, machine: str = "") -> str:
     return "\n".join(parts)
 
 
-def run_scale_benchmark(out: str | Path = "BENCHMARKS.md", sizes=PIPELINE_SIZES, spark_documents: int = 1_000_000,
+def run_scale_benchmark(out: str | Path | None = "BENCHMARKS.md", sizes=PIPELINE_SIZES, spark_documents: int = 1_000_000,
                         minilm_documents: int = 50_000, seed: int = 0, pipeline: bool = True, spark: bool = True,
                         embedder=None, minilm_tiers=("torch", "onnx-int8"), progress=print) -> ScaleResults:
-    """Build the corpus, measure, write section ``scale`` of ``out``."""
+    """Build the corpus, measure, write section ``scale`` of ``out`` (None: nowhere)."""
     results = ScaleResults(spark_documents=spark_documents if spark else 0, minilm_documents=minilm_documents,
                            seed=seed)
     if pipeline:
@@ -166,7 +166,8 @@ def run_scale_benchmark(out: str | Path = "BENCHMARKS.md", sizes=PIPELINE_SIZES,
                 results.spark.append(measure_spark(tier, small, minilm_documents, MASTERS[1], env, cores=2))
     from ._run import machine_info
 
-    write_section(out, SECTION, scale_section(results, _machine(machine_info())), scale_targets(results))
+    if out is not None:
+        write_section(out, SECTION, scale_section(results, _machine(machine_info())), scale_targets(results))
     return results
 
 

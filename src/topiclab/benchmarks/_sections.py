@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import TopiclabError
 from ..paths import write_atomically
 from ..viz import markdown_table
 
-__all__ = ["write_section", "read_sections", "TARGET_COLUMNS"]
+__all__ = ["write_section", "read_sections", "check_report_path", "TARGET_COLUMNS"]
 
 TARGET_COLUMNS = ["target", "measured", "status"]
 _TITLE = "# Benchmarks"
@@ -39,6 +40,16 @@ def read_sections(path: str | Path) -> dict[str, tuple[list[dict], str]]:
 
 def _marker_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False).replace("-->", "--\\u003e")  # never ends the comment early
+
+
+def check_report_path(path: str | Path) -> Path:
+    """``path`` if a report can be written there; checked before a benchmark spends its minutes."""
+    file = Path(path).expanduser()
+    if file.is_dir():
+        raise TopiclabError(f"--out {path} is a folder, not a Markdown file")
+    if not file.parent.resolve().is_dir():
+        raise TopiclabError(f"--out {path}: folder {file.parent} does not exist")
+    return file
 
 
 def write_section(path: str | Path, name: str, body: str, targets: pd.DataFrame | None = None) -> Path:

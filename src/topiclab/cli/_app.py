@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-__all__ = ["app", "state", "fail", "run_server"]
+__all__ = ["app", "state", "fail", "run_server", "report_file", "report_left", "REPORT"]
 
 HELP = ("topiclab: news topic clustering and classification, tracked in MLflow. It segments raw news dumps "
         "into articles, vectorises them (sentence embeddings, TF-IDF), clusters them into topics with human "
@@ -28,6 +28,26 @@ def fail(message: str) -> None:
     """Print a one-line error and exit non-zero."""
     typer.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+REPORT = "BENCHMARKS.md"
+
+
+def report_file(out: str | None, full_run: bool) -> str | None:
+    """Where a benchmark command writes its section, checked before it measures: ``--out`` if given;
+    else BENCHMARKS.md for the full default run only, so a smoke or partial run cannot replace the
+    measured figures (None: write nothing, say so)."""
+    from ..benchmarks import check_report_path
+
+    target = out if out is not None else (REPORT if full_run else None)
+    if target is not None:
+        check_report_path(target)
+    return target
+
+
+def report_left(section: str) -> None:
+    typer.echo(f"{REPORT} left as it is (not the full default run); --out FILE writes the {section} section",
+               err=True)
 
 
 def _stop_with_parent() -> None:

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..errors import TopiclabError
 from ._app import app
 
 def _print_topics(result, run_id: str) -> None:
@@ -88,8 +89,12 @@ def bench(
 
     Example: topiclab bench --datasets bbc_news --no-scaling
     """
-    from ..benchmarks import run_benchmark
+    from ..benchmarks import check_report_path, run_benchmark
 
-    run_benchmark(out=out, datasets=[d.strip() for d in datasets.split(",") if d.strip()], scaling=scaling)
+    names = [d.strip() for d in datasets.split(",") if d.strip()]
+    if not names:
+        raise TopiclabError(f"--datasets {datasets!r} names no dataset, e.g. bbc_news,ag_news_4k")
+    check_report_path(out)
+    run_benchmark(out=out, datasets=names, scaling=scaling)
 
 

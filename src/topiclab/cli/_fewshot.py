@@ -16,8 +16,9 @@ def bench_classifiers(
 
     Example: topiclab bench-classifiers --out BENCHMARKS.md
     """
-    from ..benchmarks import run_classifier_benchmark
+    from ..benchmarks import check_report_path, run_classifier_benchmark
 
+    check_report_path(out)
     targets = run_classifier_benchmark(out=out, draws=draws)
     for row in targets.to_dict(orient="records"):
         typer.echo(f"{row['status']:6s} {row['measured']}  {row['target']}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from ._app import app
+from ._app import app, report_file, report_left
+
+_DEFAULT_SIZES, _SPARK_DOCUMENTS, _MINILM_DOCUMENTS = "2k,8k,32k,128k", 1_000_000, 50_000
 
 
 def _sizes(text: str) -> list[int]:
@@ -12,28 +14,37 @@ def _sizes(text: str) -> list[int]:
         sizes = sorted({int(part.strip().lower().replace("k", "000")) for part in text.split(",") if part.strip()})
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a comma-separated list of sizes, e.g. 2k,8k,32k") from None
-    if not sizes or sizes[0] < 100:
+    if not sizes:
+        raise typer.BadParameter("no sizes given, e.g. 2k,8k,32k")
+    if sizes[0] < 100:
         raise typer.BadParameter("every pipeline size must be at least 100 documents")
     return sizes
 
 
 @app.command("bench-scale")
 def bench_scale(
-    out: str = typer.Option("BENCHMARKS.md", help="Markdown file whose `scale` section is written"),
-    sizes: str = typer.Option("2k,8k,32k,128k", help="Corpus sizes of the whole-pipeline runs"),
-    spark_documents: int = typer.Option(1_000_000, min=1, help="Documents classified through Spark"),
-    minilm_documents: int = typer.Option(50_000, min=1, help="Documents of the MiniLM tiers (projected to 1M)"),
+    out: str = typer.Option(None, help="Markdown file whose `scale` section is written (default: BENCHMARKS.md, "
+                                        "by the full default run only)"),
+    sizes: str = typer.Option(_DEFAULT_SIZES, help="Corpus sizes of the whole-pipeline runs"),
+    spark_documents: int = typer.Option(_SPARK_DOCUMENTS, min=1, help="Documents classified through Spark"),
+    minilm_documents: int = typer.Option(_MINILM_DOCUMENTS, min=1, help="Documents of the MiniLM tiers (projected to 1M)"),
     seed: int = typer.Option(0, help="Seed of the synthetic corpus"),
     pipeline: bool = typer.Option(True, help="Measure the whole pipeline at --sizes"),
     spark: bool = typer.Option(True, help="Measure Spark at --spark-documents"),
 ):
     """Time the pipeline at growing sizes and Spark at a million documents; writes section `scale`.
 
-    Example: topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000
+    Example: topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000 --out /tmp/scale.md
     """
     from ..benchmarks import run_scale_benchmark
+    from ..errors import TopiclabError
 
-    results = run_scale_benchmark(out, _sizes(sizes), spark_documents, minilm_documents, seed, pipeline, spark,
+    if not pipeline and not spark:
+        raise TopiclabError("nothing to measure: --no-pipeline and --no-spark together")
+    full_run = (pipeline and spark and _sizes(sizes) == _sizes(_DEFAULT_SIZES) and spark_documents == _SPARK_DOCUMENTS
+                and minilm_documents == _MINILM_DOCUMENTS)
+    target = report_file(out, full_run)
+    results = run_scale_benchmark(target, _sizes(sizes), spark_documents, minilm_documents, seed, pipeline, spark,
                                   progress=lambda line: typer.echo(line, err=True))
     if results.pipeline is not None:
         exponents = results.pipeline.exponents
@@ -42,3 +53,5 @@ def bench_scale(
     for point in results.spark:
         typer.echo(f"spark {point.tier} {point.master}: {point.docs_per_s:.0f} documents/s, "
                    f"peak {point.peak_bytes / 1e9:.2f} GB")
+    if target is None:
+        report_left("scale")

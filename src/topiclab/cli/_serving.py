@@ -18,7 +18,8 @@ def bench_serve(
 
     Example: topiclab bench-serve --requests 2000 --concurrency 8
     """
-    from ..benchmarks import run_serving_benchmark
+    from ..benchmarks import check_report_path, run_serving_benchmark
 
+    check_report_path(out)
     figures = run_serving_benchmark(out, config, requests, concurrency)
     typer.echo(", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
