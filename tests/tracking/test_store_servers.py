@@ -15,6 +15,8 @@ import pytest
 from processes import free_port, stop_process_group, wait_until_answering
 from toy_runs import topiclab_env
 
+from topiclab.paths import PROJECT_ROOT
+
 # one web worker and no job runner: quick to start on a small machine
 QUIET = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
 
@@ -71,3 +73,14 @@ def test_a_stop_request_ends_the_server_and_its_workers(command, stop, tmp_path)
         assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
     finally:
         stop_process_group(process)
+
+
+@pytest.mark.parametrize("command", [["run", "experiments/seed_news.yaml"], ["runs", "clean"]])
+def test_a_tracking_server_that_does_not_answer_is_a_one_line_error(command, tmp_path):
+    uri = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    done = subprocess.run([sys.executable, "-m", "topiclab.cli", *command], cwd=PROJECT_ROOT,
+                          env={**topiclab_env(uri), **QUIET}, capture_output=True, text=True,
+                          timeout=90)  # MLflow's own retries would take minutes
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.stderr.strip() == (f"error: the tracking server {uri} does not answer ([Errno 111] Connection "
+                                   "refused); start it (topiclab server) or point MLFLOW_TRACKING_URI elsewhere")

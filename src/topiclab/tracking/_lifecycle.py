@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from ..errors import Terminated
+from ..errors import Terminated, TopiclabError
 
 __all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
            "terminate_on_sigterm", "raise_if_terminated", "open_run", "closing_run", "on_stop", "mark_dead_runs"]
@@ -87,10 +87,32 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _check_server(uri: str, timeout: float = 10.0) -> None:
+    """A tracking server that does not answer is a one-line error now, not minutes of MLflow's silent retries."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout).close()
+    except urllib.error.HTTPError:
+        pass  # it answered (a proxy or an auth layer may refuse /health): reachable
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise TopiclabError(f"the tracking server {uri} does not answer ({reason}); start it (topiclab server) "
+                            "or point MLFLOW_TRACKING_URI elsewhere") from None
+
+
 def prepare_store(uri: str) -> None:
-    """Create (or migrate) a SQLite store's schema once, under a file lock; other stores as they are."""
+    """Create (or migrate) a SQLite store's schema once, under a file lock; check that a tracking server
+    answers, once; other stores as they are."""
+    if uri in _prepared:
+        return
+    if uri.startswith(("http://", "https://")):
+        _check_server(uri)
+        _prepared.add(uri)
+        return
     database = _sqlite_file(uri)
-    if database is None or uri in _prepared:
+    if database is None:
         return
     from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
     from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
