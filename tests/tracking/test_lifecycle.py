@@ -108,6 +108,11 @@ def test_a_sigkilled_run_is_marked_killed_by_runs_clean(tmp_path, tracking_uri):
     assert cleaned.returncode == 0, cleaned.stderr
     assert run.info.run_id in cleaned.stdout
     assert client.get_run(run.info.run_id).info.status == "KILLED"
+    mistyped = tmp_path / "no-such-folder" / "mlflow.db"  # a maintenance command creates no store
+    refused = subprocess.run([sys.executable, "-m", "topiclab.cli", "runs", "clean"], capture_output=True,
+                             text=True, env=topiclab_env(f"sqlite:///{mistyped}"), timeout=300)
+    assert refused.returncode == 1 and refused.stderr.startswith(f"error: no MLflow store at {mistyped}")
+    assert not mistyped.parent.exists()
 
 
 def test_a_live_run_is_left_alone_and_a_dead_one_is_found_at_the_next_start(tracking_uri):

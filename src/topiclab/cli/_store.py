@@ -66,8 +66,9 @@ def runs_clean():
 
     Example: topiclab runs clean
     """
-    from ..tracking import client, mark_dead_runs, tracking_uri
+    from ..tracking import check_store_exists, client, mark_dead_runs, tracking_uri
 
+    check_store_exists(tracking_uri())  # a mistyped URI must not create an empty store
     killed = mark_dead_runs(client())
     typer.echo(f"{len(killed)} run(s) of dead processes marked KILLED in {tracking_uri()}")
     for run_id in killed:

@@ -27,13 +27,13 @@ from ._topic_models import TOPIC_MODEL_ARTIFACT, log_k_curve, log_topic_model, l
 from ._store import (MAX_PARAM_LENGTH, artifact_root, client, ensure_experiment, git_commit, log_dataset,
                      log_params, log_result, server_command, track_experiment, tracked_run, tracking_uri, ui_command,
                      use_store)
-from ._lifecycle import (HOST_TAG, PID_TAG, SIGNAL_TAG, mark_dead_runs, prepare_store, retry_locked,
-                         terminate_on_sigterm)
+from ._lifecycle import (HOST_TAG, PID_TAG, SIGNAL_TAG, check_store_exists, mark_dead_runs, prepare_store,
+                         retry_locked, terminate_on_sigterm)
 
 __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "tracked_run",
            "log_params", "log_dataset", "log_result", "track_experiment", "git_commit", "client", "ui_command",
            "server_command", "HOST_TAG", "PID_TAG", "SIGNAL_TAG", "mark_dead_runs", "prepare_store", "retry_locked",
-           "terminate_on_sigterm",
+           "terminate_on_sigterm", "check_store_exists",
            "MAX_PARAM_LENGTH", "log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep",
            "latest_sweep_summary", "log_benchmark_summary",
            "track_segment_eval", "track_segment_train", "track_page_eval",

@@ -33,7 +33,8 @@ from typing import Callable, Iterator, TypeVar
 from ..errors import Terminated, TopiclabError
 
 __all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
-           "terminate_on_sigterm", "raise_if_terminated", "open_run", "closing_run", "on_stop", "mark_dead_runs"]
+           "terminate_on_sigterm", "raise_if_terminated", "open_run", "closing_run", "on_stop", "mark_dead_runs",
+           "check_store_exists"]
 
 HOST_TAG, PID_TAG, START_TAG, SIGNAL_TAG = "topiclab.host", "topiclab.pid", "topiclab.pid_start", "topiclab.signal"
 T = TypeVar("T")
@@ -243,6 +244,13 @@ def raise_if_terminated() -> None:
     raised while it runs a weakref callback or ``__del__``, so the handler's raise alone can vanish."""
     if _received:
         raise _stop(_received[-1])
+
+
+def check_store_exists(uri: str) -> None:
+    """For commands that look after a store and must not create one: a SQLite file that is not there."""
+    database = _sqlite_file(uri)
+    if database is not None and not database.is_file():
+        raise TopiclabError(f"no MLflow store at {database} (MLFLOW_TRACKING_URI={uri}): nothing to look after")
 
 
 def mark_dead_runs(client, experiment_ids: list[str] | None = None) -> list[str]:
