@@ -64,3 +64,26 @@ def test_config_files_refuse_repeated_keys_folders_and_yes_for_a_number(tmp_path
 
 def test_flatten_nested_sections():
     assert flatten({"a": {"b": 1, "c": {"d": None}}, "e": "x"}) == {"a.b": 1, "a.c.d": None, "e": "x"}
+
+
+@pytest.mark.parametrize("override, named", [
+    ("vectorize.tfidf.min_df=-3", r"vectorize\.tfidf\.min_df: must be a number of documents"),
+    ("vectorize.tfidf.min_df=1.5", r"vectorize\.tfidf\.min_df: must be a number of documents"),
+    ("vectorize.tfidf.max_df=2.5", r"vectorize\.tfidf\.max_df: .*less than or equal to 1"),
+    ("vectorize.tfidf.max_df=0", r"vectorize\.tfidf\.max_df: .*greater than 0"),
+    ("cluster.umap.metric=nonsense", r"cluster\.umap\.metric: Input should be 'cosine'"),
+])
+def test_values_the_fit_would_refuse_are_named_at_load_time(override, named):
+    with pytest.raises(TopiclabError, match=named):
+        load_config("experiments/seed_news.yaml", [override])
+
+
+def test_document_frequencies_in_range_load_in_both_config_kinds():
+    from topiclab.config import load_classifier_config
+
+    config = load_config("experiments/seed_news.yaml", ["vectorize.tfidf.min_df=2", "vectorize.tfidf.max_df=0.9"])
+    assert (config.vectorize.tfidf.min_df, config.vectorize.tfidf.max_df) == (2, 0.9)
+    bbc = load_classifier_config("experiments/classify_bbc.yaml")  # min_df 2, max_df 0.9 in the file
+    assert (bbc.tfidf.min_df, bbc.tfidf.max_df) == (2, 0.9)
+    with pytest.raises(TopiclabError, match=r"tfidf\.min_df: must be a number of documents"):
+        load_classifier_config("experiments/classify_bbc.yaml", ["tfidf.min_df=-1"])

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ._base import Section, read_config_file, validate_config
-from ._experiment import DataConfig, EmbeddingConfig, TrackingConfig
+from ._experiment import DataConfig, DocumentFrequencies, EmbeddingConfig, TrackingConfig
 
 __all__ = [
     "CLASSIFIER_KINDS",
@@ -61,10 +61,8 @@ class LabelsConfig(Section):
         return self
 
 
-class ClassifierTfidfConfig(Section):
+class ClassifierTfidfConfig(DocumentFrequencies):
     max_features: int | None = Field(default=None, gt=0)
-    min_df: int | float = 1
-    max_df: float = Field(default=1.0, gt=0.0, le=1.0)
     ngram_max: int = Field(default=1, ge=1, le=3)
     sublinear_tf: bool = True
 

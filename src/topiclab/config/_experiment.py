@@ -97,10 +97,23 @@ class EmbeddingConfig(Section):
     backend: EmbeddingBackend = "torch"
 
 
-class TfidfConfig(Section):
-    max_features: int | None = Field(default=20000, gt=0)
+class DocumentFrequencies(Section):
+    """TF-IDF's word filters: ``min_df`` a number of documents or a share of them, ``max_df`` a share.
+    Checked here, so a bad value names its key instead of failing in the fit."""
+
     min_df: int | float = 1
-    max_df: float = 1.0
+    max_df: float = Field(default=1.0, gt=0.0, le=1.0)  # a share only: `1` has always meant all documents
+
+    @field_validator("min_df")
+    @classmethod
+    def _min_df(cls, value):
+        if value < 0 or (isinstance(value, float) and value > 1):
+            raise ValueError("must be a number of documents (0, 1, 2, ...) or a share between 0.0 and 1.0")
+        return value
+
+
+class TfidfConfig(DocumentFrequencies):
+    max_features: int | None = Field(default=20000, gt=0)
     sublinear_tf: bool = True
     svd_components: int | None = Field(default=None, gt=1)
 
@@ -117,7 +130,9 @@ class UmapConfig(Section):
     n_neighbors: int = Field(default=15, gt=1)
     n_components: int = Field(default=5, gt=0)
     min_dist: float = Field(default=0.0, ge=0.0)
-    metric: str = "cosine"
+    # UMAP's metrics that need no parameters of their own
+    metric: Literal["cosine", "euclidean", "manhattan", "correlation", "chebyshev", "canberra", "braycurtis",
+                    "hellinger"] = "cosine"
 
 
 class HdbscanConfig(Section):
