@@ -16,6 +16,9 @@ def test_dates_parse_in_mixed_forms_and_the_first_bad_row_is_named():
     assert [str(d) for d in parsed] == ["2024-01-03 00:00:00", "2024-02-10 08:00:00", "2024-03-05 00:00:00"]
     with pytest.raises(TopiclabError, match=r"date 'soon' in row 3 \(id c\) does not parse \(2 of 4"):
         parse_dates(["2024-01-01", "2024-01-02", "soon", None], ["a", "b", "c", "d"])
+    for empty in (None, float("nan"), "", "  "):  # a table's empty cell reads as NaN: not the date 'nan'
+        with pytest.raises(TopiclabError, match=r"^date in row 2 \(id b\) is missing \(1 of 2 dates are missing"):
+            parse_dates(["2024-01-01", empty], ["a", "b"])
 
 
 def test_count_bins_are_equal_width_and_frequency_bins_are_periods():

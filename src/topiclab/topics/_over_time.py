@@ -26,14 +26,16 @@ _EMPTY = {"", "nan", "none", "nat", "null"}
 
 def parse_dates(dates: list, ids: list[str] | None = None) -> pd.Series:
     """Naive UTC timestamps of ``dates``; a TopicLabError naming the first row (1-based) that does not parse."""
-    values = ["" if d is None else str(d).strip() for d in dates]
+    values = ["" if d is None or d != d else str(d).strip() for d in dates]  # d != d: a table's empty cell (NaN)
     parsed = pd.to_datetime(pd.Series(values, dtype=object), format="mixed", utc=True, errors="coerce")
     bad = [i for i, (value, stamp) in enumerate(zip(values, parsed)) if value.lower() in _EMPTY or pd.isna(stamp)]
     if bad:
         row = bad[0]
         named = f" (id {ids[row]})" if ids is not None else ""
-        raise TopiclabError(f"date {values[row]!r} in row {row + 1}{named} does not parse "
-                            f"({len(bad)} of {len(values)} dates do not)")
+        what = "is missing" if values[row].lower() in _EMPTY else "does not parse"
+        shown = "date" if values[row].lower() in _EMPTY else f"date {values[row]!r}"
+        raise TopiclabError(f"{shown} in row {row + 1}{named} {what} "
+                            f"({len(bad)} of {len(values)} dates are missing or do not parse)")
     return parsed.dt.tz_localize(None)
 
 
