@@ -112,6 +112,19 @@ def test_run_prints_topic_table_and_run_id(shared_tracking_uri):
         assert text in completed.stdout
     run_id = completed.stdout.split("MLflow run id:")[1].split()[0]
     assert MlflowClient(shared_tracking_uri).get_run(run_id).info.status == "FINISHED"
+    assert "warning" not in completed.stderr
+
+
+def test_a_run_where_every_document_is_an_outlier_says_so_and_why(shared_tracking_uri):
+    """5 articles, HDBSCAN's default smallest cluster of 10: a finished run with no topic, and a warning."""
+    completed = run_cli(["run", "experiments/seed_news.yaml", "--set", "cluster.method=umap_hdbscan",
+                         "--set", "cluster.umap.n_neighbors=2"], shared_tracking_uri)
+    assert completed.returncode == 0, completed.stderr
+    assert "n_topics=0" in completed.stdout
+    warnings = [line for line in completed.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: every document is an outlier (no topic): umap_hdbscan found no group of "
+                        "cluster.hdbscan.min_cluster_size=10 among 5 documents, and accuracy scores the outliers "
+                        "as one group; lower min_cluster_size, or use cluster.method: kmeans"]
 
 
 def test_help_says_what_topiclab_does_and_every_command_shows_an_example():

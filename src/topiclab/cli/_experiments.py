@@ -26,6 +26,12 @@ def _print_topics(result, run_id: str) -> None:
     console.print("metrics: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                           for k, v in shown.items()))
     console.print(f"MLflow run id: {run_id}")
+    if result.metrics.get("n_topics") == 0:  # a finished run, but not what anyone wanted: say why
+        size = result.config.cluster.hdbscan.min_cluster_size
+        typer.echo(f"warning: every document is an outlier (no topic): {result.config.cluster.method} found no "
+                   f"group of cluster.hdbscan.min_cluster_size={size} among {result.metrics['n_documents']} "
+                   "documents, and accuracy scores the outliers as one group; lower min_cluster_size, or use "
+                   "cluster.method: kmeans", err=True)
     console.print("Open the MLflow UI with: topiclab ui  (or: make ui), then http://127.0.0.1:5000")
 
 
