@@ -217,7 +217,9 @@ def run_benchmark(out: str | Path = "BENCHMARKS.md", datasets: list[str] | None 
                   scaling: bool = True, settings: BenchmarkSettings | None = None, log=print) -> Path:
     """Run everything, log it to MLflow, write the report; returns the report's path."""
     settings = settings or BenchmarkSettings()
-    if datasets:
+    if datasets is not None:  # None: the defaults; an empty list is a mistake, not a request for them
+        if not datasets:
+            raise TopiclabError("no dataset to benchmark")
         settings.datasets = list(datasets)
     for spec in settings.datasets:  # bad names fail before any work
         if spec not in DATASETS and not resolve(spec).is_file():

@@ -41,10 +41,11 @@ def bench_scale(
 
     if not pipeline and not spark:
         raise TopiclabError("nothing to measure: --no-pipeline and --no-spark together")
-    full_run = (pipeline and spark and _sizes(sizes) == _sizes(_DEFAULT_SIZES) and spark_documents == _SPARK_DOCUMENTS
+    chosen = _sizes(sizes)
+    full_run = (pipeline and spark and chosen == _sizes(_DEFAULT_SIZES) and spark_documents == _SPARK_DOCUMENTS
                 and minilm_documents == _MINILM_DOCUMENTS)
     target = report_file(out, full_run)
-    results = run_scale_benchmark(target, _sizes(sizes), spark_documents, minilm_documents, seed, pipeline, spark,
+    results = run_scale_benchmark(target, chosen, spark_documents, minilm_documents, seed, pipeline, spark,
                                   progress=lambda line: typer.echo(line, err=True))
     if results.pipeline is not None:
         exponents = results.pipeline.exponents

@@ -127,7 +127,7 @@ def _run(job: SparkJob, frame_of, output_fields, batches) -> JobReport:
         id_field = rows.schema.fields[0]
         schema = StructType([StructField(job.id_column, id_field.dataType, True), *output_fields])
         mapped = rows.mapInPandas(batches(source), schema)
-        run_job(session, lambda: mapped.write.parquet(str(written_to)))
+        run_job(lambda: mapped.write.parquet(str(written_to)))
         done = time.monotonic()
         written = _rows_in(written_to)
     return JobReport(written, ready - started, done - ready)

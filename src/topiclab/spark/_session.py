@@ -29,7 +29,7 @@ from ..errors import TopiclabError
 __all__ = ["MIN_JAVA", "java_command", "check_java", "check_master", "spark_session", "run_job", "PANDAS_WARNING"]
 
 MIN_JAVA = 17
-_CANCEL_WAIT_S = 30.0  # for cancelled tasks to end before their partial output is removed
+_CANCEL_WAIT_S = 30.0  # for the cancel to reach a JVM that is busy ending tasks
 T = TypeVar("T")
 PANDAS_WARNING = "PySpark does not yet fully support pandas"  # pandas 3 works for what these jobs do
 _LOCAL_MASTER = re.compile(r"local(\[(\*|\d+)(,\s*\d+)?\])?$")
@@ -123,10 +123,10 @@ def _cancel_quietly(session) -> None:
     canceller.join(_CANCEL_WAIT_S)
 
 
-def run_job(session, action: Callable[[], T]) -> T:
+def run_job(action: Callable[[], T]) -> T:
     """``action()`` (a Spark job) run in a thread while this one waits, so that a stop signal
-    (SIGTERM, Ctrl-C) is raised here, not inside a py4j call, and the job is cancelled and its
-    tasks ended before the caller cleans up after it."""
+    (SIGTERM, Ctrl-C) is raised here, not inside a py4j call: ``spark_session`` can then cancel
+    the job and stop Spark, which ends its tasks, before the caller cleans up after them."""
     outcome: dict = {}
 
     def work():
@@ -137,13 +137,8 @@ def run_job(session, action: Callable[[], T]) -> T:
 
     worker = threading.Thread(target=work, name="spark-job", daemon=True)
     worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.2)
-    except BaseException:
-        _cancel_quietly(session)
-        worker.join(_CANCEL_WAIT_S)
-        raise
+    while worker.is_alive():
+        worker.join(0.2)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]

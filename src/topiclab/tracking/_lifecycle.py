@@ -97,7 +97,7 @@ def _check_server(uri: str, timeout: float = 10.0) -> None:
         urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout).close()
     except urllib.error.HTTPError:
         pass  # it answered (a proxy or an auth layer may refuse /health): reachable
-    except (urllib.error.URLError, OSError) as error:
+    except OSError as error:  # URLError, refused, reset, timed out
         reason = getattr(error, "reason", error)
         raise TopiclabError(f"the tracking server {uri} does not answer ({reason}); start it (topiclab server) "
                             "or point MLFLOW_TRACKING_URI elsewhere") from None
