@@ -8,7 +8,7 @@ from ._analyzer import (NEWS_STOP_WORDS, STOP_LISTS, STOP_WORDS, TOKEN_PATTERN, 
                         word_vectorizer)
 from ._corpus import (TABLE_FORMATS, Corpus, Document, Gold, check_gold, detect_format, label_from_gold, load_corpus,
                       load_dump, load_folder, load_gold, load_table, read_lines, read_table, read_text, split_lines)
-from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_20newsgroups,
+from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_shared_sample,
                         load_data, load_dataset, load_shared_csv)
 from ._sentences import split_sentences
 from ._splits import hash_bucket, sample_corpus, split_of
@@ -19,7 +19,7 @@ __all__ = [
     "read_table", "load_folder", "load_gold",
     "read_text", "read_lines", "split_lines", "check_gold", "label_from_gold",
     "DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",
-    "load_shared_csv", "load_20newsgroups", "load_data",
+    "load_shared_csv", "load_shared_sample", "load_data",
     "TOKEN_PATTERN", "STOP_WORDS", "STOP_LISTS", "NEWS_STOP_WORDS", "StopList", "stop_words", "word_vectorizer",
     "tokenize",
     "hash_bucket", "split_of", "sample_corpus",

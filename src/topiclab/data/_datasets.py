@@ -1,8 +1,9 @@
 """Labelled corpora by name or by path, for experiments and benchmarks.
 
-Names: ``bbc_news`` and ``ag_news_4k`` (CSV files under ``../shared/datasets``)
-and ``20newsgroups`` (scikit-learn's fetcher; it downloads once into
-scikit-learn's data home, or reads the cache already there). Anything else is
+Names: the labelled CSV files under ``../shared/datasets`` (``bbc_news``,
+``ag_news_4k``, ``20newsgroups``, ``huffpost_headlines``), and fixed 6,000-document
+samples of the two large ones (``20newsgroups_6k``, ``huffpost_6k``). Nothing is
+downloaded. Anything else is
 a path to a table (CSV, TSV, JSONL, JSON) with ``text`` and ``label`` columns (or any input
 ``load_corpus`` reads). Each corpus carries the SHA-256 of its content,
 which the tracking layer logs with every run.
@@ -12,15 +13,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Protocol
 
 from ..errors import TopiclabError
 from ..paths import SHARED_DATASETS_DIR
-from ._corpus import Corpus, Document, load_corpus
+from ._corpus import Corpus, load_corpus
+from ._splits import sample_corpus
 
 __all__ = ["DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",
-           "load_shared_csv", "load_20newsgroups", "load_data"]
+           "load_shared_csv", "load_shared_sample", "load_data"]
 
 
 class DataSource(Protocol):
@@ -51,40 +54,31 @@ def load_shared_csv(name: str, limit: int | None = None, **_) -> Corpus:
     return replace(load_corpus(path, "csv", limit=limit), name=name)
 
 
-def load_20newsgroups(name: str = "20newsgroups", limit: int | None = None, data_home: str | None = None,
-                      subset: str = "all", download_if_missing: bool = True, **_) -> Corpus:
-    """scikit-learn's 20 Newsgroups, headers, footers and quotes removed (the usual protocol).
+def load_shared_sample(name: str, limit: int | None = None, source: str = "", size: int = 6000,
+                       **_) -> Corpus:
+    """A fixed seeded sample (seed 0, corpus order) of a large shared CSV, so benchmarks stay within the hour.
 
-    Downloads once (14 MB) into scikit-learn's data home unless the cache is
-    already there; ``download_if_missing=False`` only reads the cache.
+    The sample does not follow an experiment's seed: every run and every benchmark of
+    the name sees the same documents, and its content hash says which.
     """
-    from sklearn.datasets import fetch_20newsgroups
-
-    try:
-        bunch = fetch_20newsgroups(data_home=data_home, subset=subset, shuffle=False,
-                                   remove=("headers", "footers", "quotes"),
-                                   download_if_missing=download_if_missing)
-    except OSError as error:
-        raise TopiclabError(f"dataset {name!r} is not available: {error}") from None
-    digest = hashlib.sha256(f"20newsgroups/{subset}/remove=headers,footers,quotes\n".encode())
-    documents = []
-    for row, (text, target) in enumerate(zip(bunch.data, bunch.target)):
-        label = bunch.target_names[int(target)]
-        digest.update(f"{label}\t{text}\x00".encode("utf-8", "surrogatepass"))
-        if text.strip():  # some posts are only quotes: nothing left to cluster
-            documents.append(Document(id=f"{name}:{row}", text=text.strip(), label=label))
-    if not documents:
-        raise TopiclabError(f"dataset {name!r} holds no non-empty text")
-    corpus = Corpus(name=name, source=f"sklearn.datasets.fetch_20newsgroups(subset={subset!r})",
-                    format="sklearn", documents=documents, content_hash=digest.hexdigest())
+    full = load_shared_csv(source)
+    sample = sample_corpus(full, size, seed=0)
+    digest = hashlib.sha256(f"{full.content_hash}/sample={size}/seed=0".encode()).hexdigest()
+    corpus = replace(sample, name=name, content_hash=digest)
     return replace(corpus, documents=corpus.documents[:limit]) if limit else corpus
 
 
 DATASETS: dict[str, DatasetInfo] = {
     "bbc_news": DatasetInfo("bbc_news", "BBC News, 1,490 long articles, 5 labels", load_shared_csv),
     "ag_news_4k": DatasetInfo("ag_news_4k", "AG News, 4,000 short texts, 4 labels", load_shared_csv),
-    "20newsgroups": DatasetInfo("20newsgroups", "20 Newsgroups (scikit-learn fetcher), 20 labels",
-                                load_20newsgroups),
+    "20newsgroups": DatasetInfo("20newsgroups", "20 Newsgroups, 18,256 posts, 20 labels (headers, footers, "
+                                "quotes stripped)", load_shared_csv),
+    "huffpost_headlines": DatasetInfo("huffpost_headlines", "HuffPost headlines, 20,000 short texts, 41 "
+                                      "sections (some renamed: overlapping labels)", load_shared_csv),
+    "20newsgroups_6k": DatasetInfo("20newsgroups_6k", "a fixed 6,000-post sample of 20newsgroups",
+                                   partial(load_shared_sample, source="20newsgroups")),
+    "huffpost_6k": DatasetInfo("huffpost_6k", "a fixed 6,000-headline sample of huffpost_headlines",
+                               partial(load_shared_sample, source="huffpost_headlines")),
 }
 
 
