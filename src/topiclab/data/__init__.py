@@ -12,6 +12,7 @@ from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, d
                         load_data, load_dataset, load_shared_csv)
 from ._sentences import split_sentences
 from ._splits import hash_bucket, sample_corpus, split_of
+from ._web_pages import PAGE_SOURCES, WebPage, load_web_pages, page_source_path
 
 __all__ = [
     "split_sentences",
@@ -23,4 +24,5 @@ __all__ = [
     "TOKEN_PATTERN", "STOP_WORDS", "STOP_LISTS", "NEWS_STOP_WORDS", "StopList", "stop_words", "word_vectorizer",
     "tokenize",
     "hash_bucket", "split_of", "sample_corpus",
+    "WebPage", "PAGE_SOURCES", "load_web_pages", "page_source_path",
 ]
