@@ -88,7 +88,8 @@ def sweep(
 @app.command()
 def bench(
     out: str = typer.Option("BENCHMARKS.md", help="Markdown file to write"),
-    datasets: str = typer.Option("bbc_news,ag_news_4k", help="Comma-separated dataset names"),
+    datasets: str = typer.Option("bbc_news,ag_news_4k,20newsgroups_6k,huffpost_6k",
+                                 help="Comma-separated dataset names (default: the labelled corpora of the suite)"),
     scaling: bool = typer.Option(True, help="Measure clustering time and memory at 2k..128k documents"),
 ):
     """Measure quality and speed against the baselines; writes BENCHMARKS.md.
