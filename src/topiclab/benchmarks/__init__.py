@@ -16,6 +16,7 @@ from ._ceiling import supervised_ceiling
 from ._fewshot import (FEWSHOT_DATASETS, SHOTS, classifier_targets, few_shot_scores, ours_config,
                        run_classifier_benchmark, score_check_sets, seed_champion_checks)
 from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_quality_frame
+from ._outliers import POLICIES, OutlierPolicy, leave_one_out, outlier_curves, outliers_section, policy_rows
 from ._report import render, sweep_summaries, track
 from ._run import (SUITE, BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
                    run_benchmark)
@@ -36,6 +37,7 @@ __all__ = [
     "make_baseline", "run_baseline", "supervised_ceiling",
     "quality_frame", "ceiling_frame", "topic_quality_frame", "best_embedding_vs_nmf", "render", "track",
     "sweep_summaries",
+    "POLICIES", "OutlierPolicy", "policy_rows", "outlier_curves", "leave_one_out", "outliers_section",
     "SUITE", "BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info", "measure_speed",
     "run_benchmark",
     "ColdWarm", "Overhead", "ScalingPoint", "Scaling", "SpeedResults", "cold_vs_warm", "warm_up_numba",
