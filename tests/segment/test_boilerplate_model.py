@@ -13,8 +13,8 @@ from mlflow.tracking import MlflowClient
 from topiclab.data import load_web_pages, split_of
 from topiclab.errors import TopiclabError
 from topiclab.paths import PROJECT_ROOT, SHARED_DIR
-from topiclab.segment import (BoilerplateMarker, is_boilerplate, fit_boilerplate_model, justext_marks, load_boilerplate_model,
-                              save_boilerplate_model, train_boilerplate_model)
+from topiclab.segment import (BoilerplateMarker, fit_boilerplate_model, is_boilerplate, justext_marks,
+                              load_boilerplate_model, save_boilerplate_model, train_boilerplate_model)
 
 MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Video", "Sign in"]
 PROSE = [

@@ -139,8 +139,8 @@ def pick_threshold(probabilities: np.ndarray, is_boilerplate: np.ndarray, max_ar
     above = probabilities[~forced & (probabilities > low)]
     if len(above) == 0:
         return float(np.nextafter(low, 1.0))
-    logit = np.log(np.clip([low, above.min()], 1e-12, 1 - 1e-12) / (1 - np.clip([low, above.min()], 1e-12, 1 - 1e-12)))
-    return float(_sigmoid(logit.mean()))
+    pair = np.clip([low, above.min()], 1e-12, 1 - 1e-12)
+    return float(_sigmoid(np.log(pair / (1 - pair)).mean()))
 
 
 def fit_boilerplate_model(pages: list[tuple[list[str], np.ndarray]], seed: int = 0, c: float = 1.0,
