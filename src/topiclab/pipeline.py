@@ -283,6 +283,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     """
     timings: dict[str, float] = {}
     seed = config.seed
+    # A bad taxonomy file fails the run before any text is read or embedded.
+    entries = load_taxonomy(config.topics.taxonomy) if config.topics.taxonomy else None
     needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
     if embedder is None and needs_embedder:  # one embedder (one cache read) for segmentation and vectors
         settings = config.vectorize.embedding
@@ -299,9 +301,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     with _timed(timings, "vectorize", on_stage):
         vectors = vectorize(texts, config.vectorize, seed, groups, embedder, progress)
         embeddings = vectors.embeddings
-        entries = entry_vectors = None
-        if config.topics.taxonomy:
-            entries = load_taxonomy(config.topics.taxonomy)
+        entry_vectors = None
+        if entries:
             entry_vectors = embedder.embed(taxonomy_texts(entries))
             if embeddings is None:
                 embeddings = embedder.embed(texts)

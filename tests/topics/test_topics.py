@@ -73,3 +73,38 @@ def test_bad_taxonomy(tmp_path):
     bad.write_bytes("topics:\n  - name: Caf\xe9\n    description: coffee\n".encode("latin-1"))
     with pytest.raises(TopiclabError, match=r"t.yaml is not UTF-8 text \(byte 21\)"):
         load_taxonomy(bad)
+
+
+IPTC_SUBJECTS = {
+    "arts, culture, entertainment and media", "conflict, war and peace", "crime, law and justice",
+    "disaster, accident and emergency incident", "economy, business and finance", "education", "environment",
+    "health", "human interest", "labour", "lifestyle and leisure", "politics", "religion",
+    "science and technology", "society", "sport", "weather"}
+
+
+def test_iptc_taxonomy_holds_the_17_top_level_subjects_each_described():
+    entries = load_taxonomy("experiments/taxonomies/iptc.yaml")
+    assert {e.name for e in entries} == IPTC_SUBJECTS and len(entries) == 17
+    assert all(5 <= len(e.description.split()) <= 25 for e in entries)  # one line each
+
+
+def test_a_topic_below_the_default_threshold_keeps_its_keywords():
+    from topiclab.config import TopicsConfig
+
+    threshold = TopicsConfig().label_threshold
+    below, above = np.cos(np.arccos(threshold) + 0.01), np.cos(np.arccos(threshold) - 0.01)
+    vectors = {0: np.array([below, np.sqrt(1 - below ** 2)]), 1: np.array([above, -np.sqrt(1 - above ** 2)])}
+    names = name_topics(vectors, {0: ["oil", "airline", "fares"], 1: ["match"]}, [TaxonomyEntry("sport", "x")],
+                        np.array([[1.0, 0.0]]), threshold=threshold)
+    assert names[0] == ("oil / airline / fares", pytest.approx(below))
+    assert names[1] == ("sport", pytest.approx(above))
+
+
+def test_taxonomy_without_entries_or_with_repeated_names_is_refused(tmp_path):
+    bad = tmp_path / "t.yaml"
+    bad.write_text("topics: []\n")
+    with pytest.raises(TopiclabError, match="lists no topics"):
+        load_taxonomy(bad)
+    bad.write_text("topics:\n  - {name: sport, description: games}\n  - {name: sport, description: matches}\n")
+    with pytest.raises(TopiclabError, match="repeats topic name"):
+        load_taxonomy(bad)

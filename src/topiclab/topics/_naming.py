@@ -21,7 +21,7 @@ from ..errors import TopiclabError
 from ..yamlfile import read_yaml_mapping
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
-           "top_words", "ctfidf_keywords", "centroids", "name_topics", "describe_topics"]
+           "top_words", "ctfidf_keywords", "centroids", "label_scores", "name_topics", "describe_topics"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,11 @@ def centroids(vectors: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
     }
 
 
+def label_scores(topic_vector: np.ndarray, entry_vectors: np.ndarray) -> np.ndarray:
+    """A topic's similarity to each taxonomy entry: the cosine of its centroid and the entry's embedding."""
+    return entry_vectors @ topic_vector
+
+
 def name_topics(topic_vectors: dict[int, np.ndarray], keywords: dict[int, list[str]],
                 entries: list[TaxonomyEntry] | None, entry_vectors: np.ndarray | None,
                 threshold: float) -> dict[int, tuple[str, float]]:
@@ -129,7 +134,7 @@ def name_topics(topic_vectors: dict[int, np.ndarray], keywords: dict[int, list[s
         if topic == OUTLIER:
             names[topic] = ("outliers", float("nan"))
         elif entries and entry_vectors is not None:
-            scores = entry_vectors @ vector
+            scores = label_scores(vector, entry_vectors)
             best = int(np.argmax(scores))
             score = float(scores[best])
             names[topic] = (entries[best].name, score) if score >= threshold else (fallback, score)
