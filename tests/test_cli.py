@@ -164,7 +164,8 @@ def test_a_users_minimal_config_names_no_topic_after_the_seeds_taxonomy(tmp_path
     """name and data.path only, on news of the user's own: no taxonomy, topics named by their keywords."""
     import csv
 
-    from topiclab import config_from_dict, run_experiment
+    from topiclab import run_experiment
+    from topiclab.config import config_from_dict
 
     table = tmp_path / "news.csv"
     with table.open("w", newline="", encoding="utf-8") as handle:
