@@ -28,7 +28,7 @@ from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
 from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
                       segment_report)
-from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centroids, describe_topics, load_taxonomy,
+from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
                      topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
@@ -325,8 +325,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords,
                                   stop_list=config.topics.stop_words)
         naming_space = embeddings if embeddings is not None else vectors.features
-        names = name_topics(centroids(naming_space, labels), keywords, entries, entry_vectors,
-                            config.topics.label_threshold)
+        members = {int(t): naming_space[labels == t] for t in sorted(set(labels.tolist()))}
+        names = name_topics(members, keywords, entries, entry_vectors, config.topics.label_threshold)
         topics = describe_topics(texts, labels, vectors.features, names, keywords)
         bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None
         topic_model = _fit_topic_model(config, vectors, labels, names, keywords, bins)
