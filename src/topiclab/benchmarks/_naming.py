@@ -50,9 +50,9 @@ _SCITECH = "science and technology"
 _WORLD = ("politics", _CONFLICT)  # world news: international politics or conflict, either name is right
 _FAMILY = ("society", "human interest")
 
-# Each corpus's labels -> the IPTC names that are right for a topic of that label. A label left out
-# (AG's World maps to politics or conflict; 20NG's autos, motorcycles and for-sale ads, HuffPost's FIFTY and
-# IMPACT map to nothing defensible) does not count in the share named correctly.
+# Each corpus's labels -> the IPTC names that are right for a topic of that label (world news: politics or
+# conflict; families: society or human interest). A label left out maps to nothing defensible (20NG's autos,
+# motorcycles and for-sale ads; HuffPost's FIFTY and IMPACT) and does not count in the share named correctly.
 LABEL_MAPS: dict[str, dict[str, tuple[str, ...]]] = {
     "bbc_news": {"business": (_ECONOMY,), "entertainment": (_ARTS,), "politics": ("politics",),
                  "sport": ("sport",), "tech": (_SCITECH,)},
