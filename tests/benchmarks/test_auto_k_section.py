@@ -18,16 +18,21 @@ def _curve(n_labels: int, silhouette_peak: int, bic_best: int) -> pd.DataFrame:
 
 def _corpus(name: str, n_labels: int, silhouette_peak: int, bic_best: int = 30, topeax=(7, 0.5)) -> CorpusK:
     curve = _curve(n_labels, silhouette_peak, bic_best)
-    return CorpusK(name, 1000, n_labels, None, {"configured": curve, "minilm": curve},
+    return CorpusK(name, 1000, n_labels, None, {"configured": curve, "minilm": curve.drop(columns=["bic@5"])},
                    {"configured": {0.005: 30, 0.01: 25, 0.02: 20}, "minilm": {}}, 0.8, *topeax)
+
+
+def _loco(corpora):
+    return criteria.leave_one_corpus_out(
+        {c.dataset: {"curves": c.curves, "counts": c.counts, "n_labels": c.n_labels, "nmi_at_labels": 0.8}
+         for c in corpora})
 
 
 def test_each_corpus_gets_the_setting_that_worked_on_the_others(tmp_path):
     corpora = [_corpus("a", 5, 5), _corpus("b", 8, 8), _corpus("c", 12, 12), _corpus("d", 20, 20, topeax=(9, 0.9))]
-    loco, table = criteria.leave_one_corpus_out(
-        {c.dataset: {"curve": c.curves["configured"], "counts": c.counts["configured"], "n_labels": c.n_labels,
-                     "nmi_at_labels": 0.8} for c in corpora})
-    assert loco["setting (chosen on the others)"].tolist() == ["silhouette max"] * 5
+    loco, table = _loco(corpora)
+    assert loco["setting (chosen on the others)"].tolist() == ["silhouette max on MiniLM"] * 5
+    assert not any(s.space == "minilm" and s.criterion == "bic@5" for _, s in table)  # not measured there
     assert loco["k"].tolist()[:4] == [5, 8, 12, 20]
     body, targets = k_section(corpora, log=lambda line: None)  # chosen k = labels: no pipeline run needed
     assert "leave-one-corpus-out" in body and "| a " in body
@@ -39,11 +44,8 @@ def test_each_corpus_gets_the_setting_that_worked_on_the_others(tmp_path):
 def test_a_setting_that_fits_three_corpora_is_not_rescued_by_the_held_out_one():
     # silhouette is right on a, b, c but far off on d; BIC is right on d only: d still gets silhouette
     corpora = [_corpus("a", 5, 5), _corpus("b", 8, 8), _corpus("c", 12, 12), _corpus("d", 20, 3, bic_best=20)]
-    loco, _ = criteria.leave_one_corpus_out(
-        {c.dataset: {"curve": c.curves["configured"], "counts": c.counts["configured"], "n_labels": c.n_labels,
-                     "nmi_at_labels": 0.8} for c in corpora})
-    held = loco.set_index("held out")
-    assert held.loc["d", "setting (chosen on the others)"] == "silhouette max" and held.loc["d", "k"] == 3
+    held = _loco(corpora)[0].set_index("held out")
+    assert held.loc["d", "setting (chosen on the others)"] == "silhouette max on MiniLM" and held.loc["d", "k"] == 3
 
 
 def test_huffpost_renamed_sections_are_merged():

@@ -18,6 +18,7 @@ are merged into one label each before counting and scoring, here only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from ..config import ExperimentConfig, apply_overrides, config_from_dict
 from ..data import load_dataset
-from ..paths import EMBEDDING_CACHE_DIR
+from ..paths import EMBEDDING_CACHE_DIR, atomic_file
 from ..pipeline import run_experiment
 from ..vectorize import make_embedder, vectorize
 from ..viz import markdown_table
@@ -66,9 +67,9 @@ class CorpusK:
 def _pipeline_nmi(config: ExperimentConfig, k: int, gold: list[str], embedder) -> float:
     raw = apply_overrides(config.model_dump(mode="json", exclude={"sweep"}), [f"cluster.k={k}"])
     raw["name"] = f"{config.name}:k{k}"
-    raw["topics"]["coherence"] = False  # the section scores the clustering only
+    raw["topics"].update(coherence=False, keywords="ctfidf")  # the section scores the clustering only
     result = run_experiment(config_from_dict(raw, source=f"k{k}"), embedder=embedder)
-    return float(normalized_mutual_info_score(gold, result.labels))
+    return float(normalized_mutual_info_score(gold, result.assignments))
 
 
 class _Encoder:
@@ -122,28 +123,21 @@ def measure_corpus(dataset: str, config_for, log=print, cache_dir=EMBEDDING_CACH
                    int(len(set(topeax.tolist()))), float(normalized_mutual_info_score(gold, topeax)), gold)
 
 
-def _loco_input(results: list[CorpusK], space: str) -> dict[str, dict]:
-    return {r.dataset: {"curve": r.curves[space], "counts": r.counts[space], "n_labels": r.n_labels,
-                        "nmi_at_labels": criteria.nmi_at(r.curves[space], r.n_labels)} for r in results}
+def _loco_input(results: list[CorpusK]) -> dict[str, dict]:
+    return {r.dataset: {"curves": r.curves, "counts": r.counts, "n_labels": r.n_labels,
+                        "nmi_at_labels": criteria.nmi_at(r.curves["configured"], r.n_labels)} for r in results}
 
 
-def _settings(results: list[CorpusK], space: str) -> list[criteria.Setting]:
-    """The settings measured on ``space`` for every corpus (the MiniLM look is lighter)."""
-    return [s for s in criteria.SETTINGS
-            if all((r.counts[space] if s.rule == "count" else s.criterion in r.curves[space]) for r in results)]
-
-
-def _criteria_table(results: list[CorpusK], space: str) -> pd.DataFrame:
-    """Every setting's k per corpus (NMI of that k-means clustering in brackets)."""
+def _criteria_table(table: dict, results: list[CorpusK]) -> pd.DataFrame:
+    """Every setting's k per corpus (k-means NMI on the configured features in brackets), targets met."""
+    settings = list(dict.fromkeys(s for _, s in table))
     rows = []
-    for s in _settings(results, space):
+    for s in settings:
         row = {"setting": s.name}
         for r in results:
-            k = criteria.choose(s, r.curves[space], r.counts[space])
-            met, _ = criteria.setting_score(k, r.n_labels, criteria.nmi_at(r.curves[space], k),
-                                            criteria.nmi_at(r.curves[space], r.n_labels))
-            row[f"{r.dataset} ({r.n_labels})"] = f"{k} ({criteria.nmi_at(r.curves[space], k):.3f})"
-            row["targets met"] = row.get("targets met", 0) + met
+            k, nmi, _, _ = table[r.dataset, s]
+            row[f"{r.dataset} ({r.n_labels})"] = f"{k} ({nmi:.3f})"
+        row["targets met"] = sum(table[r.dataset, s][2] for r in results)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -152,8 +146,7 @@ def k_section(results: list[CorpusK], log=print) -> tuple[str, pd.DataFrame]:
     """Leave-one-corpus-out choice, the configured pipeline at each chosen k; markdown body and Targets rows."""
     from ..config import AutoKConfig
 
-    loco, _ = criteria.leave_one_corpus_out(_loco_input(results, "configured"), _settings(results, "configured"))
-    minilm_loco, _ = criteria.leave_one_corpus_out(_loco_input(results, "minilm"), _settings(results, "minilm"))
+    loco, table = criteria.leave_one_corpus_out(_loco_input(results))
     rows, targets = [], []
     for r, pick in zip(results, loco.to_dict("records")):
         k = int(pick["k"])
@@ -183,39 +176,55 @@ def k_section(results: list[CorpusK], log=print) -> tuple[str, pd.DataFrame]:
     parts = [
         "## Choosing the number of topics", "",
         "`cluster.k: auto` (cluster/_choose_k.py) on four labelled corpora, run by `topiclab bench-k` "
-        "(benchmarks/_auto_k.py, criteria in benchmarks/_k_criteria.py). Each corpus is clustered with its "
-        "configured features (experiments/<name>.yaml, else the bench's generic config) at every default "
-        "candidate k (2..10, then steps of ~15% up to min(50, sqrt(n))); each criterion's rule turns the curve "
-        "into one k. The rule is chosen **leave-one-corpus-out**: for each corpus, the setting that met the most "
-        "targets (k within [half, twice] the labels; k-means NMI >= 0.9 of that at k = labels) on the *other "
-        "three* corpora, ties broken by their mean NMI ratio; the table shows what the held-out corpus gets with "
-        "it, NMI of our full configured pipeline at that k. HuffPost's renamed sections are merged "
-        f"({len(HUFFPOST_MERGED)} renames) before counting labels and scoring.", "",
-        f"Chosen on all four corpora, and shipped as the default: **{chosen_all}** "
-        f"(`cluster.auto`: criterion `{shipped.criterion}`"
-        + (f", rule `{shipped.rule}`" if hasattr(shipped, "rule") else "") + ").", "",
-        "Turftopic's Topeax (0.28.0) runs on the same MiniLM embeddings (its t-SNE and density-peak mixture; "
-        "keywords skipped).", "",
+        "(benchmarks/_auto_k.py; criteria in benchmarks/_k_criteria.py). Each corpus is clustered by k-means "
+        "(one seeded start, for the 2 shared cores this ran on) at every default candidate k (2..10, then steps "
+        "of ~15% up to min(50, sqrt(n))), on its configured features (experiments/<name>.yaml, else the "
+        "bench's generic config: MiniLM + TF-IDF LSA) and on its plain MiniLM embeddings; each setting "
+        "(a criterion, the space it is computed on, its rule) turns a curve into one k. The setting is chosen "
+        "**leave-one-corpus-out**: for each corpus, the one that met the most targets (k within [half, twice] "
+        "the labels; k-means NMI on the configured features >= 0.9 of that at k = labels) on the *other "
+        "three* corpora, ties broken by their mean NMI ratio; the first table shows what the held-out corpus "
+        "gets with it: the NMI of our full configured pipeline (refinement included) at that k. HuffPost's "
+        f"renamed sections are merged ({len(HUFFPOST_MERGED)} renames) before counting labels and scoring.", "",
+        f"Chosen on all four corpora, and shipped as the default: **{chosen_all}** (`cluster.auto`: criterion "
+        f"`{shipped.criterion}`, rule `{shipped.rule}`, space `{shipped.space}`).", "",
+        "Turftopic's Topeax (0.28.0) runs on the same MiniLM embeddings (its own t-SNE and density-peak "
+        "mixture; its keyword step skipped), scored against the same labels.", "",
         markdown_table(pd.DataFrame(rows)), "",
-        "### Every criterion side by side (configured features)", "",
-        "k chosen per corpus, and the NMI of that k-means clustering in brackets (labels in the header).", "",
-        markdown_table(_criteria_table(results, "configured")), "",
-        "Leave-one-corpus-out on the configured features (k-means NMI):", "",
+        "### Every setting side by side", "",
+        "k chosen per corpus (labels in the header), and in brackets the NMI of the configured features' "
+        "k-means at that k; `targets met` counts (a) and (b) over the corpora.", "",
+        markdown_table(_criteria_table(table, results)), "",
+        "Leave-one-corpus-out (k-means NMI on the configured features):", "",
         markdown_table(loco), "",
-        "### The same on plain MiniLM embeddings", "",
-        markdown_table(_criteria_table(results, "minilm")), "",
-        markdown_table(minilm_loco), "",
     ]
     return "\n".join(parts), pd.DataFrame(targets, columns=["target", "measured", "status"])
 
 
-def run_k_benchmark(out, datasets=DATASETS, log=print) -> pd.DataFrame:
-    """``topiclab bench-k``: measure ``datasets``, write the section to ``out``; returns its Targets rows."""
+def run_k_benchmark(out, datasets=DATASETS, log=print, measurements: Path | None = None) -> pd.DataFrame:
+    """``topiclab bench-k``: measure ``datasets``, write the section to ``out``; returns its Targets rows.
+
+    ``measurements``: a folder where each corpus's measurements are kept (``<dataset>.pkl``) and reused
+    when present, so the section can be rewritten without measuring again (the rule is still chosen
+    leave-one-corpus-out each time)."""
+    import pickle
+
     from ._run import BenchmarkSettings, dataset_config
     from ._sections import write_section
 
     settings = BenchmarkSettings()
-    results = [measure_corpus(d, lambda name, n: dataset_config(name, settings, n), log) for d in datasets]
+    results = []
+    for dataset in datasets:
+        kept = None if measurements is None else Path(measurements) / f"{dataset}.pkl"
+        if kept is not None and kept.is_file():
+            log(f"[{dataset}] measurements reused from {kept}")
+            results.append(pickle.loads(kept.read_bytes()))
+            continue
+        results.append(measure_corpus(dataset, lambda name, n: dataset_config(name, settings, n), log))
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_file(kept) as handle:
+                pickle.dump(results[-1], handle)
     body, targets = k_section(results, log)
     if out is not None:
         write_section(out, SECTION, body, targets)

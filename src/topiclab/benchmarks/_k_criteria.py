@@ -89,29 +89,40 @@ class Setting:
     criterion: str
     rule: str
     param: float | None = None
+    space: str = "configured"  # the features the criterion is computed on: configured | minilm
 
     @property
     def name(self) -> str:
-        return f"{self.criterion} {self.rule}" + ("" if self.param is None else f" {self.param:g}")
+        return (f"{self.criterion} {self.rule}" + ("" if self.param is None else f" {self.param:g}")
+                + (" on MiniLM" if self.space == "minilm" else ""))
 
 
-SETTINGS: list[Setting] = (
-    [Setting("silhouette", "max"), Setting("silhouette", "one_se")]
-    + [Setting("silhouette", "share", s) for s in (0.8, 0.9, 0.95)]
-    + [Setting("calinski_harabasz", "max"), Setting("davies_bouldin", "min"), Setting("eigengap", "max")]
-    + [Setting(f"bic@{d}", "min") for d in BIC_DIMS]
-    + [Setting(f"bic@{d}", "share", s) for d in BIC_DIMS for s in (0.95, 0.99)]
-    + [Setting("hdbscan", "count", s) for s in HDBSCAN_SHARES]
-)
+SETTINGS: list[Setting] = [
+    setting for space in ("minilm", "configured") for setting in (
+        [Setting("silhouette", "max", None, space), Setting("silhouette", "one_se", None, space)]
+        + [Setting("silhouette", "share", s, space) for s in (0.8, 0.9, 0.95)]
+        + [Setting("calinski_harabasz", "max", None, space), Setting("davies_bouldin", "min", None, space),
+           Setting("eigengap", "max", None, space)]
+        + [Setting(f"bic@{d}", "min", None, space) for d in BIC_DIMS]
+        + [Setting(f"bic@{d}", "share", s, space) for d in BIC_DIMS for s in (0.95, 0.99)]
+        + [Setting("hdbscan", "count", s, space) for s in HDBSCAN_SHARES])]
 
 _LOWER_IS_BETTER = ("davies_bouldin", "bic")
 
 
-def choose(setting: Setting, curve: pd.DataFrame, counts: dict[float, int] | None = None) -> int:
-    """The k that ``setting`` picks from ``curve`` (``counts``: HDBSCAN's, for the ``count`` rule), by the
-    pipeline's own rules (``cluster.pick_k``)."""
+def available(setting: Setting, curves: dict[str, pd.DataFrame], counts: dict[str, dict]) -> bool:
+    """Whether ``setting`` was measured (the MiniLM look is lighter: no HDBSCAN, one BIC)."""
     if setting.rule == "count":
-        return int(counts[setting.param]) if counts else -1
+        return bool(counts.get(setting.space))
+    return setting.space in curves and setting.criterion in curves[setting.space]
+
+
+def choose(setting: Setting, curves: dict[str, pd.DataFrame], counts: dict[str, dict]) -> int:
+    """The k that ``setting`` picks from its space's curve (``counts``: HDBSCAN's, for the ``count`` rule),
+    by the pipeline's own rules (``cluster.pick_k``)."""
+    if setting.rule == "count":
+        return int(counts[setting.space][setting.param])
+    curve = curves[setting.space]
     score = curve[setting.criterion].to_numpy(dtype=float)
     se_column = f"{setting.criterion}_se"
     frame = pd.DataFrame({"k": curve["k"], "score": -score if setting.criterion.startswith(_LOWER_IS_BETTER)
@@ -132,18 +143,21 @@ def setting_score(k: int, n_labels: int, nmi: float, nmi_at_labels: float) -> tu
     return int(n_labels / 2 <= k <= 2 * n_labels) + int(ratio >= 0.9), ratio
 
 
-def leave_one_corpus_out(corpora: dict[str, dict], settings: list[Setting] = SETTINGS) -> pd.DataFrame:
-    """Per held-out corpus: the setting best on the others (sum of targets met, then mean NMI ratio) and
-    what the held-out corpus gets with it; the last row (``all``) is the setting chosen on every corpus.
+def leave_one_corpus_out(corpora: dict[str, dict], settings: list[Setting] = SETTINGS):
+    """Per held-out corpus: the setting best on the others (sum of targets met, then mean NMI ratio, capped
+    at 1) and what the held-out corpus gets with it; the last row (``all``) is the setting chosen on every
+    corpus. NMI is always that of the configured features' k-means at the chosen k.
 
-    ``corpora``: name -> {"curve", "counts", "n_labels", "nmi_at_labels"}.
+    ``corpora``: name -> {"curves", "counts", "n_labels", "nmi_at_labels"}. Returns (table, per-setting
+    results ``{(corpus, setting): (k, nmi, targets met, ratio)}``).
     """
+    settings = [s for s in settings if all(available(s, c["curves"], c["counts"]) for c in corpora.values())]
     table = {}
     for name, c in corpora.items():
         for s in settings:
-            k = choose(s, c["curve"], c["counts"])
-            table[name, s] = (k, nmi_at(c["curve"], k)) + setting_score(k, c["n_labels"], nmi_at(c["curve"], k),
-                                                                          c["nmi_at_labels"])
+            k = choose(s, c["curves"], c["counts"])
+            nmi = nmi_at(c["curves"]["configured"], k)
+            table[name, s] = (k, nmi) + setting_score(k, c["n_labels"], nmi, c["nmi_at_labels"])
 
     def pick(names):
         return max(settings, key=lambda s: (sum(table[n, s][2] for n in names),

@@ -112,6 +112,8 @@ def bench_k(
     datasets: str = typer.Option("bbc_news,ag_news_4k,20newsgroups_6k,huffpost_6k",
                                  help="Comma-separated labelled dataset names (two at least: the rule is chosen "
                                       "leave-one-corpus-out)"),
+    measurements: Optional[str] = typer.Option(None, help="Folder where each corpus's measurements are kept "
+                                                          "and reused when present (rewrite without measuring)"),
 ):
     """Choosing the number of topics: every k: auto criterion side by side, the rule chosen
     leave-one-corpus-out, Turftopic's Topeax beside it (needs ../shared); writes one section.
@@ -126,6 +128,6 @@ def bench_k(
     if len(names) < 2:
         raise TopiclabError(f"--datasets {datasets!r}: name two labelled datasets at least, e.g. bbc_news,ag_news_4k")
     check_report_path(out)
-    targets = run_k_benchmark(out, names, log=lambda line: typer.echo(line, err=True))
+    targets = run_k_benchmark(out, names, log=lambda line: typer.echo(line, err=True), measurements=measurements)
     for row in targets.itertuples():
         typer.echo(f"{row.status:6s} {row.target}: {row.measured}")

@@ -1,30 +1,37 @@
-"""``cluster.k: auto``: try each candidate number of topics and keep the best by a documented criterion.
+"""``cluster.k: auto``: try each candidate number of topics and keep one by a documented criterion and rule.
 
-Criteria (``cluster.auto.criterion``), both computed on the clusterer's own
-features with the experiment's seed, without labels:
+Candidates (``cluster.auto``): ``candidates`` if given, else every k from
+``min_k`` (2) to 10, then steps of about 15% up to the smaller of ``max_k``
+(50) and sqrt(n): a corpus of 6,000 headlines may hold 40 sections, one of
+1,500 articles a handful. Fewer documents than the smallest candidate is an
+error.
 
-* ``silhouette`` (default): mean cosine silhouette of the clustering on a
-  seeded sample of at most ``sample_size`` documents, averaged over
-  ``restarts`` clusterings with seeds ``seed, seed+1, ...``; high when topics
-  are tight and apart. One k-means start is a draw, not a measurement: on BBC
-  News one seed's k=7 scored 0.126 where four seeds average 0.119. The
-  candidates start at 3 by default: with two clusters any corpus splits into
-  one broad contrast, which silhouette tends to reward.
-* ``stability``: the clusterer is fitted on ``resamples`` pairs of seeded 80%
-  subsamples; each pair's labels of all documents are compared by adjusted
-  Rand index; the mean is the score. A k that splits a true topic arbitrarily
-  gives different splits on different subsamples, so it scores low.
+Space (``space``): ``embedding`` (default) computes the criterion on the
+sentence embeddings alone, where the representation has them; the topics are
+still clustered on the configured features at the chosen k. On MiniLM + TF-IDF
+features the silhouette keeps rising with k (the sparse TF-IDF part rewards
+small clusters: on AG News, 4 labels, it peaks at k=49); on the embeddings it
+peaks near the number of labels (benchmarks section ``choosing-k``).
 
-The choice is the one-standard-error rule (as in Tibshirani's gap statistic
-and Breiman's CART pruning): the smallest k whose score is within one
-standard error of the best score. A silhouette curve is flat near its top
-(differences of 0.002 between k=5 and k=8 on BBC News are noise), and the
-rule turns "within noise" into "fewer topics". The standard error of a
-silhouette combines the documents' spread (std / sqrt(sample)) with the
-restarts' spread (std / sqrt(restarts)); of stability, the spread over the
-resample pairs.
+Criteria (``criterion``), computed with the experiment's seed, without labels:
 
-The same settings serve every corpus: nothing here is tuned per dataset.
+* ``silhouette`` (default): mean cosine silhouette on a seeded sample of at
+  most ``sample_size`` documents, averaged over ``restarts`` clusterings with
+  seeds ``seed, seed+1, ...``; its standard error combines the documents'
+  spread and the restarts'.
+* ``stability``: adjusted Rand agreement of clusterings of seeded 80% subsamples.
+* ``calinski_harabasz``: between- over within-cluster variance.
+* ``eigengap``: the gap after the k-th smallest eigenvalue of the normalised
+  Laplacian of the cosine 15-nearest-neighbour graph.
+* ``bic``: BIC of a Gaussian mixture on ``bic_dims`` principal components
+  (negated, so higher is better throughout).
+
+Rules (``rule``): ``best`` (default), the best score; ``one_se``, the smallest k
+within one standard error of the best; ``share``, the smallest k whose score
+reaches ``share`` of the way from the curve's worst to its best.
+
+The defaults were chosen leave-one-corpus-out on four labelled corpora
+(benchmarks/_auto_k.py, ``topiclab bench-k``): nothing here is tuned per dataset.
 """
 
 from __future__ import annotations
