@@ -1,11 +1,13 @@
 """Research harness for ``cluster.k: auto``: several criteria side by side, chosen leave-one-corpus-out.
 
-For one corpus and one feature space, ``criterion_curves`` clusters every
-candidate k once (the configured clusterer, the experiment's seed) and
-records, per k, each label-free criterion and, for research only, the NMI of
-that clustering against the gold labels. ``SETTINGS`` are the rules that turn
-a curve into one k (a criterion, its parameters and the rule); ``choose`` applies
-one. ``leave_one_corpus_out`` picks, for each corpus, the setting that does
+For one corpus and one feature space (its configured features, or plain
+MiniLM embeddings), ``criterion_curves`` clusters every candidate k once
+(k-means, one seeded start) and records, per k, each label-free criterion and,
+for research only, the NMI of that clustering against the gold labels.
+``SETTINGS`` turn a curve into one k (a criterion, its parameter, the rule,
+and the space it is computed on); ``choose`` applies one with the pipeline's
+own rules. Whatever the space, a setting is judged by the NMI of the
+configured features' clustering at the k it picks: what the pipeline does. ``leave_one_corpus_out`` picks, for each corpus, the setting that does
 best on the other corpora only, and reports what the held-out corpus gets.
 
 The criteria (cluster/_choose_k.py holds the ones the pipeline can ship):
