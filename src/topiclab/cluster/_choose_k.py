@@ -6,12 +6,14 @@ Candidates (``cluster.auto``): ``candidates`` if given, else every k from
 1,500 articles a handful. Fewer documents than the smallest candidate is an
 error.
 
-Space (``space``): ``embedding`` (default) computes the criterion on the
-sentence embeddings alone, where the representation has them; the topics are
-still clustered on the configured features at the chosen k. On MiniLM + TF-IDF
-features the silhouette keeps rising with k (the sparse TF-IDF part rewards
-small clusters: on AG News, 4 labels, it peaks at k=49); on the embeddings it
-peaks near the number of labels (benchmarks section ``choosing-k``).
+Space (``space``): ``features`` (default) computes the criterion on the
+features the topics are clustered on; ``embedding`` on the sentence embeddings
+alone, where the representation has them (the topics are still clustered on
+the configured features). Neither is right everywhere (benchmarks section
+``choosing-k``): on MiniLM + TF-IDF features the silhouette peaks at the label
+count on BBC News and 20 Newsgroups but keeps rising with k on the short texts
+of AG News and HuffPost; on the embeddings it peaks at the label count on BBC
+and AG News but at k=3 on 20 Newsgroups.
 
 Criteria (``criterion``), computed with the experiment's seed, without labels:
 
@@ -26,9 +28,9 @@ Criteria (``criterion``), computed with the experiment's seed, without labels:
 * ``bic``: BIC of a Gaussian mixture on ``bic_dims`` principal components
   (negated, so higher is better throughout).
 
-Rules (``rule``): ``best`` (default), the best score; ``one_se``, the smallest k
-within one standard error of the best; ``share``, the smallest k whose score
-reaches ``share`` of the way from the curve's worst to its best.
+Rules (``rule``): ``share`` (default, with ``share`` 0.8), the smallest k whose
+score reaches 0.8 of the way from the curve's worst to its best; ``best``, the
+best score; ``one_se``, the smallest k within one standard error of the best.
 
 The defaults were chosen leave-one-corpus-out on four labelled corpora
 (benchmarks/_auto_k.py, ``topiclab bench-k``): nothing here is tuned per dataset.
