@@ -201,18 +201,17 @@ def k_section(results: list[CorpusK], log=print) -> tuple[str, pd.DataFrame]:
     return "\n".join(parts), pd.DataFrame(targets, columns=["target", "measured", "status"])
 
 
-def run_k_benchmark(out, datasets=DATASETS, log=print, measurements: Path | None = None) -> pd.DataFrame:
+def run_k_benchmark(out, config_for, datasets=DATASETS, log=print, measurements: Path | None = None) -> pd.DataFrame:
     """``topiclab bench-k``: measure ``datasets``, write the section to ``out``; returns its Targets rows.
+    ``config_for(dataset, n_labels)``: the corpus's configured pipeline (``_run.dataset_config``).
 
     ``measurements``: a folder where each corpus's measurements are kept (``<dataset>.pkl``) and reused
     when present, so the section can be rewritten without measuring again (the rule is still chosen
     leave-one-corpus-out each time)."""
     import pickle
 
-    from ._run import BenchmarkSettings, dataset_config
     from ._sections import write_section
 
-    settings = BenchmarkSettings()
     results = []
     for dataset in datasets:
         kept = None if measurements is None else Path(measurements) / f"{dataset}.pkl"
@@ -220,7 +219,7 @@ def run_k_benchmark(out, datasets=DATASETS, log=print, measurements: Path | None
             log(f"[{dataset}] measurements reused from {kept}")
             results.append(pickle.loads(kept.read_bytes()))
             continue
-        results.append(measure_corpus(dataset, lambda name, n: dataset_config(name, settings, n), log))
+        results.append(measure_corpus(dataset, config_for, log))
         if kept is not None:
             kept.parent.mkdir(parents=True, exist_ok=True)
             with atomic_file(kept) as handle:

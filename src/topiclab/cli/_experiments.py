@@ -122,12 +122,15 @@ def bench_k(
     """
     from ..benchmarks import check_report_path
     from ..benchmarks._auto_k import run_k_benchmark
+    from ..benchmarks._run import BenchmarkSettings, dataset_config
     from ..data import check_dataset_name
 
     names = [check_dataset_name(d.strip()) for d in datasets.split(",") if d.strip()]
     if len(names) < 2:
         raise TopiclabError(f"--datasets {datasets!r}: name two labelled datasets at least, e.g. bbc_news,ag_news_4k")
     check_report_path(out)
-    targets = run_k_benchmark(out, names, log=lambda line: typer.echo(line, err=True), measurements=measurements)
+    settings = BenchmarkSettings()
+    targets = run_k_benchmark(out, lambda name, n_labels: dataset_config(name, settings, n_labels), names,
+                              log=lambda line: typer.echo(line, err=True), measurements=measurements)
     for row in targets.itertuples():
         typer.echo(f"{row.status:6s} {row.target}: {row.measured}")
