@@ -88,7 +88,9 @@ def topeax_labels(texts: list[str], embeddings: np.ndarray, embedder, seed: int)
     keyword step (which embeds the vocabulary) is skipped: it does not change the topics."""
     from turftopic import Topeax
 
-    model = Topeax(encoder=_Encoder(embedder), random_state=seed)
+    # Topeax's perplexity (50), lowered only for a corpus too small for it (t-SNE needs 3 x perplexity < n)
+    model = Topeax(encoder=_Encoder(embedder), perplexity=min(50, max(2, (len(embeddings) - 1) // 3)),
+                   random_state=seed)
     reduced = model.dimensionality_reduction.fit_transform(embeddings)
     mixture = model._init_model(0)
     mixture.fit(reduced)
