@@ -22,6 +22,11 @@ REFUSED = {
                                    "error: --out a-folder is a folder, not a Markdown file"),
     "out a folder (serving)": (["bench-serve", "--out", "a-folder"],
                                "error: --out a-folder is a folder, not a Markdown file"),
+    "one dataset (choosing k)": (["bench-k", "--datasets", "bbc_news"],
+                                 "error: --datasets 'bbc_news': name two labelled datasets at least"),
+    "unknown dataset (choosing k)": (["bench-k", "--datasets", "bbc_news,nope"], "error: "),
+    "out a folder (choosing k)": (["bench-k", "--out", "a-folder"],
+                                  "error: --out a-folder is a folder, not a Markdown file"),
     "out a folder (scale)": (["bench-scale", "--out", "a-folder", "--no-spark"],
                              "error: --out a-folder is a folder, not a Markdown file"),
 }

@@ -1,10 +1,12 @@
-"""``cluster.k: auto``: the one-standard-error rule and the averaged silhouette curve."""
+"""``cluster.k: auto``: candidates from the corpus size, each criterion on separated blobs, the rules."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from topiclab.cluster import choose_k, k_curve, one_standard_error_k
-from topiclab.config import ClusterConfig
+from topiclab.cluster import candidate_ks, choose_k, k_curve, one_standard_error_k, pick_k, rule_text
+from topiclab.config import AutoKConfig, ClusterConfig
+from topiclab.errors import TopiclabError
 
 
 def test_a_better_score_within_one_standard_error_loses_to_fewer_topics():
@@ -12,20 +14,56 @@ def test_a_better_score_within_one_standard_error_loses_to_fewer_topics():
                           "se": [0.002, 0.002, 0.002, 0.002, 0.002]})
     assert one_standard_error_k(curve) == 5  # 0.124 is within 0.002 of 0.126
     assert one_standard_error_k(curve.assign(se=0.0005)) == 7  # a clear winner is kept
+    assert pick_k(curve, "best") == 7
+    assert pick_k(curve, "share", 0.9) == 5  # 0.08 + 0.9 * 0.046 = 0.1214
+    assert pick_k(curve, "share", 0.5) == 4
 
 
-def _blobs(centres: int, per_centre: int, seed: int = 0) -> np.ndarray:
+def test_default_candidates_reach_sqrt_n_capped_at_fifty():
+    assert candidate_ks(50) == [2, 3, 4, 5, 6, 7]  # sqrt(50) = 7
+    ks = candidate_ks(1490)
+    assert ks[:9] == list(range(2, 11)) and ks[-1] <= 38 < ks[-1] * 1.2
+    assert all(b / a <= 1.2 for a, b in zip(ks[8:], ks[9:]))  # steps of about 15% past 10
+    big = candidate_ks(100_000)
+    assert big[-1] <= 50 and big[-1] > 40
+
+
+def _blobs(centres: int, per_centre: int, seed: int = 0, spread: float = 0.3) -> np.ndarray:
     rng = np.random.default_rng(seed)
     axes = np.eye(16)[:centres] * 4.0
-    return np.vstack([axis + rng.normal(0, 0.3, (per_centre, 16)) for axis in axes])
+    return np.vstack([axis + rng.normal(0, spread, (per_centre, 16)) for axis in axes])
 
 
-def test_auto_k_finds_separated_groups_and_reports_each_candidate_with_its_error():
+@pytest.mark.parametrize("criterion, rule", [("silhouette", "one_se"), ("silhouette", "best"),
+                                             ("calinski_harabasz", "best"), ("eigengap", "best"), ("bic", "best")])
+def test_every_criterion_finds_separated_groups(criterion, rule):
+    features = _blobs(6, 40)
+    config = ClusterConfig(k="auto", auto={"criterion": criterion, "rule": rule, "restarts": 1, "bic_dims": 5})
+    k, curve = choose_k(features, config, seed=7)
+    assert k == 6, curve
+    assert curve["k"].tolist() == candidate_ks(len(features))  # the default range, derived from n = 240
+
+
+def test_the_curve_reports_each_candidate_with_its_error_and_is_seeded():
     features = _blobs(4, 40)
     config = ClusterConfig(k="auto", auto={"candidates": [2, 3, 4, 5, 6, 7], "restarts": 2})
     k, curve = choose_k(features, config, seed=7)
     assert k == 4
     assert curve["k"].tolist() == [2, 3, 4, 5, 6, 7]
     assert (curve["se"] > 0).all() and curve["score"].equals(curve["silhouette"])
-    again = k_curve(features, config, seed=7)
-    pd.testing.assert_frame_equal(curve, again)  # the seed fixes every restart and the sample
+    pd.testing.assert_frame_equal(curve, k_curve(features, config, seed=7))  # the seed fixes restarts and sample
+
+
+def test_fewer_documents_than_the_smallest_candidate_is_an_error():
+    config = ClusterConfig(k="auto", auto={"candidates": [5, 6]})
+    with pytest.raises(TopiclabError, match=r"needs at least 6 documents, got 4 .*smallest candidate k=5"):
+        k_curve(_blobs(2, 2), config, seed=0)
+
+
+def test_the_rule_is_said_in_words_and_bad_settings_are_refused():
+    assert rule_text(AutoKConfig()) .startswith("the ")
+    assert "one standard error" in rule_text(AutoKConfig(rule="one_se"))
+    with pytest.raises(ValueError):
+        AutoKConfig(candidates=[])
+    with pytest.raises(ValueError):
+        AutoKConfig(min_k=10, max_k=5)

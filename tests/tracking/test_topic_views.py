@@ -130,6 +130,9 @@ BAD_RUNS = {  # name: (rows, config changes, --set overrides, expected message, 
                                    "date 'not a date' in row 7", True),
     "auto k on two documents": (subject_rows()[:1] + subject_rows()[8:9], {"cluster": {"k": "auto"}}, [],
                                 "cluster.k: auto needs at least 3 documents, got 2", True),
+    "auto k on fewer documents than its smallest candidate": (
+        subject_rows()[:4], {"cluster": {"k": "auto", "auto": {"candidates": [5, 6]}}}, [],
+        "cluster.k: auto needs at least 6 documents, got 4 (more documents than its smallest candidate k=5)", True),
 }
 
 

@@ -69,7 +69,7 @@ class DatasetReport:
     quality: list[Evaluation]
     topic_quality: dict[int, list[Evaluation]]
     ceilings: dict[str, dict[str, float]] = field(default_factory=dict)  # configured | minilm -> scores
-    auto_k: auto_k.AutoKResult | None = None  # cluster.k: auto beside the configured k
+    auto_k: auto_k.CorpusK | None = None  # the choosing-k section's measurements
 
 
 def dataset_config(spec: str, settings: BenchmarkSettings, n_labels: int) -> ExperimentConfig:
@@ -131,8 +131,8 @@ def benchmark_dataset(spec: str, settings: BenchmarkSettings, log=print) -> Data
     for method, variant in _embedding_variants(config, k).items():
         log(f"[{spec}] {method} (k={k})")
         quality.append(_ours(variant, method, embedder))
-    log(f"[{spec}] topiclab (config) with cluster.k: auto")
-    chosen = auto_k.auto_k_result(config, n_labels, quality[0].metrics["nmi"], embedder)
+    log(f"[{spec}] choosing k: every criterion, Topeax")
+    chosen = auto_k.measure_corpus(spec, lambda name, n: dataset_config(name, settings, n), log, settings.cache_dir)
     for method in settings.baselines:
         log(f"[{spec}] {method}")
         quality.append(run_baseline(method, corpus, None if method == "bertopic_default" else n_labels,
@@ -238,8 +238,8 @@ def run_benchmark(out: str | Path = "BENCHMARKS.md", datasets: list[str] | None 
     body, targets = report.render(reports, speed_results, machine, started, sweeps)
     write_section(target, report.SECTION, body, targets)
     chosen = [r.auto_k for r in reports if r.auto_k is not None]
-    if chosen:
-        write_section(target, auto_k.SECTION, *auto_k.auto_k_section(chosen))
+    if len(chosen) >= 2:  # the rule is chosen leave-one-corpus-out
+        write_section(target, auto_k.SECTION, *auto_k.k_section(chosen, log))
     if settings.track:
         report.track(reports, speed_results, target, settings.experiment)
     log(f"wrote {target}")

@@ -138,3 +138,33 @@ def bench_outliers(
         return
     write_section(target, "outliers", body, targets)
     typer.echo(f"wrote section 'outliers' of {target}")
+
+
+@app.command("bench-k")
+def bench_k(
+    out: str = typer.Option("BENCHMARKS.md", help="Markdown file whose section 'choosing-k' is written"),
+    datasets: str = typer.Option("bbc_news,ag_news_4k,20newsgroups_6k,huffpost_6k",
+                                 help="Comma-separated labelled dataset names (two at least: the rule is chosen "
+                                      "leave-one-corpus-out)"),
+    measurements: Optional[str] = typer.Option(None, help="Folder where each corpus's measurements are kept "
+                                                          "and reused when present (rewrite without measuring)"),
+):
+    """Choosing the number of topics: every k: auto criterion side by side, the rule chosen
+    leave-one-corpus-out, Turftopic's Topeax beside it (needs ../shared); writes one section.
+
+    Example: topiclab bench-k --out BENCHMARKS.md
+    """
+    from ..benchmarks import check_report_path
+    from ..benchmarks._auto_k import run_k_benchmark
+    from ..benchmarks._run import BenchmarkSettings, dataset_config
+    from ..data import check_dataset_name
+
+    names = [check_dataset_name(d.strip()) for d in datasets.split(",") if d.strip()]
+    if len(names) < 2:
+        raise TopiclabError(f"--datasets {datasets!r}: name two labelled datasets at least, e.g. bbc_news,ag_news_4k")
+    check_report_path(out)
+    settings = BenchmarkSettings()
+    targets = run_k_benchmark(out, lambda name, n_labels: dataset_config(name, settings, n_labels), names,
+                              log=lambda line: typer.echo(line, err=True), measurements=measurements)
+    for row in targets.itertuples():
+        typer.echo(f"{row.status:6s} {row.target}: {row.measured}")

@@ -154,20 +154,41 @@ class RefineConfig(Section):
 
 
 class AutoKConfig(Section):
-    """How ``cluster.k: auto`` chooses k (cluster/_choose_k.py documents the criteria)."""
+    """How ``cluster.k: auto`` chooses k (cluster/_choose_k.py documents the criteria and rules)."""
 
-    candidates: list[int] = Field(default_factory=lambda: list(range(3, 13)), min_length=1)
-    criterion: Literal["silhouette", "stability"] = "silhouette"
+    # None: every k from min_k to 10, then steps of about 15% up to min(max_k, sqrt(documents))
+    candidates: list[int] | None = None
+    min_k: int = Field(default=2, ge=2)
+    max_k: int = Field(default=50, ge=2)
+    criterion: Literal["silhouette", "stability", "calinski_harabasz", "eigengap", "bic"] = "silhouette"
+    # best: the best score; one_se: the smallest k within one standard error of it; share: the smallest k
+    # whose score reaches `share` of the way from the curve's worst to its best
+    rule: Literal["best", "one_se", "share"] = "share"
+    # embedding: the criterion is computed on the sentence embeddings alone (when the representation has
+    # them), the topics still clustered on the configured features; features: on those features
+    space: Literal["embedding", "features"] = "features"
+    share: float = Field(default=0.8, gt=0.0, le=1.0)
+    bic_dims: int = Field(default=10, ge=1)  # bic: principal components the mixture is fitted on
     resamples: int = Field(default=3, ge=1)  # stability: pairs of subsamples
     sample_size: int = Field(default=2000, ge=10)  # silhouette: documents scored
     restarts: int = Field(default=3, ge=1)  # silhouette: seeded clusterings averaged per candidate
 
     @field_validator("candidates")
     @classmethod
-    def _at_least_two(cls, values: list[int]) -> list[int]:
+    def _at_least_two(cls, values: list[int] | None) -> list[int] | None:
+        if values is None:
+            return None
+        if not values:
+            raise ValueError("candidates: give at least one k, or leave it out for the default range")
         if any(k < 2 for k in values):
             raise ValueError("every candidate k must be at least 2")
         return sorted(set(values))
+
+    @model_validator(mode="after")
+    def _range(self) -> "AutoKConfig":
+        if self.min_k > self.max_k:
+            raise ValueError(f"min_k ({self.min_k}) is above max_k ({self.max_k})")
+        return self
 
 
 class ClusterConfig(Section):

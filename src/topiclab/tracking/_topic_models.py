@@ -49,13 +49,15 @@ def log_topic_model(model, example_texts: list[str]):
         mlflow.log_artifacts(str(saved), TOPIC_MODEL_ARTIFACT)
 
 
-def log_k_curve(curve, chosen: int, criterion: str) -> list[str]:
-    """``cluster.k: auto``: one nested run per candidate k (its scores), the curve on the active run.
+def log_k_curve(curve, chosen: int, settings) -> list[str]:
+    """``cluster.k: auto``: one nested run per candidate k (its scores), the curve on the active run
+    (``k_curve.csv``, and ``k_curve.html`` with the rule that picked k; ``settings``: ``cluster.auto``).
 
     Returns the nested run ids. The nested runs are opened with MLflow's own
     context manager, which ends them FAILED if logging raises.
     """
     from .. import viz
+    from ..cluster import rule_text
 
     parent = mlflow.active_run()
     ids = []
@@ -67,8 +69,8 @@ def log_k_curve(curve, chosen: int, criterion: str) -> list[str]:
             mlflow.log_metrics({name: float(v) for name, v in row.items() if name != "k"})
             ids.append(run.info.run_id)
     mlflow.log_text(curve.to_csv(index=False), "k_curve.csv")
-    mlflow.log_text(viz.k_curve_figure(curve, chosen, criterion).to_html(include_plotlyjs=True), "k_curve.html")
-    mlflow.set_tag("topiclab.auto_k", f"chosen k={chosen} by {criterion}")
+    mlflow.log_text(viz.k_curve_figure(curve, chosen, settings).to_html(include_plotlyjs=True), "k_curve.html")
+    mlflow.set_tag("topiclab.auto_k", f"chosen k={chosen}: {rule_text(settings)}")
     return ids
 
 
@@ -91,4 +93,4 @@ def log_topic_views(result) -> None:
         if name != "k_curve.html":  # logged beside its table by log_k_curve
             mlflow.log_text(figure.to_html(include_plotlyjs=True), name)
     if result.k_curve is not None:
-        log_k_curve(result.k_curve, result.config.cluster.k, result.config.cluster.auto.criterion)
+        log_k_curve(result.k_curve, result.config.cluster.k, result.config.cluster.auto)

@@ -67,12 +67,38 @@ def topic_similarity_heatmap(model):
     return figure
 
 
-def k_curve_figure(curve, chosen: int, criterion: str):
-    """The ``k: auto`` criterion against k, the chosen k marked."""
-    figure = go.Figure(go.Scatter(x=curve["k"], y=curve["score"], mode="lines+markers", name=criterion))
-    figure.add_vline(x=chosen, line_dash="dash", annotation_text=f"chosen k = {chosen}")
-    figure.update_layout(title=f"Choosing the number of topics: {criterion} per candidate k",
-                         xaxis_title="k", yaxis_title=criterion)
+def k_curve_figure(curve, chosen: int, settings):
+    """The ``k: auto`` criterion against k with its standard-error band, the rule's threshold and the
+    chosen k marked; the title says the rule (``settings``: the run's ``cluster.auto``)."""
+    from ..cluster import rule_text
+
+    ks, score, se = curve["k"], curve["score"], curve["se"]
+    label = "-BIC" if settings.criterion == "bic" else settings.criterion
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=list(ks) + list(ks)[::-1], y=list(score + se) + list(score - se)[::-1],
+                                fill="toself", fillcolor="rgba(31,119,180,0.2)", line={"width": 0},
+                                hoverinfo="skip", name="± 1 standard error"))
+    figure.add_trace(go.Scatter(x=ks, y=score, mode="lines+markers", name=label, line={"color": "#1f77b4"}))
+    best = curve.loc[score.idxmax()]
+    if settings.rule == "one_se":
+        threshold, why = best["score"] - best["se"], f"best - 1 SE (best at k = {int(best['k'])})"
+    elif settings.rule == "share":
+        threshold = score.min() + settings.share * (score.max() - score.min())
+        why = f"{settings.share:g} of the way from worst to best"
+    else:
+        threshold, why = None, None
+    if threshold is not None:
+        figure.add_hline(y=float(threshold), line_dash="dot", line_color="grey", annotation_text=why,
+                         annotation_position="bottom right")
+    row = curve.loc[ks == chosen]
+    if len(row):
+        figure.add_trace(go.Scatter(x=[chosen], y=[float(row["score"].iloc[0])], mode="markers",
+                                    marker={"size": 14, "color": "#d62728", "symbol": "star"},
+                                    name=f"chosen k = {chosen}"))
+    figure.add_vline(x=chosen, line_dash="dash", line_color="#d62728", annotation_text=f"chosen k = {chosen}")
+    figure.update_layout(title=f"k = {chosen}: {rule_text(settings)} ({len(curve)} candidates, "
+                               f"{int(ks.min())}..{int(ks.max())})",
+                         xaxis_title="k (number of topics)", yaxis_title=label)
     return figure
 
 
@@ -93,5 +119,5 @@ def topic_figures(result) -> dict[str, go.Figure]:
         figures["topics_per_class.html"] = topics_per_class_figure(result.per_class)
     if result.k_curve is not None:
         figures["k_curve.html"] = k_curve_figure(result.k_curve, result.config.cluster.k,
-                                                 result.config.cluster.auto.criterion)
+                                                 result.config.cluster.auto)
     return figures
