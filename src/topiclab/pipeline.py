@@ -256,8 +256,7 @@ def _cluster(config: ExperimentConfig, vectors, embeddings, texts: list[str], en
     """Cluster (k: auto resolved), outliers kept or reassigned; returns (config, labels, k curve)."""
     seed, k_curve = config.seed, None
     if config.cluster.k == AUTO:  # candidates scored, the best k kept (cluster/_choose_k.py)
-        on_embeddings = config.cluster.auto.space == "embedding" and embeddings is not None
-        chosen, k_curve = choose_k(embeddings if on_embeddings else vectors.features, config.cluster, seed)
+        chosen, k_curve = choose_k(vectors.features, config.cluster, seed, embeddings)
         config = config.model_copy(update={"cluster": config.cluster.model_copy(update={"k": chosen})})
     guided = (config.topics.guided and entry_vectors is not None
               and config.vectorize.representation == "embedding")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from topiclab.cluster import candidate_ks, choose_k, k_curve, one_standard_error_k, pick_k, rule_text
+from topiclab.cluster import candidate_ks, choose_k, consensus_curve, k_curve, one_standard_error_k, pick_k, rule_text
 from topiclab.config import AutoKConfig, ClusterConfig
 from topiclab.errors import TopiclabError
 
@@ -67,3 +67,25 @@ def test_the_rule_is_said_in_words_and_bad_settings_are_refused():
         AutoKConfig(candidates=[])
     with pytest.raises(ValueError):
         AutoKConfig(min_k=10, max_k=5)
+
+
+def test_a_consensus_of_two_spaces_keeps_the_k_both_rank_high():
+    features = pd.DataFrame({"k": [2, 3, 4, 5, 6], "score": [0.1, 0.2, 0.35, 0.3, 0.9], "silhouette": 0.0})
+    embedding = pd.DataFrame({"k": [2, 3, 4, 5, 6], "score": [0.5, 0.9, 0.8, 0.7, 0.1], "silhouette": 0.0})
+    curve = consensus_curve({"features": features, "embedding": embedding})
+    assert pick_k(curve, "best") == 4  # ranks 0.8 + 0.8: neither space's own best (6, 3)
+    assert curve["score_features"].tolist() == features["score"].tolist() and (curve["se"] == 0).all()
+    assert pick_k(curve, "one_se") == 4
+
+
+def test_both_spaces_are_scored_where_the_features_are_not_the_embeddings():
+    groups = _blobs(4, 30, seed=1)
+    embeddings = np.hstack([groups, np.zeros((len(groups), 4))])
+    features = np.hstack([groups, np.random.default_rng(2).normal(0, 0.3, (len(groups), 4))])
+    config = ClusterConfig(k="auto", auto={"candidates": [2, 3, 4, 5, 6], "restarts": 1})
+    assert config.auto.space == "both" and config.auto.rule == "best"
+    k, curve = choose_k(features, config, seed=3, embeddings=embeddings)
+    assert k == 4 and {"score_features", "score_embedding"} <= set(curve.columns)
+    _, alone = choose_k(embeddings, config, seed=3, embeddings=embeddings)  # the same space: scored once
+    assert "score_features" not in alone.columns
+    assert "rank" in rule_text(config.auto)

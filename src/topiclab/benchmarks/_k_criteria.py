@@ -33,7 +33,7 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, norma
 
 from sklearn.cluster import KMeans
 
-from ..cluster import candidate_ks, gmm_bic, laplacian_eigenvalues, pick_k, silhouette_with_error
+from ..cluster import candidate_ks, consensus_curve, gmm_bic, laplacian_eigenvalues, pick_k, silhouette_with_error
 
 __all__ = ["Setting", "SETTINGS", "criterion_curves", "hdbscan_counts", "choose", "setting_score",
            "leave_one_corpus_out", "BIC_DIMS", "HDBSCAN_SHARES"]
@@ -91,12 +91,12 @@ class Setting:
     criterion: str
     rule: str
     param: float | None = None
-    space: str = "configured"  # the features the criterion is computed on: configured | minilm
+    space: str = "configured"  # the features the criterion is computed on: configured | minilm | both
 
     @property
     def name(self) -> str:
-        return (f"{self.criterion} {self.rule}" + ("" if self.param is None else f" {self.param:g}")
-                + (" on MiniLM" if self.space == "minilm" else ""))
+        where = {"minilm": " on MiniLM", "both": " on both (rank consensus)"}.get(self.space, "")
+        return f"{self.criterion} {self.rule}" + ("" if self.param is None else f" {self.param:g}") + where
 
 
 SETTINGS: list[Setting] = [
@@ -107,7 +107,9 @@ SETTINGS: list[Setting] = [
            Setting("eigengap", "max", None, space)]
         + [Setting(f"bic@{d}", "min", None, space) for d in BIC_DIMS]
         + [Setting(f"bic@{d}", "share", s, space) for d in BIC_DIMS for s in (0.95, 0.99)]
-        + [Setting("hdbscan", "count", s, space) for s in HDBSCAN_SHARES])]
+        + [Setting("hdbscan", "count", s, space) for s in HDBSCAN_SHARES])] + [
+    # the pipeline's ``space: both``: each candidate's mean percentile rank over the two spaces' curves
+    Setting("silhouette", "max", None, "both"), Setting("bic@10", "min", None, "both")]
 
 _LOWER_IS_BETTER = ("davies_bouldin", "bic")
 
@@ -116,7 +118,17 @@ def available(setting: Setting, curves: dict[str, pd.DataFrame], counts: dict[st
     """Whether ``setting`` was measured (the MiniLM look is lighter: no HDBSCAN, one BIC)."""
     if setting.rule == "count":
         return bool(counts.get(setting.space))
-    return setting.space in curves and setting.criterion in curves[setting.space]
+    spaces = ("configured", "minilm") if setting.space == "both" else (setting.space,)
+    return all(space in curves and setting.criterion in curves[space] for space in spaces)
+
+
+def _scored(setting: Setting, curve: pd.DataFrame) -> pd.DataFrame:
+    """``curve`` as the pipeline's rules read it: ``k``, ``score`` (higher better) and ``se``."""
+    score = curve[setting.criterion].to_numpy(dtype=float)
+    se_column = f"{setting.criterion}_se"
+    return pd.DataFrame({"k": curve["k"], "score": -score if setting.criterion.startswith(_LOWER_IS_BETTER)
+                         else score, "se": curve[se_column] if se_column in curve else 0.0,
+                         "silhouette": curve["silhouette"]})
 
 
 def choose(setting: Setting, curves: dict[str, pd.DataFrame], counts: dict[str, dict]) -> int:
@@ -124,11 +136,10 @@ def choose(setting: Setting, curves: dict[str, pd.DataFrame], counts: dict[str, 
     by the pipeline's own rules (``cluster.pick_k``)."""
     if setting.rule == "count":
         return int(counts[setting.space][setting.param])
-    curve = curves[setting.space]
-    score = curve[setting.criterion].to_numpy(dtype=float)
-    se_column = f"{setting.criterion}_se"
-    frame = pd.DataFrame({"k": curve["k"], "score": -score if setting.criterion.startswith(_LOWER_IS_BETTER)
-                          else score, "se": curve[se_column] if se_column in curve else 0.0})
+    if setting.space == "both":
+        frame = consensus_curve({space: _scored(setting, curves[space]) for space in ("configured", "minilm")})
+    else:
+        frame = _scored(setting, curves[setting.space])
     rule = "best" if setting.rule in ("max", "min") else setting.rule
     return pick_k(frame, rule, setting.param or 0.9)
 

@@ -168,3 +168,8 @@ def bench_k(
                               log=lambda line: typer.echo(line, err=True), measurements=measurements)
     for row in targets.itertuples():
         typer.echo(f"{row.status:6s} {row.target}: {row.measured}")
+    from ..tracking import log_report
+
+    run_id = log_report("benchmarks", "choosing-k", tables={"choosing_k_targets": targets},
+                        params={"datasets": ",".join(names)}, tags={"topiclab.benchmark": "choosing-k"})
+    typer.echo(f"logged as MLflow run {run_id} (experiment benchmarks)", err=True)

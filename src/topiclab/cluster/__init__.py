@@ -8,13 +8,14 @@ border documents; ``reassign_outliers`` moves outliers to their nearest topic.
 
 from ._clusterers import (AgglomerativeCluster, BaseCluster, BERTopicCluster, KMeansCluster, UmapHdbscanCluster,
                           cluster_vectors, make_clusterer)
-from ._choose_k import (AUTO, candidate_ks, choose_k, gmm_bic, k_curve, kmeans_labelings, laplacian_eigenvalues, pick_k, rule_text,
-                        one_standard_error_k, silhouette_with_error)
+from ._choose_k import (AUTO, candidate_ks, choose_k, consensus_curve, gmm_bic, k_curve, kmeans_labelings,
+                        laplacian_eigenvalues, one_standard_error_k, pick_k, rule_text, silhouette_with_error)
 from ._outliers import outlier_shares, reassign_outliers
 from ._refine import OUTLIER, SelfTrainingRefiner, confident_members, design_matrix, refine_labels
 
 __all__ = ["OUTLIER", "BaseCluster", "KMeansCluster", "AgglomerativeCluster", "UmapHdbscanCluster",
            "BERTopicCluster", "make_clusterer", "cluster_vectors", "SelfTrainingRefiner", "refine_labels",
-           "confident_members", "design_matrix", "AUTO", "k_curve", "choose_k", "one_standard_error_k", "candidate_ks", "kmeans_labelings", "gmm_bic",
+           "confident_members", "design_matrix", "AUTO", "k_curve", "consensus_curve", "choose_k",
+           "one_standard_error_k", "candidate_ks", "kmeans_labelings", "gmm_bic",
            "laplacian_eigenvalues", "silhouette_with_error", "pick_k", "rule_text", "reassign_outliers",
            "outlier_shares"]

@@ -6,14 +6,18 @@ Candidates (``cluster.auto``): ``candidates`` if given, else every k from
 1,500 articles a handful. Fewer documents than the smallest candidate is an
 error.
 
-Space (``space``): ``features`` (default) computes the criterion on the
-features the topics are clustered on; ``embedding`` on the sentence embeddings
-alone, where the representation has them (the topics are still clustered on
-the configured features). Neither is right everywhere (benchmarks section
-``choosing-k``): on MiniLM + TF-IDF features the silhouette peaks at the label
-count on BBC News and 20 Newsgroups but keeps rising with k on the short texts
-of AG News and HuffPost; on the embeddings it peaks at the label count on BBC
-and AG News but at k=3 on 20 Newsgroups.
+Space (``space``): ``features`` computes the criterion on the features the
+topics are clustered on; ``embedding`` on the sentence embeddings alone, where
+the representation has them (the topics are still clustered on the configured
+features); ``both`` (default) on each, and each candidate's score is the mean
+of its two percentile ranks: a k is kept when documents group well in the
+meaning of their sentences and in the features the topics are drawn from.
+Neither space alone is right everywhere (benchmarks section ``choosing-k``):
+on MiniLM + TF-IDF features the silhouette peaks at the label count on BBC
+News and 20 Newsgroups but keeps rising with k on the short texts of AG News
+and HuffPost; on the embeddings it peaks at the label count on BBC and AG News
+but at k=3 on 20 Newsgroups, where its curve is flat. Where the features are
+the embeddings (or there are none), ``both`` is ``features``.
 
 Criteria (``criterion``), computed with the experiment's seed, without labels:
 
@@ -28,9 +32,10 @@ Criteria (``criterion``), computed with the experiment's seed, without labels:
 * ``bic``: BIC of a Gaussian mixture on ``bic_dims`` principal components
   (negated, so higher is better throughout).
 
-Rules (``rule``): ``share`` (default, with ``share`` 0.8), the smallest k whose
-score reaches 0.8 of the way from the curve's worst to its best; ``best``, the
-best score; ``one_se``, the smallest k within one standard error of the best.
+Rules (``rule``): ``best`` (default), the best score; ``share``, the smallest k
+whose score reaches ``share`` of the way from the curve's worst to its best;
+``one_se``, the smallest k within one standard error of the best (a consensus
+of two spaces has no standard error: ``one_se`` is ``best`` there).
 
 The defaults were chosen leave-one-corpus-out on four labelled corpora
 (benchmarks/_auto_k.py, ``topiclab bench-k``): nothing here is tuned per dataset.
@@ -46,7 +51,7 @@ from ..config import ClusterConfig
 from ..errors import TopiclabError
 from ._clusterers import make_clusterer
 
-__all__ = ["AUTO", "k_curve", "choose_k", "pick_k", "rule_text", "one_standard_error_k", "candidate_ks", "kmeans_labelings",
+__all__ = ["AUTO", "k_curve", "consensus_curve", "choose_k", "pick_k", "rule_text", "one_standard_error_k", "candidate_ks", "kmeans_labelings",
            "silhouette_with_error", "gmm_bic", "laplacian_eigenvalues"]
 
 AUTO = "auto"
@@ -192,9 +197,37 @@ def k_curve(features: np.ndarray, config: ClusterConfig, seed: int) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def choose_k(features: np.ndarray, config: ClusterConfig, seed: int) -> tuple[int, pd.DataFrame]:
-    """The candidate that ``config.auto.rule`` picks from the criterion's curve, and the whole curve."""
-    curve = k_curve(features, config, seed)
+def consensus_curve(curves: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One curve from the same criterion's curves on several spaces (same candidates): each space's
+    score and silhouette kept as ``score_<space>`` and ``silhouette_<space>``; ``score`` is the mean of the
+    spaces' percentile ranks (0-1, higher better), so no space's scale outweighs another's; ``se`` is 0."""
+    first = next(iter(curves.values()))
+    out = pd.DataFrame({"k": first["k"].to_numpy()})
+    for space, curve in curves.items():
+        out[f"score_{space}"] = curve["score"].to_numpy()
+        out[f"silhouette_{space}"] = curve["silhouette"].to_numpy()
+    out["score"] = np.mean([curve["score"].rank(pct=True).to_numpy() for curve in curves.values()], axis=0)
+    out["silhouette"] = first["silhouette"].to_numpy()
+    out["se"] = 0.0
+    return out
+
+
+def choose_k(features: np.ndarray, config: ClusterConfig, seed: int,
+             embeddings: np.ndarray | None = None) -> tuple[int, pd.DataFrame]:
+    """The candidate that ``config.auto.rule`` picks from the criterion's curve, and the whole curve.
+
+    ``embeddings``: the sentence embeddings, where the representation has them (``space``: embedding, both).
+    """
+    space = config.auto.space
+    separate = embeddings is not None and (hasattr(features, "toarray") or not (
+        embeddings.shape == features.shape and np.array_equal(embeddings, features)))  # not the same space
+    if space == "embedding" and separate:
+        curve = k_curve(embeddings, config, seed)
+    elif space == "both" and separate:
+        curve = consensus_curve({"features": k_curve(features, config, seed),
+                                 "embedding": k_curve(embeddings, config, seed)})
+    else:
+        curve = k_curve(features, config, seed)
     return pick_k(curve, config.auto.rule, config.auto.share), curve
 
 
@@ -203,7 +236,7 @@ def pick_k(curve: pd.DataFrame, rule: str, share: float = 0.9) -> int:
     if rule == "best":
         return int(curve.loc[curve["score"].idxmax(), "k"])
     if rule == "one_se":
-        return one_standard_error_k(curve)
+        return one_standard_error_k(curve)  # a curve without errors (se 0): the best
     score = curve["score"]
     floor = score.min() + share * (score.max() - score.min())
     return int(curve.loc[score >= floor, "k"].min())
@@ -212,6 +245,8 @@ def pick_k(curve: pd.DataFrame, rule: str, share: float = 0.9) -> int:
 def rule_text(settings) -> str:
     """The rule in words, for the figure and the run's tag."""
     criterion = "BIC (negated)" if settings.criterion == "bic" else settings.criterion.replace("_", "-")
+    if getattr(settings, "space", "features") == "both":
+        criterion = f"{criterion} rank, averaged over the features and the sentence embeddings"
     if settings.rule == "best":
         return f"the k with the best {criterion}"
     if settings.rule == "one_se":

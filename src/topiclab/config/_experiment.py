@@ -163,10 +163,11 @@ class AutoKConfig(Section):
     criterion: Literal["silhouette", "stability", "calinski_harabasz", "eigengap", "bic"] = "silhouette"
     # best: the best score; one_se: the smallest k within one standard error of it; share: the smallest k
     # whose score reaches `share` of the way from the curve's worst to its best
-    rule: Literal["best", "one_se", "share"] = "share"
+    rule: Literal["best", "one_se", "share"] = "best"
     # embedding: the criterion is computed on the sentence embeddings alone (when the representation has
-    # them), the topics still clustered on the configured features; features: on those features
-    space: Literal["embedding", "features"] = "features"
+    # them), the topics still clustered on the configured features; features: on those features; both: on
+    # each, a candidate scored by the mean of its two ranks (the default: chosen leave-one-corpus-out)
+    space: Literal["embedding", "features", "both"] = "both"
     share: float = Field(default=0.8, gt=0.0, le=1.0)
     bic_dims: int = Field(default=10, ge=1)  # bic: principal components the mixture is fitted on
     resamples: int = Field(default=3, ge=1)  # stability: pairs of subsamples

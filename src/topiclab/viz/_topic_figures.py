@@ -78,6 +78,12 @@ def k_curve_figure(curve, chosen: int, settings):
     figure.add_trace(go.Scatter(x=list(ks) + list(ks)[::-1], y=list(score + se) + list(score - se)[::-1],
                                 fill="toself", fillcolor="rgba(31,119,180,0.2)", line={"width": 0},
                                 hoverinfo="skip", name="± 1 standard error"))
+    consensus = [column for column in curve.columns if column.startswith("score_")]
+    if consensus:  # space: both: each space's rank, and their mean (the score)
+        label = f"{label} rank (mean of the spaces)"
+        for column, dash in zip(consensus, ("dot", "dash")):
+            figure.add_trace(go.Scatter(x=ks, y=curve[column].rank(pct=True), mode="lines", line={"dash": dash},
+                                        name=f"{settings.criterion} rank on the {column[6:]}"))
     figure.add_trace(go.Scatter(x=ks, y=score, mode="lines+markers", name=label, line={"color": "#1f77b4"}))
     best = curve.loc[score.idxmax()]
     if settings.rule == "one_se":
