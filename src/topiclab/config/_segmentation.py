@@ -88,7 +88,8 @@ class WebEvalSpec(Section):
     pages_per_dump: int = Field(default=8, ge=2)
     comment_lines: int = Field(default=20, gt=0)
     # Candidate training mixes: name -> dumps per case of the training source's train pages.
-    mixes: dict[str, dict[WebCase, int]] = {"bbc": {}, "pages": {"page": 6, "article": 6}}
+    mixes: dict[str, dict[WebCase, int]] = {"bbc": {}, "pages": {"page": 4, "article": 4}}
+    members: int | None = Field(default=None, gt=0)  # networks per fold's model (default: train.members)
     # Wire copy (eval half of bbc_fulltext.jsonl): datelines, no titles, continuation paragraphs.
     wire: PageDumpSpec = PageDumpSpec(dumps=2, articles_per_dump=30, title_share=0.0, cut_share=0.0,
                                       snippet_share=0.0, boilerplate_per_article=0.0, dateline_share=1.0)

@@ -120,7 +120,7 @@ def leave_one_source_out(config, embedder: LineEncoder | None, log=lambda messag
         for name, mix in web.mixes.items():
             train = bbc_train + [d for case, n in mix.items() for d in fit.get(case, [])[:n]]
             model = train_boundary_model(train, all_validation, embedder, config.seed, tuple(spec.hidden),
-                                         spec.alpha, spec.members, {"mix": name}, features=features)
+                                         spec.alpha, web.members or spec.members, {"mix": name}, features=features)
             candidates[name] = (_validation_pk(model, groups, features), model)
             log(f"  held out {held_out}: mix {name}: validation Pk {candidates[name][0]:.4f}, "
                 f"threshold {model.threshold:.3f}")
