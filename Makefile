@@ -31,8 +31,8 @@ ui: setup
 clean-cache:
 	rm -rf data/interim/embeddings
 
-# Quality against BERTopic, LDA, NMF and TF-IDF k-means on BBC News and AG News 4k (needs
-# ../shared), and speed; writes BENCHMARKS.md and logs every run to MLflow (experiment benchmarks).
+# Quality against BERTopic, LDA, NMF and TF-IDF k-means on the suite (BBC, AG News 4k, 6,000-document
+# samples of 20 Newsgroups and HuffPost; needs ../shared), and speed; writes BENCHMARKS.md and logs every run to MLflow (experiment benchmarks).
 bench: setup
 	$(VENV)/bin/topiclab bench --out BENCHMARKS.md
 

@@ -6,7 +6,6 @@ from topic_corpus import config_dict, write_csv
 
 from topiclab.cluster import outlier_shares, reassign_outliers
 from topiclab.config import config_from_dict
-from topiclab.errors import TopiclabError
 from topiclab.pipeline import run_experiment
 
 VECTORS = np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1], [0.9, 0.3], [-1, -1]], dtype=float)
@@ -24,7 +23,7 @@ def test_outliers_go_to_the_nearest_centroid_above_the_minimum_similarity():
 
 def test_kept_outliers_are_counted_before_and_after(tmp_path):
     path = write_csv(tmp_path / "small.csv")
-    config = config_from_dict(config_dict(path, cluster={"method": "umap_hdbscan", "k": None,
+    config = config_from_dict(config_dict(path, cluster={"method": "umap_hdbscan", "k": None, "outliers": "keep",
                                                           "hdbscan": {"min_cluster_size": 5},
                                                           "umap": {"n_neighbors": 5}}))
     result = run_experiment(config)
@@ -45,6 +44,14 @@ def test_reassigned_outliers_on_bbc_leave_fewer_outliers(shared_dir):
     assert after == pytest.approx(float(np.mean(result.assignments == -1)))
 
 
-def test_reassign_is_refused_for_methods_without_outliers(tmp_path):
-    with pytest.raises(TopiclabError, match="outliers: reassign applies to umap_hdbscan and bertopic"):
-        config_from_dict(config_dict(tmp_path / "x.csv", cluster={"outliers": "reassign"}))
+def test_density_clusters_reassign_every_outlier_by_default(tmp_path):
+    """The default chosen leave-one-corpus-out (bench-outliers): no document is left without a topic."""
+    path = write_csv(tmp_path / "small.csv")
+    config = config_from_dict(config_dict(path, cluster={"method": "umap_hdbscan", "k": None,
+                                                          "hdbscan": {"min_cluster_size": 5},
+                                                          "umap": {"n_neighbors": 5}}))
+    assert (config.cluster.outliers, config.cluster.outlier_min_similarity) == ("reassign", -1.0)
+    result = run_experiment(config)
+    assert result.metrics["outlier_share_after"] == 0.0 == float(np.mean(result.assignments == -1))
+    kmeans = config_from_dict(config_dict(path, cluster={"k": 3}))  # a method without outliers ignores it
+    assert -1 not in run_experiment(kmeans).assignments

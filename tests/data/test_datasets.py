@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
-import pickle
 
 import pytest
 
 from topiclab.config import config_from_dict
-from topiclab.data import dataset_names, load_data, load_dataset
+from topiclab.data import dataset_names, load_data, load_dataset, load_web_pages
 from topiclab.errors import TopiclabError
 
 
@@ -83,40 +81,30 @@ def test_config_takes_exactly_one_of_path_and_dataset(tmp_path):
     assert load_data(config.data).texts == ["some text"]
 
 
-def _fake_20newsgroups_cache(data_home):
-    """The cache file scikit-learn's fetcher writes after its download, built from tiny local files."""
-    from sklearn.datasets import load_files
-
-    posts = {
-        "rec.autos": ["From: a@b\nSubject: engine\n\nMy engine stalls in the cold.\n",
-                      "From: c@d\nSubject: tyres\n\nWinter tyres grip better on ice.\n"],
-        "sci.space": ["From: e@f\nSubject: orbit\n\nThe probe reached orbit around Mars.\n",
-                      "From: g@h\nSubject: launch\n\n> quoted line\nLaunch slipped to Friday.\n"],
-    }
-    folders = {}
-    for split in ("train", "test"):
-        root = data_home / "raw" / f"20news-bydate-{split}"
-        for group, texts in posts.items():
-            (root / group).mkdir(parents=True)
-            for number, text in enumerate(texts):
-                (root / group / f"{split}{number}").write_text(text, encoding="latin1")
-        folders[split] = load_files(str(root), encoding="latin1")
-    (data_home / "20news-bydate_py3.pkz").write_bytes(codecs.encode(pickle.dumps(folders), "zlib_codec"))
+def test_suite_corpora_and_their_fixed_samples(shared_dir):
+    full = load_dataset("20newsgroups")
+    assert len(set(full.labels)) == 20 and len(full.documents) > 18000
+    for name, source in (("20newsgroups_6k", "20newsgroups"), ("huffpost_6k", "huffpost_headlines")):
+        sample, again = load_dataset(name), load_dataset(name)
+        assert len(sample.documents) == 6000 and sample.name == name
+        assert [d.id for d in sample.documents] == [d.id for d in again.documents]  # fixed, not seeded per run
+        assert sample.content_hash == again.content_hash != load_dataset(source).content_hash
+    assert len(load_dataset("huffpost_6k", limit=5).documents) == 5
 
 
-def test_20newsgroups_loads_through_the_local_cache_without_network(tmp_path):
-    _fake_20newsgroups_cache(tmp_path)
-    corpus = load_dataset("20newsgroups", data_home=str(tmp_path), download_if_missing=False)
-    assert len(corpus.documents) == 8
-    assert set(corpus.labels) == {"rec.autos", "sci.space"}
-    assert not any("Subject:" in t or "> quoted" in t for t in corpus.texts)  # headers, quotes removed
-    assert "My engine stalls in the cold." in corpus.texts
-    again = load_dataset("20newsgroups", data_home=str(tmp_path), download_if_missing=False)
-    assert again.content_hash == corpus.content_hash and len(corpus.content_hash) == 64
-    train = load_dataset("20newsgroups", data_home=str(tmp_path), download_if_missing=False, subset="train")
-    assert len(train.documents) == 4 and train.content_hash != corpus.content_hash
-
-
-def test_20newsgroups_without_cache_or_download_is_a_one_line_error(tmp_path):
-    with pytest.raises(TopiclabError, match="dataset '20newsgroups' is not available"):
-        load_dataset("20newsgroups", data_home=str(tmp_path), download_if_missing=False)
+def test_web_pages_load_with_gold_lines_and_stable_halves(tmp_path):
+    path = tmp_path / "pages.jsonl"
+    rows = [{"id": f"p{i}", "url": f"http://x/{i}", "lines": ["Home | News", "A sentence of the story.", "More"],
+             "main": [1]} for i in range(20)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    pages = load_web_pages("test", path=path)
+    assert len(pages) == 20 and pages[0].main.tolist() == [False, True, False]
+    halves = {p.split for p in pages}
+    assert halves == {"train", "eval"}
+    assert len(load_web_pages("test", split="train", path=path)) + len(
+        load_web_pages("test", split="eval", path=path)) == 20
+    path.write_text(json.dumps({"id": "x", "lines": ["a"], "main": [3]}) + "\n", encoding="utf-8")
+    with pytest.raises(TopiclabError, match="not a page"):
+        load_web_pages("test", path=path)
+    with pytest.raises(TopiclabError, match="unknown page source"):
+        load_web_pages("nope")

@@ -16,8 +16,9 @@ from ._ceiling import supervised_ceiling
 from ._fewshot import (FEWSHOT_DATASETS, SHOTS, classifier_targets, few_shot_scores, ours_config,
                        run_classifier_benchmark, score_check_sets, seed_champion_checks)
 from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_quality_frame
+from ._outliers import POLICIES, OutlierPolicy, leave_one_out, outlier_curves, outliers_section, policy_rows
 from ._report import render, sweep_summaries, track
-from ._run import (BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
+from ._run import (SUITE, BenchmarkSettings, DatasetReport, benchmark_dataset, dataset_config, machine_info, measure_speed,
                    run_benchmark)
 from ._scale import SECTION as SCALE_SECTION, ScaleResults, run_scale_benchmark, scale_section, scale_targets
 from ._scale_corpus import SentencePool, build_articles, read_scale_corpus, scale_corpus, sentence_pool
@@ -36,7 +37,8 @@ __all__ = [
     "make_baseline", "run_baseline", "supervised_ceiling",
     "quality_frame", "ceiling_frame", "topic_quality_frame", "best_embedding_vs_nmf", "render", "track",
     "sweep_summaries",
-    "BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info", "measure_speed",
+    "POLICIES", "OutlierPolicy", "policy_rows", "outlier_curves", "leave_one_out", "outliers_section",
+    "SUITE", "BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info", "measure_speed",
     "run_benchmark",
     "ColdWarm", "Overhead", "ScalingPoint", "Scaling", "SpeedResults", "cold_vs_warm", "warm_up_numba",
     "bertopic_overhead", "resample_embeddings", "clustering_scaling", "growth_exponent", "peak_rss_bytes",

@@ -35,16 +35,19 @@ from ._baselines import BASELINES, run_baseline
 from ._ceiling import supervised_ceiling
 from ._sections import write_section
 
-__all__ = ["BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info",
+__all__ = ["SUITE", "BenchmarkSettings", "DatasetReport", "dataset_config", "benchmark_dataset", "machine_info",
            "measure_speed", "run_benchmark"]
 
+# The labelled corpora of the development suite; the large ones as fixed 6,000-document samples, so that
+# the whole benchmark stays within the hour on 2 cores.
+SUITE = ("bbc_news", "ag_news_4k", "20newsgroups_6k", "huffpost_6k")
 PACKAGES = ("topiclab", "numpy", "scipy", "scikit-learn", "torch", "sentence-transformers", "bertopic",
             "umap-learn", "hdbscan", "gensim", "mlflow", "optuna", "pandas")
 
 
 @dataclass
 class BenchmarkSettings:
-    datasets: list[str] = field(default_factory=lambda: ["bbc_news", "ag_news_4k"])
+    datasets: list[str] = field(default_factory=lambda: list(SUITE))
     configs: dict[str, str] = field(default_factory=dict)  # dataset -> config path (else experiments/<name>.yaml)
     topic_counts: tuple[int, ...] = (10, 20)
     baselines: tuple[str, ...] = BASELINES

@@ -14,7 +14,7 @@ import typer
 
 from ..errors import Terminated, TopiclabError
 # Each module registers its commands on `app`, in the order `--help` lists them.
-from . import _experiments, _segmentation, _classifiers, _fewshot, _store, _serving, _topics, _spark, _scale, _backends  # noqa: F401,I001
+from . import _experiments, _segmentation, _boilerplate, _classifiers, _fewshot, _store, _serving, _topics, _spark, _scale, _backends  # noqa: F401,I001
 from ._app import app, fail, state
 
 __all__ = ["app", "entrypoint"]

@@ -88,7 +88,8 @@ def sweep(
 @app.command()
 def bench(
     out: str = typer.Option("BENCHMARKS.md", help="Markdown file to write"),
-    datasets: str = typer.Option("bbc_news,ag_news_4k", help="Comma-separated dataset names"),
+    datasets: str = typer.Option("bbc_news,ag_news_4k,20newsgroups_6k,huffpost_6k",
+                                 help="Comma-separated dataset names (default: the labelled corpora of the suite)"),
     scaling: bool = typer.Option(True, help="Measure clustering time and memory at 2k..128k documents"),
 ):
     """Measure quality and speed against the baselines; writes BENCHMARKS.md.
@@ -104,3 +105,36 @@ def bench(
     run_benchmark(out=out, datasets=names, scaling=scaling)
 
 
+
+
+@app.command("bench-outliers")
+def bench_outliers(
+    out: Optional[str] = typer.Option(None, help="Markdown file whose section 'outliers' is written (default: "
+                                                 "BENCHMARKS.md, by the full run on the whole suite only)"),
+    datasets: str = typer.Option(",".join(("bbc_news", "ag_news_4k", "20newsgroups_6k", "huffpost_6k")),
+                                 help="Comma-separated dataset names (at least two: each is held out in turn)"),
+):
+    """How a density clusterer's outliers are handled, chosen leave-one-corpus-out (needs ../shared).
+
+    Example: topiclab bench-outliers
+    """
+    from ..benchmarks import SUITE, outlier_curves, outliers_section, write_section
+    from ..tracking import log_report
+    from ..vectorize import make_embedder
+    from ._app import report_file, report_left
+
+    names = [d.strip() for d in datasets.split(",") if d.strip()]
+    if len(set(names)) < 2:
+        raise TopiclabError(f"--datasets {datasets!r}: leave-one-corpus-out needs at least two corpora")
+    target = report_file(out, full_run=tuple(names) == SUITE)
+    curves = outlier_curves(names, make_embedder(), seed=42, log=typer.echo)
+    body, targets, default = outliers_section(curves)
+    run_id = log_report("benchmarks", "outliers", tables={"outlier_policies": curves},
+                        params={"datasets": ",".join(names), "chosen_policy": default},
+                        tags={"topiclab.benchmark": "outliers"})
+    typer.echo(f"policy chosen on all corpora: {default} (run {run_id})")
+    if target is None:
+        report_left("outliers")
+        return
+    write_section(target, "outliers", body, targets)
+    typer.echo(f"wrote section 'outliers' of {target}")

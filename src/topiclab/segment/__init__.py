@@ -11,6 +11,11 @@ scoring (Pk, WindowDiff) and the model's training.
 """
 
 from ._boilerplate import BoilerplateMarker, is_boilerplate
+from ._boilerplate_model import (BOILERPLATE_MODEL_RESOURCE, BoilerplateModel, fit_boilerplate_model,
+                                 load_boilerplate_model, save_boilerplate_model)
+from ._boilerplate_rules import JUSTEXT_DEFAULTS, justext_marks
+from ._boilerplate_train import default_boilerplate_model_path, train_boilerplate_model
+from ._line_features import LINE_FEATURE_NAMES, line_features
 from ._cues import CUE_NAMES, entity_continuity, entity_sets, line_cues
 from ._evaluate import boundary_string, evaluate_segmenter, format_results, score_segmentation
 from ._features import (FEATURE_NAMES, LineEncoder, depth_scores, gap_features, line_views, opens_with_reference,
@@ -36,7 +41,10 @@ __all__ = [
     "LineEncoder", "Dump", "Span", "BaseSegmenter", "LineSegmenter", "BlankLineSegmenter", "FixedSegmenter",
     "TextTilingSegmenter", "LearnedSegmenter", "SEGMENTERS", "make_segmenter", "article_spans", "segment_lines",
     "split_passages", "needs_segmenting", "segment_corpus",
-    "BoilerplateMarker", "is_boilerplate", "gold_boundaries", "segment_report",
+    "BoilerplateMarker", "is_boilerplate", "BoilerplateModel", "fit_boilerplate_model", "load_boilerplate_model",
+    "save_boilerplate_model", "BOILERPLATE_MODEL_RESOURCE", "justext_marks", "JUSTEXT_DEFAULTS",
+    "default_boilerplate_model_path", "train_boilerplate_model", "LINE_FEATURE_NAMES", "line_features",
+    "gold_boundaries", "segment_report",
     "PageArticle", "PageDump", "load_page_articles", "build_page_dump", "evaluate_page_dumps", "spec_page_dumps",
     "FEATURE_NAMES", "CUE_NAMES", "line_cues", "entity_sets", "entity_continuity", "line_views", "window_similarity", "depth_scores", "gap_features",
     "BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model",

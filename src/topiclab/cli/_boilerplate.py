@@ -1,0 +1,49 @@
+"""Boilerplate: refit the learned marker on real pages, and its leave-one-source-out benchmark."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from ._app import app, report_file
+
+
+@app.command("boilerplate-train")
+def boilerplate_train(
+    output: Optional[str] = typer.Option(None, help="Where to write the model (default: the shipped one)"),
+    seed: int = typer.Option(0, help="Seed of the out-of-fold split that picks the threshold"),
+):
+    """Refit the boilerplate marker on the train halves of ../shared/pages (never their eval halves).
+
+    Example: topiclab boilerplate-train --output /tmp/boilerplate_model.json
+    """
+    from ..segment import default_boilerplate_model_path, train_boilerplate_model
+
+    typer.echo("fitting on the train halves of ../shared/pages ...", err=True)
+    model, path = train_boilerplate_model(seed=seed, output=output or default_boilerplate_model_path())
+    typer.echo(f"boilerplate model written to {path}: threshold {model.threshold:.3f}, "
+               f"{model.info['pages']} pages, {model.info['lines']} rows (lines and their lower-cased copies)")
+
+
+@app.command("bench-boilerplate")
+def bench_boilerplate(
+    out: Optional[str] = typer.Option(None, "--out", help="Markdown file whose `boilerplate` section is written "
+                                      "(default: BENCHMARKS.md)"),
+    seed: int = typer.Option(0, help="Seed of the out-of-fold split that picks the threshold"),
+):
+    """Boilerplate marks on real pages, leave one source out: jusText's rule, the old cues, the learned model.
+
+    Example: topiclab bench-boilerplate --out /tmp/report.md
+    """
+    from ..benchmarks import write_section
+    from ..benchmarks._boilerplate import SECTION, run_boilerplate_benchmark
+
+    target = report_file(out, seed == 0)
+    body, targets, _ = run_boilerplate_benchmark(seed=seed, on_fit=lambda held_out, model: typer.echo(
+        f"  {held_out} held out: threshold {model.threshold:.3f}", err=True))
+    typer.echo(body)
+    typer.echo(targets.to_string(index=False))
+    if target:
+        write_section(target, SECTION, body, targets)
+        typer.echo(f"section {SECTION} written to {target}", err=True)
