@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends
+.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-naming
 
 setup: $(STAMP)
 
@@ -115,3 +115,8 @@ bench-scale: setup
 # sentence-transformers, k-means NMI, cosine with torch; writes the `embedding-backends` section of BENCHMARKS.md.
 bench-backends: setup
 	$(VENV)/bin/topiclab bench-backends --out BENCHMARKS.md
+
+# Naming benchmark: topics named after experiments/taxonomies/iptc.yaml, topics.label_threshold chosen
+# leave-one-corpus-out on BBC, AG News, 20 Newsgroups and HuffPost (needs ../shared); logged to MLflow.
+bench-naming: setup
+	$(VENV)/bin/topiclab bench-naming --out BENCHMARKS.md

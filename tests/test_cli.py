@@ -141,3 +141,59 @@ def test_help_says_what_topiclab_does_and_every_command_shows_an_example():
         assert f"topiclab {name}" in last, (name, last)
     completed = subprocess.run([*TOPICLAB, "run", "--help"], capture_output=True, text=True)
     assert completed.returncode == 0 and "Example: topiclab run experiments/seed_news.yaml" in completed.stdout
+
+
+NEWS_ROWS = [
+    "The oil company raised its profit forecast as crude prices climbed.",
+    "Shares in the airline fell after it cut its summer flight schedule.",
+    "The refinery group and the carrier both blamed higher fuel costs for weaker results.",
+    "Investors sold airline stocks when jet fuel prices jumped again.",
+    "The striker scored twice as the home side won the cup final.",
+    "The coach praised his defenders after a goalless draw away from home.",
+    "The club signed a young midfielder before the transfer window closed.",
+    "The champions lost their first league match of the season.",
+    "Voters queued outside polling stations as the presidential election began.",
+    "The opposition candidate conceded defeat once the ballots were counted.",
+    "Turnout in the regional election was the lowest in twenty years.",
+    "Campaign officials said the polls showed a tight race for the mayor's office.",
+]
+SEED_NAMES = ("Balkans diplomacy", "Elections", "Russia-China relations")
+
+
+def test_a_users_minimal_config_names_no_topic_after_the_seeds_taxonomy(tmp_path, shared_tracking_uri):
+    """name and data.path only, on news of the user's own: no taxonomy, topics named by their keywords."""
+    import csv
+
+    from topiclab import run_experiment
+    from topiclab.config import config_from_dict
+
+    table = tmp_path / "news.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["text"], *[[row] for row in NEWS_ROWS]])
+    (tmp_path / "mine.yaml").write_text(f"name: mine\ndata:\n  path: {table}\n", encoding="utf-8")
+    completed = run_cli(["run", str(tmp_path / "mine.yaml")], shared_tracking_uri)
+    assert completed.returncode == 0, completed.stderr
+    assert not [name for name in SEED_NAMES if name in completed.stdout], completed.stdout
+    run_id = completed.stdout.split("MLflow run id:")[1].split()[0]
+    params = MlflowClient(shared_tracking_uri).get_run(run_id).data.params
+    assert params["topics.taxonomy"] in ("None", "") and params["topics.guided"] == "False"
+    # The control: the seed's taxonomy named on the same news does name topics after it (the old default).
+    seeded = run_experiment(config_from_dict({"name": "mine", "data": {"path": str(table)},
+                                              "topics": {"taxonomy": "experiments/taxonomies/news.yaml",
+                                                         "guided": True, "label_threshold": 0.3}}))
+    assert {t.label.split(" (")[0] for t in seeded.topics} & set(SEED_NAMES)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("topics: []\n", "lists no topics"),
+    ("topics:\n  - {name: sport, description: games}\n  - {name: sport, description: matches}\n",
+     "repeats topic name(s): sport"),
+])
+def test_cli_bad_taxonomy_is_one_line_and_leaves_no_run_running(tmp_path, shared_tracking_uri, content, message):
+    experiment = f"cli-{uuid.uuid4().hex[:8]}"
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(content, encoding="utf-8")
+    completed = run_cli(["run", "experiments/seed_news.yaml", "--set", f"topics.taxonomy={taxonomy}",
+                         "--set", f"tracking.experiment={experiment}"], shared_tracking_uri)
+    assert message in error_line(completed)
+    assert [run.info.status for run in runs_of(shared_tracking_uri, experiment)] in ([], ["FAILED"])

@@ -111,3 +111,19 @@ def test_data_limit_keeps_the_first_articles_of_a_dump_then_data_sample_draws_fr
     assert ids == [f"seed_news:A00{n}" for n in range(1, 5)]
     sampled = run_experiment(load_config("experiments/seed_news.yaml", overrides + ["data.sample=3"]))
     assert len(sampled.corpus.documents) == 3 and {d.id for d in sampled.corpus.documents} < set(ids)
+
+
+def test_no_taxonomy_by_default_and_guided_means_nothing_without_one(tmp_path):
+    from topiclab.config import TopicsConfig, config_from_dict
+
+    assert TopicsConfig().taxonomy is None and TopicsConfig().guided is False
+    table = tmp_path / "news.csv"
+    table.write_text("text\n" + "\n".join(["Shares fell as oil prices rose", "The airline cut flights and fares",
+                                           "The striker scored in the final", "The coach praised the defenders",
+                                           "Voters queued at polling stations", "The candidate conceded defeat"]),
+                     encoding="utf-8")
+    runs = [run_experiment(config_from_dict({"name": "mine", "data": {"path": str(table)},
+                                             "topics": {"guided": guided, "coherence": False}}))
+            for guided in (False, True)]
+    assert runs[0].assignments.tolist() == runs[1].assignments.tolist()
+    assert all(t.label == " / ".join(t.keywords[:3]) for t in runs[1].topics)  # keyword names, no taxonomy

@@ -28,7 +28,7 @@ from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
 from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
                       segment_report)
-from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centroids, describe_topics, load_taxonomy,
+from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
                      topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
@@ -283,6 +283,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     """
     timings: dict[str, float] = {}
     seed = config.seed
+    # A bad taxonomy file fails the run before any text is read or embedded.
+    entries = load_taxonomy(config.topics.taxonomy) if config.topics.taxonomy else None
     needs_embedder = config.vectorize.representation != "tfidf" or config.topics.taxonomy
     if embedder is None and needs_embedder:  # one embedder (one cache read) for segmentation and vectors
         settings = config.vectorize.embedding
@@ -299,9 +301,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     with _timed(timings, "vectorize", on_stage):
         vectors = vectorize(texts, config.vectorize, seed, groups, embedder, progress)
         embeddings = vectors.embeddings
-        entries = entry_vectors = None
-        if config.topics.taxonomy:
-            entries = load_taxonomy(config.topics.taxonomy)
+        entry_vectors = None
+        if entries:
             entry_vectors = embedder.embed(taxonomy_texts(entries))
             if embeddings is None:
                 embeddings = embedder.embed(texts)
@@ -324,8 +325,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         keywords = topic_keywords(texts, labels, config.topics.n_keywords, config.topics.keywords,
                                   stop_list=config.topics.stop_words)
         naming_space = embeddings if embeddings is not None else vectors.features
-        names = name_topics(centroids(naming_space, labels), keywords, entries, entry_vectors,
-                            config.topics.label_threshold)
+        members = {int(t): naming_space[labels == t] for t in sorted(set(labels.tolist()))}
+        names = name_topics(members, keywords, entries, entry_vectors, config.topics.label_threshold)
         topics = describe_topics(texts, labels, vectors.features, names, keywords)
         bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None
         topic_model = _fit_topic_model(config, vectors, labels, names, keywords, bins)

@@ -5,7 +5,8 @@ TF-IDF k-means, LDA, NMF) through the same scorer, a supervised ceiling
 (``_ceiling``), speed measured side by side in one process (``_speed``), the
 targets as a table of data (``_targets``), the report and its MLflow logging
 (``_report``), serving under load (``_serving``), scale (``_scale``: a synthetic corpus of up to a million articles,
-the whole pipeline at growing sizes, Spark), embedding backends side by side (``_backends``), and the report's tables read back for notebooks (``_tables``).
+the whole pipeline at growing sizes, Spark), embedding backends side by side (``_backends``),
+naming after a general taxonomy with a threshold chosen leave-one-corpus-out (``_naming``), and the report's tables read back for notebooks (``_tables``).
 """
 
 from ._backends import (BACKEND_CORPORA, BACKEND_SECTION, EXACT_BACKENDS, backend_rows, backend_targets,
@@ -15,6 +16,9 @@ from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicMod
 from ._ceiling import supervised_ceiling
 from ._fewshot import (FEWSHOT_DATASETS, SHOTS, classifier_targets, few_shot_scores, ours_config,
                        run_classifier_benchmark, score_check_sets, seed_champion_checks)
+from ._naming import (LABEL_MAPS as NAMING_LABEL_MAPS, SECTION as NAMING_SECTION, choose_threshold,
+                      leave_one_corpus_out, naming_figures, naming_section, naming_targets, run_naming_benchmark,
+                      topic_records)
 from ._frames import best_embedding_vs_nmf, ceiling_frame, quality_frame, topic_quality_frame
 from ._outliers import POLICIES, OutlierPolicy, leave_one_out, outlier_curves, outliers_section, policy_rows
 from ._report import render, sweep_summaries, track
@@ -53,5 +57,7 @@ __all__ = [
     "SCALE_SECTION", "ScaleResults", "run_scale_benchmark", "scale_section", "scale_targets",
     "SentencePool", "build_articles", "read_scale_corpus", "scale_corpus", "sentence_pool",
     "PipelinePoint", "PipelineScaling", "fit_exponent", "pipeline_scaling",
+    "NAMING_LABEL_MAPS", "NAMING_SECTION", "topic_records", "naming_figures", "choose_threshold",
+    "leave_one_corpus_out", "naming_targets", "naming_section", "run_naming_benchmark",
     "BACKEND_SECTION", "BACKEND_CORPORA", "EXACT_BACKENDS", "backend_rows", "backend_targets", "run_backend_benchmark",
 ]

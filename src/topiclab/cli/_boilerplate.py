@@ -38,12 +38,16 @@ def bench_boilerplate(
     """
     from ..benchmarks import write_section
     from ..benchmarks._boilerplate import SECTION, run_boilerplate_benchmark
+    from ..tracking import log_report
 
     target = report_file(out, seed == 0)
-    body, targets, _ = run_boilerplate_benchmark(seed=seed, on_fit=lambda held_out, model: typer.echo(
+    body, targets, rows = run_boilerplate_benchmark(seed=seed, on_fit=lambda held_out, model: typer.echo(
         f"  {held_out} held out: threshold {model.threshold:.3f}", err=True))
     typer.echo(body)
     typer.echo(targets.to_string(index=False))
+    run_id = log_report("benchmarks", "boilerplate", tables={"boilerplate_held_out": rows, "targets": targets},
+                        params={"seed": seed}, tags={"topiclab.benchmark": "boilerplate"})
+    typer.echo(f"logged as MLflow run {run_id} (experiment benchmarks)", err=True)
     if target:
         write_section(target, SECTION, body, targets)
         typer.echo(f"section {SECTION} written to {target}", err=True)

@@ -2,9 +2,9 @@
 
 Keywords come from class-based TF-IDF (as in BERTopic) over the project's
 analyzer, so stop words never make a topic name. Human labels come from a
-taxonomy file (names and short descriptions): a topic takes the best-matching
-entry whose similarity clears the threshold, otherwise a name made of its
-keywords.
+taxonomy file (names and short descriptions), only when one is named: a topic
+takes the entry most of its documents are nearest to when that share clears
+the threshold, otherwise a name made of its keywords.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..errors import TopiclabError
 from ..yamlfile import read_yaml_mapping
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
-           "top_words", "ctfidf_keywords", "centroids", "name_topics", "describe_topics"]
+           "top_words", "ctfidf_keywords", "centroids", "label_scores", "name_topics", "describe_topics"]
 
 
 @dataclass(frozen=True)
@@ -119,17 +119,29 @@ def centroids(vectors: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
     }
 
 
-def name_topics(topic_vectors: dict[int, np.ndarray], keywords: dict[int, list[str]],
+def label_scores(member_vectors: np.ndarray, entry_vectors: np.ndarray) -> np.ndarray:
+    """A topic's score for each taxonomy entry: the share of its documents whose nearest entry (cosine of
+    their embeddings) it is. A share, not a cosine: cosines sit at different levels in different corpora
+    (long articles, headlines, lower-cased text), a share does not, so one threshold holds across corpora
+    (chosen leave-one-corpus-out: BENCHMARKS.md, section naming)."""
+    members = np.atleast_2d(member_vectors)
+    nearest = np.argmax(members @ normalize(entry_vectors).T, axis=1)
+    return np.bincount(nearest, minlength=len(entry_vectors)) / max(len(members), 1)
+
+
+def name_topics(topic_members: dict[int, np.ndarray], keywords: dict[int, list[str]],
                 entries: list[TaxonomyEntry] | None, entry_vectors: np.ndarray | None,
                 threshold: float) -> dict[int, tuple[str, float]]:
-    """A human label and its similarity score for each topic."""
+    """A human label and its score for each topic, from the embeddings of its documents
+    (``topic_members``): the entry most of them are nearest to, when its share (``label_scores``) is at
+    least ``threshold``, else the topic's top keywords."""
     names: dict[int, tuple[str, float]] = {}
-    for topic, vector in topic_vectors.items():
+    for topic, members in topic_members.items():
         fallback = " / ".join(keywords.get(topic, [])[:3]) or f"topic {topic}"
         if topic == OUTLIER:
             names[topic] = ("outliers", float("nan"))
         elif entries and entry_vectors is not None:
-            scores = entry_vectors @ vector
+            scores = label_scores(members, entry_vectors)
             best = int(np.argmax(scores))
             score = float(scores[best])
             names[topic] = (entries[best].name, score) if score >= threshold else (fallback, score)
