@@ -115,7 +115,16 @@ def segment_eval(
                                        settings.seed, tuple(settings.scale.sizes), settings.scale.megabytes)
         typer.echo(f"  growth exponent {scaling.exponent:.2f} (time), {scaling.memory_exponent:.2f} (memory)",
                    err=True)
-    body, targets = segmentation_section(rows, page_rows, len(seed), scaling=scaling)
+    folds = None
+    if settings.web is not None:
+        from ..tracking import track_web_eval
+
+        if settings.train is None:
+            raise TopiclabError(f"web: in {config} needs a train: section (the BBC mix each fold is trained with)")
+        typer.echo(f"web pages, leave-one-source-out: {', '.join(settings.web.sources)}", err=True)
+        folds = track_web_eval(settings, log=lambda message: typer.echo(message, err=True))
+    body, targets = segmentation_section(rows, page_rows, len(seed), scaling=scaling, web_folds=folds,
+                                         web=settings.web)
     typer.echo(body)
     if report:
         write_section(report, "segmentation", body, targets)

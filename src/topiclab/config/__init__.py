@@ -12,7 +12,8 @@ from ._classify import (CLASSIFIER_KINDS, DEFAULT_MODEL_NAME, EMBEDDING_KINDS, C
 from ._experiment import (DEFAULT_EMBEDDING_MODEL, AutoKConfig, ClusterConfig, DataConfig, EmbeddingBackend, EmbeddingConfig,
                           ExperimentConfig, HdbscanConfig, PassageConfig, RefineConfig, SegmentConfig, SweepConfig, TfidfConfig,
                           TopicsConfig, TrackingConfig, UmapConfig, VectorizeConfig, config_from_dict, load_config)
-from ._segmentation import DumpSpec, PageDumpSpec, ScaleSpec, SegmentEvalConfig, TrainSpec, load_segment_eval_config
+from ._segmentation import (DumpSpec, PageDumpSpec, ScaleSpec, SegmentEvalConfig, TrainSpec, WebDumpSpec, WebEvalSpec,
+                            load_segment_eval_config)
 
 __all__ = [
     "Section", "describe_error", "apply_overrides", "override_text", "validate_config", "read_config_file",
@@ -22,5 +23,6 @@ __all__ = [
     "TrackingConfig", "SweepConfig", "ExperimentConfig", "config_from_dict", "load_config",
     "CLASSIFIER_KINDS", "EMBEDDING_KINDS", "DEFAULT_MODEL_NAME", "ClassifierSpec", "ClassifierConfig",
     "LabelsConfig", "EvaluationConfig", "RegistryConfig", "classifier_config_from_dict", "load_classifier_config",
-    "DumpSpec", "PageDumpSpec", "ScaleSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config",
+    "DumpSpec", "PageDumpSpec", "WebDumpSpec", "WebEvalSpec", "ScaleSpec", "TrainSpec", "SegmentEvalConfig",
+    "load_segment_eval_config",
 ]

@@ -15,7 +15,10 @@ from pydantic import Field, model_validator
 from ._base import Section, read_config_file, validate_config
 from ._experiment import SegmentConfig, TrackingConfig
 
-__all__ = ["DumpSpec", "PageDumpSpec", "ScaleSpec", "TrainSpec", "SegmentEvalConfig", "load_segment_eval_config"]
+__all__ = ["DumpSpec", "PageDumpSpec", "WebDumpSpec", "WebEvalSpec", "ScaleSpec", "TrainSpec", "SegmentEvalConfig",
+           "load_segment_eval_config"]
+
+WebCase = Literal["page", "article", "comments"]
 
 
 class DumpSpec(Section):
@@ -58,11 +61,46 @@ class PageDumpSpec(Section):
         return self
 
 
+class WebDumpSpec(Section):
+    """Dumps of real web pages (``segment.spec_web_dumps``): ``pages_per_dump`` pages of one source run together.
+
+    ``case``: ``page`` (every line of each page), ``article`` (only its gold article lines) or
+    ``comments`` (whole pages that carry at least ``comment_lines`` prose lines after their article).
+    """
+
+    source: str = "scrapinghub"
+    case: WebCase = "page"
+    split: Literal["train", "eval", "all"] = "train"
+    dumps: int = Field(default=4, gt=0)
+    pages_per_dump: int = Field(default=8, ge=2)
+    max_pages: int | None = Field(default=None, gt=0)  # a sample of the source's half (the seed draws it)
+    comment_lines: int = Field(default=20, gt=0)
+
+
+class WebEvalSpec(Section):
+    """Leave-one-source-out on real web pages: train with one source's train half (plus the BBC mix of
+    ``train:``), score on the other's eval half; the mix and threshold are picked on the training side."""
+
+    sources: list[str] = Field(default=["scrapinghub", "dragnet"], min_length=2)
+    eval_pages: int = Field(default=32, gt=1)  # per source, of its eval half (``segment.sample_pages``)
+    comment_pages: int = Field(default=8, gt=1)  # per source, of its eval half's comment pages
+    train_pages: int = Field(default=40, gt=1)  # per source, of its train half (a fifth held for validation)
+    pages_per_dump: int = Field(default=8, ge=2)
+    comment_lines: int = Field(default=20, gt=0)
+    # Candidate training mixes: name -> dumps per case of the training source's train pages.
+    mixes: dict[str, dict[WebCase, int]] = {"bbc": {}, "pages": {"page": 4, "article": 4}}
+    members: int | None = Field(default=None, gt=0)  # networks per fold's model (default: train.members)
+    # Wire copy (eval half of bbc_fulltext.jsonl): datelines, no titles, continuation paragraphs.
+    wire: PageDumpSpec = PageDumpSpec(dumps=2, articles_per_dump=30, title_share=0.0, cut_share=0.0,
+                                      snippet_share=0.0, boilerplate_per_article=0.0, dateline_share=1.0)
+
+
 class TrainSpec(Section):
     """Dumps the boundary model is fitted on (train half only) and validated on."""
 
     data: list[DumpSpec]
     pages: list[PageDumpSpec] = []  # realistic dumps (train split only), content lines as the segmenter sees them
+    web: list[WebDumpSpec] = []  # real web pages (train split only), content lines as the segmenter sees them
     validation_share: float = Field(default=0.2, gt=0.0, lt=1.0)
     hidden: list[int] = Field(default=[16], min_length=1)  # hidden layer sizes of each network
     alpha: float = Field(default=0.1, gt=0.0)  # L2 penalty
@@ -82,6 +120,7 @@ class SegmentEvalConfig(Section):
     seed: int = 42
     data: DumpSpec = DumpSpec()
     pages: PageDumpSpec | None = None  # realistic dumps, scored beside the lower-cased ones
+    web: WebEvalSpec | None = None  # real web pages, leave-one-source-out
     scale: ScaleSpec | None = None  # big dumps: is the segmenter linear in time and memory?
     report: str | None = None  # BENCHMARKS.md: section `segmentation` written with the targets
     segmenters: dict[str, SegmentConfig]

@@ -4,7 +4,8 @@ A dump is one paragraph (or sentence) per line, articles run together. A
 segmenter (``BaseSegmenter``) says which gaps between lines start a new
 article; spans keep the dump's line numbers. Boilerplate lines (menus,
 prompts, notices, captions) are marked, kept in the spans and left out of
-their text. Also here: the gap features and
+their text. Also here: dumps of real web pages and the leave-one-source-out scoring on them (``_web_dumps``,
+``_web_eval``), the gap features and
 the learned boundary model, synthetic dumps with known boundaries, their
 scoring (Pk, WindowDiff) and the model's training.
 """
@@ -17,7 +18,8 @@ from ._boilerplate_train import default_boilerplate_model_path, train_boilerplat
 from ._line_features import LINE_FEATURE_NAMES, line_features
 from ._cues import CUE_NAMES, entity_continuity, entity_sets, line_cues
 from ._evaluate import boundary_string, evaluate_segmenter, format_results, score_segmentation
-from ._features import FEATURE_NAMES, LineEncoder, depth_scores, gap_features, line_views, window_similarity
+from ._features import (FEATURE_NAMES, LineEncoder, depth_scores, gap_features, line_views, opens_with_reference,
+                        window_similarity)
 from ._model import (DEFAULT_MODEL_RESOURCE, BoundaryModel, decode_boundaries, fit_boundary_model,
                      load_boundary_model, save_boundary_model, single_line_penalty)
 from ._passages import needs_segmenting, segment_corpus, split_passages
@@ -29,7 +31,11 @@ from ._segmenters import (SEGMENTERS, BaseSegmenter, BlankLineSegmenter, Dump, F
 from ._synthetic import SyntheticDump, build_dump, build_dumps, eval_dumps, load_articles, spec_articles, spec_dumps
 from ._text import (EDGE_CHARS, EDGE_SENTENCES, MAX_SENTENCE_CHARS, clip, has_kicker, is_truncated, line_sentences,
                     split_sentences)
-from ._train import default_model_path, train_boundary_model, train_from_config, training_dumps, tune_threshold
+from ._train import (DumpFeatures, default_model_path, train_boundary_model, train_from_config, training_dumps,
+                     tune_threshold, web_train_pages, web_training_dumps)
+from ._web_dumps import (WEB_CASES, comment_lines, continuation_cut_rate, gold_content_dump, sample_pages,
+                         spec_web_dumps, web_page_dump)
+from ._web_eval import leave_one_source_out, web_case_rows
 
 __all__ = [
     "LineEncoder", "Dump", "Span", "BaseSegmenter", "LineSegmenter", "BlankLineSegmenter", "FixedSegmenter",
@@ -46,6 +52,9 @@ __all__ = [
     "SyntheticDump", "load_articles", "build_dump", "build_dumps", "spec_articles", "spec_dumps", "eval_dumps",
     "boundary_string", "score_segmentation", "evaluate_segmenter", "format_results",
     "tune_threshold", "train_boundary_model", "training_dumps", "train_from_config", "default_model_path",
+    "DumpFeatures", "web_train_pages", "web_training_dumps", "opens_with_reference",
+    "WEB_CASES", "web_page_dump", "comment_lines", "sample_pages", "spec_web_dumps", "gold_content_dump",
+    "continuation_cut_rate", "leave_one_source_out", "web_case_rows",
     "split_sentences", "line_sentences", "clip", "is_truncated", "has_kicker", "MAX_SENTENCE_CHARS", "EDGE_CHARS",
     "EDGE_SENTENCES",
 ]

@@ -18,6 +18,7 @@ trained on either. Each line is read through a bounded window (see
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,9 +30,14 @@ from ._cues import CUE_NAMES, entity_continuity, entity_sets, line_cues
 from ._text import EDGE_CHARS, has_kicker, is_truncated, line_sentences
 
 __all__ = ["LineEncoder", "LineViews", "line_views", "window_similarity", "depth_scores", "gap_features",
-           "FEATURE_NAMES", "WINDOWS"]
+           "FEATURE_NAMES", "WINDOWS", "opens_with_reference"]
 
 WINDOWS = (1, 2, 3, 5, 8)
+# Web pages: a page's menu, links and comments are runs of short lines; whole pages are long.
+_LONG_WINDOWS = (16,)  # embeddings over a page-sized stretch
+_LONG_LEX = 10  # a site's own words (its name, its sections) recur across its page
+_SHORT_WORDS = 6  # fewer words than this: a menu item, a link, a one-line comment
+_SHORT_WINDOWS = (5, 12)
 _REACH = (3, 5)  # one line against a window on the other side
 _LEX_WINDOWS = (1, 3, 5)
 # Words that open a sentence which continues the previous one's story.
@@ -40,6 +46,12 @@ _CONTINUATIONS = frozenset(
     "still yet so then there here such both mr mrs ms".split()
 )
 _QUOTES = "\"'\u201c\u2018"
+# "The company said ...", "He added ...": a pronoun or a short definite reference, then a reporting
+# verb: a paragraph that carries on the story before it (wire copy), rarely one that opens a new one.
+_REFERENCE = re.compile(
+    r"^[\"'\u201c]?(?:(?:he|she|it|they|we)|(?:the|this|that|its|his|her|their)(?: [\w\-'\u2019]+){1,3})"
+    r",? (?:said|says|added|told|reported|announced|expects?|expected|warned|also|has|had|is|was|will|would)\b",
+    re.IGNORECASE)
 
 
 class LineEncoder(Protocol):
@@ -183,6 +195,11 @@ def _opens_like_continuation(line: str) -> bool:
     return bool(first) and first[0].strip(",.:;").lower() in _CONTINUATIONS
 
 
+def opens_with_reference(line: str) -> bool:
+    """Whether a paragraph opens like one that carries on the story ("The company said ...", "He added ...")."""
+    return _REFERENCE.match(line.strip()) is not None
+
+
 def _style(lines: list[str]) -> dict[str, np.ndarray]:
     length = np.log1p(np.array([len(line) for line in lines], dtype=float))
     median = np.median(length)
@@ -191,7 +208,25 @@ def _style(lines: list[str]) -> dict[str, np.ndarray]:
         "truncated": np.array([is_truncated(line) for line in lines], dtype=float),
         "kicker": np.array([has_kicker(line) for line in lines], dtype=float),
         "continues": np.array([_opens_like_continuation(line) for line in lines], dtype=float),
+        "reference": np.array([opens_with_reference(line) for line in lines], dtype=float),
+        "short": np.array([len(line[:200].split()) < _SHORT_WORDS for line in lines], dtype=float),
     }
+
+
+def _window_means(values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of the ``width`` values before each gap and of those after it."""
+    column = values[:, None]
+    left, right = _dense_windows(column, width, width)
+    counts_left, counts_right = _dense_windows(np.ones_like(column), width, width)
+    return (left / counts_left)[:, 0], (right / counts_right)[:, 0]
+
+
+def _run_after(flags: np.ndarray) -> np.ndarray:
+    """Per line: how many consecutive flagged lines start at it (0 where it is not flagged)."""
+    run = np.zeros(len(flags))
+    for i in range(len(flags) - 1, -1, -1):
+        run[i] = (run[i + 1] + 1 if i + 1 < len(flags) else 1) if flags[i] else 0
+    return run
 
 
 def _window_mean_jump(values: np.ndarray, width: int) -> np.ndarray:
@@ -216,6 +251,10 @@ FEATURE_NAMES: list[str] = (
        "right_continues", "left_continues", "left_kicker", "right_truncated", "length_window_jump"]
     + ["start_proximity", "end_proximity"]
     + CUE_NAMES
+    + [f"emb_sim_{w}" for w in _LONG_WINDOWS] + [f"emb_sim_{w}_z" for w in _LONG_WINDOWS]
+    + [f"lex_sim_{_LONG_LEX}", f"lex_sim_{_LONG_LEX}_z", "right_reference", "length_window_jump_10"]
+    + [f"{side}_short_{w}" for w in _SHORT_WINDOWS for side in ("left", "right")]
+    + ["right_short_run", "left_short_run", "dump_short_share", "dump_median_length"]
 )
 
 
@@ -258,4 +297,17 @@ def gap_features(lines: list[str], embedder: LineEncoder | None) -> np.ndarray:
     overlap_1, _ = entity_continuity(names, 1)
     columns += [cues["headline"][1:], cues["headline"][:-1], cues["title_case"][1:], cues["dateline"][1:],
                 cues["cased"][1:], overlap_3, overlap_1, present]
+    # Page-sized context: a page's menu (a run of short lines) opening after a long stretch of prose.
+    for w in _LONG_WINDOWS:
+        long_emb = window_similarity(views.mean, w, cumulative=cumulative)
+        columns += [long_emb, _zscore(long_emb)]
+    long_lex = window_similarity(views.lexical, _LONG_LEX)
+    columns += [long_lex, _zscore(long_lex), style["reference"][1:], _window_mean_jump(style["length"], 10)]
+    for w in _SHORT_WINDOWS:
+        columns += list(_window_means(style["short"], w))
+    run = np.log1p(_run_after(style["short"]))
+    run_before = np.log1p(_run_after(style["short"][::-1])[::-1])  # the run ending at each line
+    columns += [run[1:], run_before[:-1]]
+    # What kind of dump this is: whole web pages (mostly short lines) or articles run together.
+    columns += [np.full(n - 1, style["short"].mean()), np.full(n - 1, np.median(np.log1p([len(x) for x in lines])))]
     return np.column_stack(columns).astype(np.float64)

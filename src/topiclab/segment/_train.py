@@ -19,11 +19,14 @@ from ._evaluate import score_segmentation
 from ._features import gap_features
 from ._model import DEFAULT_MODEL_RESOURCE, BoundaryModel, decode_boundaries, fit_boundary_model, single_line_penalty
 from ._features import LineEncoder
+from ..data import load_web_pages
 from ._realistic import load_page_articles, spec_page_dumps
 from ._synthetic import SyntheticDump, spec_articles, spec_dumps
 from ._text import is_truncated
+from ._web_dumps import spec_web_dumps
 
-__all__ = ["tune_threshold", "train_boundary_model", "training_dumps", "train_from_config", "default_model_path"]
+__all__ = ["tune_threshold", "train_boundary_model", "training_dumps", "train_from_config", "default_model_path",
+           "DumpFeatures", "web_training_dumps", "web_train_pages", "held_pages"]
 
 
 def _complete(dump: SyntheticDump) -> np.ndarray:
@@ -46,14 +49,16 @@ def tune_threshold(probabilities: list[np.ndarray], dumps: list[SyntheticDump],
 
 def train_boundary_model(train: list[SyntheticDump], validation: list[SyntheticDump],
                          embedder: LineEncoder | None, seed: int, hidden: tuple[int, ...] = (16,),
-                         alpha: float = 0.1, members: int = 5, info: dict | None = None
-                         ) -> BoundaryModel:
+                         alpha: float = 0.1, members: int = 5, info: dict | None = None,
+                         features: "DumpFeatures | None" = None) -> BoundaryModel:
     """Fit on ``train`` dumps, pick the threshold on ``validation`` dumps.
 
     The prior against one-line complete articles comes from how often the training dumps
     have them. ``embedder=None`` trains on lexical and style features only (for tests).
+    ``features``: a ``DumpFeatures`` that keeps each dump's gap features (several fits, one reading).
     """
-    features = [gap_features(d.lines, embedder) for d in train]
+    features_of = features or DumpFeatures(embedder)
+    features = [features_of(d) for d in train]
     name = embedder.name.split("/")[-1] if embedder is not None else "none"
     model = fit_boundary_model(np.vstack(features), np.concatenate([d.boundaries for d in train]),
                                seed, hidden, alpha, members, embedding_model=name, info=info)
@@ -64,10 +69,23 @@ def train_boundary_model(train: list[SyntheticDump], validation: list[SyntheticD
         articles += len(starts) - 1
         single += int(sum(complete[a] for a, b in zip(starts[:-1], starts[1:]) if b - a == 1))
     model.single_line_penalty = single_line_penalty(articles, single)
-    probabilities = [model.probabilities(gap_features(d.lines, embedder)) for d in validation]
+    probabilities = [model.probabilities(features_of(d)) for d in validation]
     model.threshold, validation_pk = tune_threshold(probabilities, validation, model.single_line_penalty)
     model.info["validation_pk"] = round(validation_pk, 4)
     return model
+
+
+class DumpFeatures:
+    """Gap features of dumps, computed once per dump object (leave-one-source-out fits several models)."""
+
+    def __init__(self, embedder: LineEncoder | None):
+        self.embedder = embedder
+        self._kept: dict[int, tuple[SyntheticDump, np.ndarray]] = {}
+
+    def __call__(self, dump: SyntheticDump) -> np.ndarray:
+        if id(dump) not in self._kept:  # the dump is kept too, so its id is not reused
+            self._kept[id(dump)] = (dump, gap_features(dump.lines, self.embedder))
+        return self._kept[id(dump)][1]
 
 
 def _held_out(article_id: str, share: float) -> bool:
@@ -112,14 +130,46 @@ def training_dumps(config: SegmentEvalConfig) -> tuple[list[SyntheticDump], list
         seed = config.seed + 1000 * (len(config.train.data) + number + 1)
         train += [d.content_dump() for d in spec_page_dumps(spec, seed, kept, spec.dumps - n_held, config.seed)]
         validation += [d.content_dump() for d in spec_page_dumps(spec, seed + 500, held, n_held, config.seed + 500)]
+    for number, spec in enumerate(config.train.web):
+        if spec.split != "train":
+            raise TopiclabError(f"train.web[{number}].split must be 'train', not {spec.split!r}")
+        seed = config.seed + 1000 * (len(config.train.data) + len(config.train.pages) + number + 1)
+        fit, held = web_training_dumps(spec, seed, share)
+        train += fit
+        validation += held
     return train, validation
+
+
+def web_train_pages(source: str, share: float) -> tuple[list, list]:
+    """(fit, validation) pages of ``source``'s train half: validation pages by a salted hash of the
+    page id, about ``share`` of them."""
+    pages = load_web_pages(source, "train")
+    return ([p for p in pages if not _held_out(p.id, share)], [p for p in pages if _held_out(p.id, share)])
+
+
+def held_pages(max_pages: int | None, share: float) -> int | None:
+    """How many validation pages go with ``max_pages`` fitted ones: the same share as the dumps'."""
+    return None if max_pages is None else max(2, round(max_pages * share))
+
+
+def web_training_dumps(spec, seed: int, share: float) -> tuple[list[SyntheticDump], list[SyntheticDump]]:
+    """(fit, validation) content dumps of a ``WebDumpSpec`` (train split); validation dumps use other pages."""
+    if spec.dumps < 2:
+        raise TopiclabError(f"web dumps of {spec.source} ({spec.case}): need at least 2 (fit and validation)")
+    kept, held = web_train_pages(spec.source, share)
+    n_held = min(max(1, round(spec.dumps * share)), spec.dumps - 1)
+    fit = spec_web_dumps(spec, seed, kept, spec.dumps - n_held)
+    held_spec = spec.model_copy(update={"max_pages": held_pages(spec.max_pages, share)})
+    validation = spec_web_dumps(held_spec, seed + 500, held, n_held)
+    return [d.content_dump() for d in fit], [d.content_dump() for d in validation]
 
 
 def train_from_config(config: SegmentEvalConfig, embedder: LineEncoder) -> BoundaryModel:
     """Fit the boundary model on the ``train`` dumps of ``config`` (never the eval half)."""
     train, validation = training_dumps(config)
     info = {
-        "trained_on": sorted({spec.path for spec in [*config.train.data, *config.train.pages]}),
+        "trained_on": sorted({spec.path for spec in [*config.train.data, *config.train.pages]}
+                             | {f"pages:{spec.source}" for spec in config.train.web}),
         "split": "train",
         "train_dumps": len(train),
         "train_articles": sum(d.n_articles for d in train),

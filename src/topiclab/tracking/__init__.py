@@ -15,7 +15,7 @@ and ``_reports`` (notebooks, run comparison, benchmark report). Callers use
 """
 
 from ._harness import (log_evaluation, log_table_artifacts, track_evaluation, track_segment_eval,
-                       track_page_eval, track_segment_train, track_sweep)
+                       track_page_eval, track_segment_train, track_sweep, track_web_eval)
 from ._models import (CLASSIFIER_ARTIFACT, TrainedClassifier, Training, classify_texts, load_text_model,
                       load_training_data, log_classifier, log_text_model, move_alias, pseudo_labels,
                       register_classifier, resolve_model_uri, serve_command, track_training)
@@ -36,7 +36,7 @@ __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "t
            "terminate_on_sigterm", "check_store_exists",
            "MAX_PARAM_LENGTH", "log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep",
            "latest_sweep_summary", "log_benchmark_summary",
-           "track_segment_eval", "track_segment_train", "track_page_eval",
+           "track_segment_eval", "track_segment_train", "track_page_eval", "track_web_eval",
            "CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
            "load_text_model", "classify_texts", "move_alias", "serve_command",

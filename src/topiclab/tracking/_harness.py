@@ -15,7 +15,7 @@ from ._lifecycle import on_stop
 from ._store import config_params, log_dataset, log_params, log_result, tracked_run
 
 __all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval",
-           "track_segment_train"]
+           "track_segment_train", "track_web_eval"]
 
 
 def log_evaluation(evaluation) -> None:
@@ -211,3 +211,23 @@ def track_page_eval(config, embedder=None, on_result=None) -> list[dict[str, Any
     return _segmenter_runs(config, spec_page_dumps(config.pages, config.seed), "eval-pages",
                            flatten(config.pages.model_dump(mode="json"), "pages."), config.pages.path, timed,
                            embedder, on_result, suffix=" (pages)")
+
+
+def track_web_eval(config, embedder=None, log=lambda message: None) -> list[dict[str, Any]]:
+    """Leave-one-source-out on real web pages (``segment.leave_one_source_out``), one MLflow run per
+    held-out source with its chosen mix, threshold and each case's scores."""
+    from ..segment import leave_one_source_out
+    from ..vectorize import make_embedder
+
+    folds = leave_one_source_out(config, embedder or make_embedder(), log)
+    for fold in folds:
+        tags = {"topiclab.segmentation": "eval-web", "held_out": fold["held_out"]}
+        with tracked_run(config.tracking.experiment, f"learned (web pages, {fold['held_out']} held out)", tags=tags):
+            log_params({"seed": config.seed, "mix": fold["chosen"], "held_out": fold["held_out"],
+                        **flatten(config.web.model_dump(mode="json"), "web.")})
+            metrics = {"threshold": float(fold["threshold"])}
+            for number, row in enumerate(fold["rows"]):
+                metrics.update({f"case{number}_{key}": float(row[key]) for key in ("pk", "windowdiff", "f1")
+                                if key in row})
+            mlflow.log_metrics(metrics)
+    return folds
