@@ -75,10 +75,11 @@ def k_curve_figure(curve, chosen: int, settings):
     ks, score, se = curve["k"], curve["score"], curve["se"]
     label = "-BIC" if settings.criterion == "bic" else settings.criterion
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=list(ks) + list(ks)[::-1], y=list(score + se) + list(score - se)[::-1],
-                                fill="toself", fillcolor="rgba(31,119,180,0.2)", line={"width": 0},
-                                hoverinfo="skip", name="± 1 standard error"))
     consensus = [column for column in curve.columns if column.startswith("score_")]
+    if not consensus:  # a mean of ranks has no standard error
+        figure.add_trace(go.Scatter(x=list(ks) + list(ks)[::-1], y=list(score + se) + list(score - se)[::-1],
+                                    fill="toself", fillcolor="rgba(31,119,180,0.2)", line={"width": 0},
+                                    hoverinfo="skip", name="± 1 standard error"))
     if consensus:  # space: both: each space's rank, and their mean (the score)
         label = f"{label} rank (mean of the spaces)"
         for column, dash in zip(consensus, ("dot", "dash")):
