@@ -10,16 +10,14 @@ pages it is scored on. The fitted model is a small JSON file (no pickles).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from importlib import resources
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import TopiclabError
-from ..paths import write_atomically
+from ._model_files import read_model_file, save_model_file
 from ._line_features import LINE_FEATURE_NAMES, line_counts, line_features, neighbour_features
 
 __all__ = ["BoilerplateModel", "fit_boilerplate_model", "load_boilerplate_model", "save_boilerplate_model",
@@ -201,22 +199,14 @@ def fit_page_matrices(xs: list[np.ndarray], ys: list[np.ndarray], groups: list[n
 
 def save_boilerplate_model(model: BoilerplateModel, path: str | Path) -> Path:
     """Write atomically (tmp + rename); one top-level key per line, so a refit diffs by key."""
-    items = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in asdict(model).items()]
-    return write_atomically(path, "{\n" + ",\n".join(items) + "\n}\n")
+    return save_model_file(model, path)
 
 
 def load_boilerplate_model(path: str | Path | None = None) -> BoilerplateModel:
     """The model at ``path``, or the one shipped with topiclab."""
+    data = read_model_file(path, BOILERPLATE_MODEL_RESOURCE, "boilerplate model", "topiclab boilerplate-train")
     try:
-        if path is None:
-            text = resources.files("topiclab.segment").joinpath(BOILERPLATE_MODEL_RESOURCE).read_text("utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        where = path or f"topiclab/segment/{BOILERPLATE_MODEL_RESOURCE}"
-        raise TopiclabError(f"boilerplate model not found: {where} (run: topiclab boilerplate-train)") from None
-    try:
-        model = BoilerplateModel(**json.loads(text))
+        model = BoilerplateModel(**data)
         if len(model.passes) != 2 or len(model.passes[0]["coef"]) != len(model.feature_names):
             raise ValueError("wrong shape")
     except (ValueError, TypeError, KeyError) as error:

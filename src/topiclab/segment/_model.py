@@ -13,9 +13,7 @@ synthetic dumps (see ``_train``).
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
-from importlib import resources
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +21,8 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from ..errors import TopiclabError
-from ..paths import write_atomically
 from ._features import FEATURE_NAMES
+from ._model_files import read_model_file, save_model_file
 
 __all__ = ["BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model", "save_boundary_model",
            "DEFAULT_MODEL_RESOURCE"]
@@ -142,24 +140,15 @@ def fit_boundary_model(features: np.ndarray, is_boundary: np.ndarray, seed: int,
 
 def save_boundary_model(model: BoundaryModel, path: str | Path) -> Path:
     """Write atomically (tmp + rename): a killed run leaves the old file intact."""
-    # One top-level key per line: readable, and a retrained model diffs by key.
-    items = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in asdict(model).items()]
-    return write_atomically(path, "{\n" + ",\n".join(items) + "\n}\n")
+    return save_model_file(model, path)
 
 
 def load_boundary_model(path: str | Path | None = None) -> BoundaryModel:
     """The model at ``path``, or the one shipped with topiclab."""
+    data = read_model_file(path, DEFAULT_MODEL_RESOURCE, "boundary model", "topiclab segment-train")
     try:
-        if path is None:
-            text = resources.files("topiclab.segment").joinpath(DEFAULT_MODEL_RESOURCE).read_text("utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        where = path or f"topiclab/segment/{DEFAULT_MODEL_RESOURCE}"
-        raise TopiclabError(f"boundary model not found: {where} (run: topiclab segment-train)") from None
-    try:
-        model = BoundaryModel(**json.loads(text))
-    except (json.JSONDecodeError, TypeError) as error:
+        model = BoundaryModel(**data)
+    except TypeError as error:
         raise TopiclabError(f"boundary model {path or DEFAULT_MODEL_RESOURCE} is unreadable: {error}") from None
     if model.feature_names != list(FEATURE_NAMES):
         raise TopiclabError("boundary model was trained on other features; rerun topiclab segment-train")
