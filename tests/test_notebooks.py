@@ -215,8 +215,10 @@ def test_02_topic_clustering(executed):
     # The configuration as a diff from the defaults (the overrides are among it), linked to the full one.
     shown = outputs_of(notebook, "viz.show_config")
     diff_html = " ".join(data_of(shown, "text/html"))
-    assert "vectorize.representation" in diff_html and "topics.taxonomy" in diff_html  # overridden
-    assert "segment.level" not in diff_html  # the override sets it back to its default
+    assert "vectorize.representation" in diff_html  # overridden
+    assert "topics.guided" in diff_html  # the seed's config guides k-means by its taxonomy; the default does not
+    for key in ("segment.level", "topics.taxonomy"):  # the overrides set them back to their defaults
+        assert key not in diff_html
     assert "cluster.method" not in diff_html  # a default: not shown
     assert any(run["run_id"] in text for text in data_of(shown, "text/markdown"))
 

@@ -86,7 +86,11 @@ def topeax_labels(texts: list[str], embeddings: np.ndarray, embedder, seed: int)
     """Turftopic 0.28's Topeax clustering of precomputed embeddings: its own t-SNE (2-d, cosine,
     perplexity 50) and its density-peak mixture (Peax), as ``Topeax.fit_transform`` runs them; the
     keyword step (which embeds the vocabulary) is skipped: it does not change the topics."""
-    from turftopic import Topeax
+    import warnings
+
+    with warnings.catch_warnings():  # turftopic says once that the optional JAX is absent: noise, not a problem
+        warnings.filterwarnings("ignore", message="JAX not found")
+        from turftopic import Topeax
 
     # Topeax's perplexity (50), lowered only for a corpus too small for it (t-SNE needs 3 x perplexity < n)
     model = Topeax(encoder=_Encoder(embedder), perplexity=min(50, max(2, (len(embeddings) - 1) // 3)),
