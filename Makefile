@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-naming
+.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-naming bench-k bench-outliers bench-boilerplate
 
 setup: $(STAMP)
 
@@ -120,3 +120,16 @@ bench-backends: setup
 # leave-one-corpus-out on BBC, AG News, 20 Newsgroups and HuffPost (needs ../shared); logged to MLflow.
 bench-naming: setup
 	$(VENV)/bin/topiclab bench-naming --out BENCHMARKS.md
+
+# k: auto: every criterion side by side on the four labelled corpora, the rule chosen leave-one-corpus-out,
+# Turftopic's Topeax beside it (needs ../shared); writes section `choosing-k`; logged to MLflow.
+bench-k: setup
+	$(VENV)/bin/topiclab bench-k --out BENCHMARKS.md
+
+# Outliers of density clusters: keep or reassign, chosen leave-one-corpus-out (needs ../shared).
+bench-outliers: setup
+	$(VENV)/bin/topiclab bench-outliers --out BENCHMARKS.md
+
+# Boilerplate marker on real pages, leave one source out, beside jusText's rule (needs ../shared).
+bench-boilerplate: setup
+	$(VENV)/bin/topiclab bench-boilerplate --out BENCHMARKS.md
