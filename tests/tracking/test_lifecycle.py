@@ -86,7 +86,9 @@ def test_a_signalled_parallel_sweep_stops_its_workers_and_their_trials_end_kille
     parent = [r for r in runs if r.data.tags.get("topiclab.sweep") == "parent"]
     trials = [r for r in runs if r.data.tags.get("topiclab.sweep") == "trial"]
     assert len(parent) == 1 and parent[0].info.status == "KILLED"
-    assert "RUNNING" not in {r.info.status for r in runs}
+    left_running = [(r.info.run_name, r.data.tags.get("topiclab.pid"), r.data.tags.get("topiclab.sweep"))
+                    for r in runs if r.info.status == "RUNNING"]
+    assert not left_running, (left_running, stderr[-3000:])
     assert trial.info.run_id in {r.info.run_id for r in trials if r.info.status == "KILLED"}
     # A trial either ended before the signal or was stopped by it: none finished after its parent was killed.
     assert all(r.info.status == "KILLED" or r.info.end_time < signalled_ms for r in trials)

@@ -11,7 +11,7 @@ import yaml
 
 from ..config import flatten
 from ..pipeline import run_experiment
-from ._lifecycle import on_stop
+from ._lifecycle import on_stop, raise_if_terminated, stop_received
 from ._store import config_params, log_dataset, log_params, log_result, tracked_run
 
 __all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval",
@@ -68,7 +68,14 @@ def _worker_trial(uri: str, config_data: dict, values: dict, experiment: str, pa
 
     os.environ["MLFLOW_TRACKING_URI"] = uri
     config = config_from_dict(config_data, source="sweep trial")
-    return _trial(config, values, experiment, False, {"mlflow.parentRunId": parent_id})
+    try:
+        return _trial(config, values, experiment, False, {"mlflow.parentRunId": parent_id})
+    finally:
+        # A stopped worker exits once its run is closed: the pool would otherwise hand it the next
+        # trial, and a worker left waiting on the pool's queue outlives a parent that exits first.
+        signum = stop_received()
+        if signum is not None:
+            os._exit(128 + signum)
 
 
 def _worker_start() -> None:
@@ -106,6 +113,7 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
     def runner(config, values):
         if pool is None:
             return _trial(config, values, experiment, progress)
+        raise_if_terminated()  # a stopped sweep hands out no further trial
         future = pool.submit(_worker_trial, tracking_uri(), config.model_dump(mode="json"), values, experiment,
                              parent.info.run_id)
         return future.result()

@@ -11,8 +11,9 @@
   the signal recorded, as SIGINT (KeyboardInterrupt) does. Libraries can swallow
   that exception (numba's compiler, ``__del__``, weakref callbacks), so a
   watchdog ends the open runs KILLED and exits if the process is still alive
-  ``TERMINATE_GRACE_S`` seconds after the signal. A second stop while a run is
-  being ended is recorded, not raised, so it cannot leave the run RUNNING.
+  ``TERMINATE_GRACE_S`` seconds after the signal. A stop while a run is being
+  created or ended, or while an earlier stop unwinds, is recorded, not raised,
+  so it cannot leave the run RUNNING.
   ``on_stop`` callbacks run first (a sweep stops its worker processes).
 """
 
@@ -33,7 +34,7 @@ from typing import Callable, Iterator, TypeVar
 from ..errors import Terminated, TopiclabError
 
 __all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
-           "terminate_on_sigterm", "raise_if_terminated", "open_run", "closing_run", "on_stop", "mark_dead_runs",
+           "terminate_on_sigterm", "raise_if_terminated", "stop_received", "open_run", "starting_run", "closing_run", "on_stop", "mark_dead_runs",
            "check_store_exists"]
 
 HOST_TAG, PID_TAG, START_TAG, SIGNAL_TAG = "topiclab.host", "topiclab.pid", "topiclab.pid_start", "topiclab.signal"
@@ -41,7 +42,7 @@ T = TypeVar("T")
 _prepared: set[str] = set()
 _received: list[int] = []  # signals seen inside a run, in case raising in the handler was swallowed
 _open_runs: list[str] = []  # ids of this process's tracked runs, innermost last, for the watchdog
-_closing: list[str] = []  # runs being ended after an error or a stop
+_closing: list[str] = []  # runs being created, or ended after an error or a stop
 _on_stop: list[Callable[[], None]] = []  # called by the stop handler before it raises
 TERMINATE_GRACE_S = 10.0
 
@@ -166,16 +167,19 @@ def terminate_on_sigterm() -> Iterator[None]:
     watchdogs: list[threading.Timer] = []
 
     def handler(signum, _frame):
-        if _closing:  # a run is being ended (KILLED, FAILED): raising now would cut that short
+        # A run being created or ended, or a stop already unwinding (Ctrl-C to a sweep's process group
+        # and its parent's SIGTERM reach a worker together): raising again would cut its ending short
+        # and leave the run RUNNING. The stop is recorded; the watchdog covers a first one that was lost.
+        if _closing or _received:
             _received.append(signum)
             return
         for callback in list(_on_stop):
             callback()
-        if not _received:  # a daemon: a process that ends in time is not held up by it
-            watchdog = threading.Timer(TERMINATE_GRACE_S, _end_open_runs_and_exit, args=(signum,))
-            watchdog.daemon = True
-            watchdog.start()
-            watchdogs.append(watchdog)
+        # a daemon: a process that ends in time is not held up by it
+        watchdog = threading.Timer(TERMINATE_GRACE_S, _end_open_runs_and_exit, args=(signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        watchdogs.append(watchdog)
         _received.append(signum)
         raise _stop(signum)
 
@@ -212,6 +216,12 @@ def open_run(run_id: str):
     return _listed(_open_runs, run_id)
 
 
+def starting_run():
+    """Within the block a run is being created: a stop signal is recorded, not raised, since raising
+    inside ``mlflow.start_run`` would leave the new run RUNNING with nobody to end it."""
+    return _listed(_closing, "(starting)")
+
+
 def closing_run(run_id: str):
     """Within the block ``run_id`` is being ended: a stop signal is recorded, not raised."""
     return _listed(_closing, run_id)
@@ -244,6 +254,11 @@ def raise_if_terminated() -> None:
     raised while it runs a weakref callback or ``__del__``, so the handler's raise alone can vanish."""
     if _received:
         raise _stop(_received[-1])
+
+
+def stop_received() -> int | None:
+    """The stop signal that came during the last run of this process, or None."""
+    return _received[-1] if _received else None
 
 
 def check_store_exists(uri: str) -> None:

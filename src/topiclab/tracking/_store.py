@@ -21,7 +21,7 @@ from ..pipeline import Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
 from ..vectorize import backend_params
 from ._lifecycle import (SIGNAL_TAG, closing_run, mark_dead_runs, open_run, prepare_store, process_tags,
-                         raise_if_terminated, retry_locked, terminate_on_sigterm)
+                         raise_if_terminated, retry_locked, starting_run, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
            "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "track_experiment",
@@ -106,10 +106,12 @@ def tracked_run(experiment: str, run_name: str, nested: bool = False,
         _mark_dead_runs_once(tracking_uri())
     all_tags = {"topiclab.version": __version__, "git_commit": git_commit(), **process_tags(), **(tags or {})}
     with terminate_on_sigterm():
-        run = retry_locked(lambda: mlflow.start_run(experiment_id=experiment_id, run_name=run_name,
-                                                    nested=nested, tags=all_tags))
+        with starting_run():
+            run = retry_locked(lambda: mlflow.start_run(experiment_id=experiment_id, run_name=run_name,
+                                                        nested=nested, tags=all_tags))
         try:
             with open_run(run.info.run_id):
+                raise_if_terminated()  # a stop that came while the run was being created ends it now
                 yield run
                 raise_if_terminated()
         except BaseException as error:
