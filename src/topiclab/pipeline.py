@@ -7,6 +7,7 @@ logs a Result to MLflow, so the core runs and tests without a store.
 
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .cluster import AUTO, choose_k, cluster_vectors, outlier_shares, reassign_outliers
+from .cluster import AUTO, OUTLIER, choose_k, cluster_vectors, outlier_shares, reassign_outliers
 from .config import DataConfig, ExperimentConfig, SegmentConfig, apply_overrides, describe_error
 from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines, sample_corpus
 from .errors import TopiclabError
@@ -28,12 +29,12 @@ from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
 from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
                       segment_report)
-from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, describe_topics, load_taxonomy,
+from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, ctfidf_weights, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
                      topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
-__all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold", "labelled_by_gold",
+__all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "centre_similarity", "run_experiment", "load_with_gold", "labelled_by_gold",
            "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
 
 
@@ -58,7 +59,7 @@ class Result:
     topics: list[Topic]
     metrics: dict[str, float]
     timings: dict[str, float]
-    coords: np.ndarray  # 2-D position of each document, for the document map
+    coords: np.ndarray | None  # 2-D position of each document for the document map (None: figures: none)
     gold: Gold | None = field(default=None, repr=False)
     topic_model: TopicModel | None = field(default=None, repr=False)  # assigns new text
     k_curve: pd.DataFrame | None = field(default=None, repr=False)  # cluster.k: auto, one row per candidate
@@ -66,6 +67,7 @@ class Result:
     topic_tree: dict | None = field(default=None, repr=False)  # topics.topic_tree (2+ topics)
     over_time: pd.DataFrame | None = field(default=None, repr=False)  # documents with dates: shares per bin
     per_class: pd.DataFrame | None = field(default=None, repr=False)  # labelled documents: topics per label
+    similarity: np.ndarray | None = field(default=None, repr=False)  # cosine of each document to its topic's centre
 
     @property
     def label_of_topic(self) -> dict[int, str]:
@@ -77,25 +79,59 @@ class Result:
         return [names[int(t)] for t in self.assignments]
 
     def topic_table(self) -> pd.DataFrame:
+        """One row per topic: keywords with their c-TF-IDF weights (same order, ``", "``-separated), the
+        most central document, and the ids and opening words of its ``REPRESENTATIVES`` most central ones
+        (``representatives``: a JSON list of strings, as texts hold any separator)."""
+        ids = [d.id for d in self.corpus.documents]
+        texts = self.corpus.texts
         return pd.DataFrame(
             {
                 "topic": t.id,
                 "label": t.label,
                 "size": t.size,
                 "keywords": ", ".join(t.keywords),
+                "keyword_weights": ", ".join(f"{w:.4g}" for w in t.keyword_weights),
                 "example": t.example,
                 "label_score": round(t.label_score, 4),
+                "representative_ids": ", ".join(str(ids[i]) for i in t.representatives),
+                "representatives": json.dumps([_opening(texts[i]) for i in t.representatives], ensure_ascii=False),
             }
             for t in self.topics
         )
 
     def assignments_table(self) -> pd.DataFrame:
+        """One row per document: its topic, ``similarity`` (cosine of its vector to the topic's mean vector,
+        the confidence of the assignment; empty for outliers) and, with figures, its map position."""
         frame = self.corpus.to_frame()[["id", "line_start", "line_end", "label", "text"]]
         frame = frame.rename(columns={"label": "gold_label"})
         frame.insert(1, "topic", self.assignments)
         frame.insert(2, "topic_label", self.document_labels)
-        frame["x"], frame["y"] = self.coords[:, 0], self.coords[:, 1]
+        if self.similarity is not None:
+            frame.insert(3, "similarity", np.round(self.similarity, 4))
+        if self.coords is not None:
+            frame["x"], frame["y"] = self.coords[:, 0], self.coords[:, 1]
         return frame
+
+
+OPENING_CHARS = 300  # of each representative document in topics.csv
+
+
+def _opening(text: str) -> str:
+    return text if len(text) <= OPENING_CHARS else text[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def centre_similarity(features, labels: np.ndarray) -> np.ndarray:
+    """Cosine of each document's vector to the mean vector of its topic (NaN for outliers)."""
+    from sklearn.preprocessing import normalize
+
+    labels = np.asarray(labels)
+    unit = normalize(features)
+    out = np.full(len(labels), np.nan)
+    for topic in set(labels.tolist()) - {OUTLIER}:
+        rows = np.flatnonzero(labels == topic)
+        centre = normalize(np.asarray(features[rows].mean(axis=0)).reshape(1, -1))[0]
+        out[rows] = np.asarray(unit[rows] @ centre).ravel()
+    return out
 
 
 @contextmanager
@@ -327,7 +363,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         naming_space = embeddings if embeddings is not None else vectors.features
         members = {int(t): naming_space[labels == t] for t in sorted(set(labels.tolist()))}
         names = name_topics(members, keywords, entries, entry_vectors, config.topics.label_threshold)
-        topics = describe_topics(texts, labels, vectors.features, names, keywords)
+        weights = ctfidf_weights(texts, labels, keywords, config.topics.stop_words)
+        topics = describe_topics(texts, labels, vectors.features, names, keywords, weights)
         bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None
         topic_model = _fit_topic_model(config, vectors, labels, names, keywords, bins)
         label_names = {t: n[0] for t, n in names.items()}
@@ -353,11 +390,13 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         if (gold is not None and corpus.format == "dump"
                 and _shares_taxonomy_names([a["topic"] for a in gold.articles], entries)):
             scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
-    with _timed(timings, "map", on_stage):  # the document map's 2-D positions
-        coords = _map_coords(vectors.features, seed)
+    coords = None
+    if config.figures != "none":  # figures: none skips the map's UMAP, the costliest figure
+        with _timed(timings, "map", on_stage):  # the document map's 2-D positions
+            coords = _map_coords(vectors.features, seed)
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
     return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve, mapping, tree,
-                  over_time, per_class)
+                  over_time, per_class, centre_similarity(vectors.features, labels))
 
 
 def segment_file(path: str | Path, method: str = "learned", overrides: list[str] | None = None,

@@ -21,7 +21,8 @@ from ..errors import TopiclabError
 from ..yamlfile import read_yaml_mapping
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
-           "top_words", "ctfidf_keywords", "centroids", "label_scores", "name_topics", "describe_topics"]
+           "top_words", "ctfidf_keywords", "ctfidf_weights", "centroids", "label_scores", "name_topics",
+           "describe_topics", "REPRESENTATIVES"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Topic:
     keywords: list[str] = field(default_factory=list)
     example: str = ""
     label_score: float = float("nan")
+    keyword_weights: list[float] = field(default_factory=list)  # c-TF-IDF weight of each keyword
+    representatives: list[int] = field(default_factory=list)  # positions of its most central documents
 
 
 def load_taxonomy(path: str | Path) -> list[TaxonomyEntry]:
@@ -111,6 +114,17 @@ def ctfidf_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10,
             for topic, row in zip(topic_ids, scores)}
 
 
+def ctfidf_weights(texts: list[str], labels: np.ndarray, keywords: dict[int, list[str]],
+                   stop_list: StopList = "english+news") -> dict[int, list[float]]:
+    """The c-TF-IDF weight of each topic's keywords (whichever method chose them; 0 for a word c-TF-IDF
+    does not see), in the keywords' order: what the top-words bars draw and topics.csv records."""
+    topic_ids, counts, words = ctfidf_counts(texts, labels, stop_list)
+    scores = ctfidf_scores(counts) if len(words) else counts
+    column = {str(w): i for i, w in enumerate(words)}
+    return {topic: [float(row[column[w]]) if w in column else 0.0 for w in keywords.get(topic, [])]
+            for topic, row in zip(topic_ids, scores)}
+
+
 def centroids(vectors: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
     """Unit-length mean vector of each cluster."""
     return {
@@ -156,16 +170,24 @@ def name_topics(topic_members: dict[int, np.ndarray], keywords: dict[int, list[s
     return names
 
 
+REPRESENTATIVES = 3  # most central documents kept per topic (topics.csv)
+
+
 def describe_topics(texts: list[str], labels: np.ndarray, vectors: np.ndarray | None,
-                    names: dict[int, tuple[str, float]], keywords: dict[int, list[str]]) -> list[Topic]:
-    """One Topic per cluster, largest first, with its most central document as example."""
+                    names: dict[int, tuple[str, float]], keywords: dict[int, list[str]],
+                    weights: dict[int, list[float]] | None = None,
+                    representatives: int = REPRESENTATIVES) -> list[Topic]:
+    """One Topic per cluster, largest first, with its most central document as example and its
+    ``representatives`` most central documents (nearest its mean vector) as positions into ``texts``."""
     topics = []
     for topic in sorted(set(labels.tolist()), key=lambda t: (t == OUTLIER, -(labels == t).sum(), t)):
         members = np.flatnonzero(labels == topic)
-        example = members[0]
+        central = members[:representatives]
         if vectors is not None:
             centre = vectors[members].mean(axis=0)
-            example = members[int(np.argmax(vectors[members] @ centre))]
+            similarity = np.asarray(vectors[members] @ centre).ravel()
+            central = members[np.argsort(-similarity, kind="stable")[:representatives]]
         label, score = names[topic]
-        topics.append(Topic(int(topic), label, len(members), keywords.get(topic, []), texts[example], score))
+        topics.append(Topic(int(topic), label, len(members), keywords.get(topic, []), texts[central[0]], score,
+                            list((weights or {}).get(topic, [])), [int(i) for i in central]))
     return topics
