@@ -67,13 +67,19 @@ def intertopic_distance_map(model, sizes: dict[int, int]):
         hover.append(f"<b>{name}</b><br>{int(counts[i])} documents ({counts[i] / total:.0%})"
                      f"<br>{', '.join(model.keywords_[topic][:8])}{near}")
     figure = go.Figure()
+    middle = xy.mean(axis=0)
     for i, (name, topic) in enumerate(zip(_topic_names(model), ids)):
         figure.add_trace(go.Scatter(
-            x=[xy[i, 0]], y=[xy[i, 1]], mode="markers+text", text=[name], textposition="top center",
-            name=name, hovertext=[hover[i]], hoverinfo="text",
+            x=[xy[i, 0]], y=[xy[i, 1]], mode="markers", text=[name], name=name, hovertext=[hover[i]],
+            hoverinfo="text",
             marker={"size": [max(counts[i], 1.0)], "sizemode": "area", "sizemin": 6,
                     "sizeref": 2.0 * max(counts.max(), 1.0) / 70 ** 2, "color": topic_color(topic), "opacity": 0.6,
                     "line": {"color": "#333", "width": 1}}))
+        away = xy[i] - middle  # each name points away from the middle, so neighbours' names part
+        away = away / (np.linalg.norm(away) or 1.0) if np.linalg.norm(away) > 1e-9 else np.array([0.0, 1.0])
+        figure.add_annotation(x=xy[i, 0], y=xy[i, 1], text=name, showarrow=True, arrowcolor="#999",
+                              arrowwidth=1, ax=float(away[0]) * 75, ay=-float(away[1]) * 55,
+                              font={"size": 12, "color": "#222"}, bgcolor="rgba(255,255,255,0.75)")
     span = float(np.ptp(xy, axis=0).max()) if len(xy) > 1 else 1.0
     pad = 0.25 * span + 0.05
     figure.update_layout(
@@ -83,7 +89,7 @@ def intertopic_distance_map(model, sizes: dict[int, int]):
                "zeroline": False},
         yaxis={"title": "MDS 2 (cosine distance)", "scaleanchor": "x", "scaleratio": 1, "zeroline": False,
                "range": [xy[:, 1].min() - pad, xy[:, 1].max() + pad]},
-        legend_title_text="topic", height=560)
+        legend={"title": {"text": "topic"}, "itemsizing": "constant"}, height=580)
     return figure
 
 
@@ -148,8 +154,9 @@ def topic_similarity_heatmap(model):
                                   colorbar={"title": {"text": "cosine"}},
                                   hovertemplate="%{y} / %{x}: %{z:.3f}<extra></extra>"))
     figure.update_layout(title=f"Topic similarity (cosine of centres; colours span {low:.2f} to {high:.2f})",
-                         yaxis={"autorange": "reversed"}, height=max(420, 60 * len(names) + 200),
-                         xaxis={"tickangle": -30})
+                         yaxis={"autorange": "reversed", "showgrid": False},
+                         xaxis={"tickangle": -30, "showgrid": False}, plot_bgcolor="white",
+                         height=max(420, 60 * len(names) + 200))
     return figure
 
 
@@ -171,12 +178,13 @@ def k_curve_figure(curve, chosen: int, settings):
         figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
                                subplot_titles=[f"{criterion} on each space", "percentile rank (1 = best); "
                                                "the rule reads the mean"])
-        for space, dash in zip(spaces, ("dot", "dash")):
+        for space, dash, colour in zip(spaces, ("dot", "dash"), ("#8c564b", "#17becf")):
             values = curve[f"score_{space}"]
-            figure.add_trace(go.Scatter(x=ks, y=values, mode="lines+markers", line={"dash": dash},
+            figure.add_trace(go.Scatter(x=ks, y=values, mode="lines+markers", line={"dash": dash, "color": colour},
                                         name=f"{criterion} on the {space}"), row=1, col=1)
-            figure.add_trace(go.Scatter(x=ks, y=values.rank(pct=True), mode="lines", line={"dash": dash},
-                                        name=f"rank on the {space}", showlegend=True), row=2, col=1)
+            figure.add_trace(go.Scatter(x=ks, y=values.rank(pct=True), mode="lines",
+                                        line={"dash": dash, "color": colour}, name=f"rank on the {space}"),
+                             row=2, col=1)
         figure.add_trace(go.Scatter(x=ks, y=curve["score"], mode="lines+markers", line={"color": "#1f77b4",
                                                                                         "width": 3},
                                     name="mean rank (the score)"), row=2, col=1)
@@ -195,7 +203,11 @@ def k_curve_figure(curve, chosen: int, settings):
     where = {"row": score_row, "col": 1} if score_row else {}
     score = curve["score"]
     best = curve.loc[score.idxmax()]
-    threshold, why = None, f"the best score, {float(best['score']):.3f}"
+    threshold, why = None, f"the best {criterion}, {float(best['score']):.3f}"
+    if spaces:
+        ranks = ", ".join(f"{float(curve[f'score_{s}'].rank(pct=True)[score.idxmax()]):.2f} on the {s}"
+                          for s in spaces)
+        why = f"the best mean rank, {float(best['score']):.2f} ({ranks})"
     if settings.rule == "one_se" and float(best["se"]) > 0:
         threshold = float(best["score"] - best["se"])
         why = f"smallest k at or above best − 1 SE = {threshold:.3f} (best at k = {int(best['k'])})"
