@@ -7,7 +7,6 @@ logs a Result to MLflow, so the core runs and tests without a store.
 
 from __future__ import annotations
 
-import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .cluster import AUTO, OUTLIER, choose_k, cluster_vectors, outlier_shares, reassign_outliers
+from .cluster import AUTO, choose_k, cluster_vectors, outlier_shares, reassign_outliers
 from .config import DataConfig, ExperimentConfig, SegmentConfig, apply_overrides, describe_error
 from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines, sample_corpus
 from .errors import TopiclabError
@@ -29,13 +28,13 @@ from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
 from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
                       segment_report)
-from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, ctfidf_weights, describe_topics, load_taxonomy,
+from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similarity, ctfidf_weights, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
-                     topics_over_time, topics_per_class)
+                     topic_rows, topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
-__all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "centre_similarity", "run_experiment", "load_with_gold", "labelled_by_gold",
-           "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
+__all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold",
+           "labelled_by_gold", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
 
 
 # Every metric a run logs (some only with gold labels, a taxonomy, a dump's gold file, density clusters
@@ -79,25 +78,8 @@ class Result:
         return [names[int(t)] for t in self.assignments]
 
     def topic_table(self) -> pd.DataFrame:
-        """One row per topic: keywords with their c-TF-IDF weights (same order, ``", "``-separated), the
-        most central document, and the ids and opening words of its ``REPRESENTATIVES`` most central ones
-        (``representatives``: a JSON list of strings, as texts hold any separator)."""
-        ids = [d.id for d in self.corpus.documents]
-        texts = self.corpus.texts
-        return pd.DataFrame(
-            {
-                "topic": t.id,
-                "label": t.label,
-                "size": t.size,
-                "keywords": ", ".join(t.keywords),
-                "keyword_weights": ", ".join(f"{w:.4g}" for w in t.keyword_weights),
-                "example": t.example,
-                "label_score": round(t.label_score, 4),
-                "representative_ids": ", ".join(str(ids[i]) for i in t.representatives),
-                "representatives": json.dumps([_opening(texts[i]) for i in t.representatives], ensure_ascii=False),
-            }
-            for t in self.topics
-        )
+        """One row per topic (``topics.topic_rows``: keywords and their weights, representatives)."""
+        return pd.DataFrame(topic_rows(self.topics, [d.id for d in self.corpus.documents], self.corpus.texts))
 
     def assignments_table(self) -> pd.DataFrame:
         """One row per document: its topic, ``similarity`` (cosine of its vector to the topic's mean vector,
@@ -112,26 +94,6 @@ class Result:
             frame["x"], frame["y"] = self.coords[:, 0], self.coords[:, 1]
         return frame
 
-
-OPENING_CHARS = 300  # of each representative document in topics.csv
-
-
-def _opening(text: str) -> str:
-    return text if len(text) <= OPENING_CHARS else text[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def centre_similarity(features, labels: np.ndarray) -> np.ndarray:
-    """Cosine of each document's vector to the mean vector of its topic (NaN for outliers)."""
-    from sklearn.preprocessing import normalize
-
-    labels = np.asarray(labels)
-    unit = normalize(features)
-    out = np.full(len(labels), np.nan)
-    for topic in set(labels.tolist()) - {OUTLIER}:
-        rows = np.flatnonzero(labels == topic)
-        centre = normalize(np.asarray(features[rows].mean(axis=0)).reshape(1, -1))[0]
-        out[rows] = np.asarray(unit[rows] @ centre).ravel()
-    return out
 
 
 @contextmanager

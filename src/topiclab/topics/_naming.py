@@ -9,6 +9,7 @@ the threshold, otherwise a name made of its keywords.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ..yamlfile import read_yaml_mapping
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
            "top_words", "ctfidf_keywords", "ctfidf_weights", "centroids", "label_scores", "name_topics",
-           "describe_topics", "REPRESENTATIVES"]
+           "describe_topics", "REPRESENTATIVES", "centre_similarity", "topic_rows"]
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,36 @@ def name_topics(topic_members: dict[int, np.ndarray], keywords: dict[int, list[s
 
 
 REPRESENTATIVES = 3  # most central documents kept per topic (topics.csv)
+OPENING_CHARS = 300  # of each representative document in topics.csv
+
+
+def centre_similarity(features, labels: np.ndarray) -> np.ndarray:
+    """Cosine of each document's vector to the mean vector of its topic (NaN for outliers): how surely
+    it belongs there (assignments.csv's ``similarity``)."""
+    labels = np.asarray(labels)
+    unit = normalize(features)
+    out = np.full(len(labels), np.nan)
+    for topic in set(labels.tolist()) - {OUTLIER}:
+        rows = np.flatnonzero(labels == topic)
+        centre = normalize(np.asarray(features[rows].mean(axis=0)).reshape(1, -1))[0]
+        out[rows] = np.asarray(unit[rows] @ centre).ravel()
+    return out
+
+
+def _opening(text: str) -> str:
+    return text if len(text) <= OPENING_CHARS else text[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def topic_rows(topics: list[Topic], ids: list, texts: list[str]) -> list[dict]:
+    """topics.csv's rows: keywords with their c-TF-IDF weights (same order, ``", "``-separated), the most
+    central document, and the ids and openings of the ``REPRESENTATIVES`` most central ones
+    (``representatives``: a JSON list of strings, as texts hold any separator)."""
+    return [{"topic": t.id, "label": t.label, "size": t.size, "keywords": ", ".join(t.keywords),
+             "keyword_weights": ", ".join(f"{w:.4g}" for w in t.keyword_weights), "example": t.example,
+             "label_score": round(t.label_score, 4),
+             "representative_ids": ", ".join(str(ids[i]) for i in t.representatives),
+             "representatives": json.dumps([_opening(texts[i]) for i in t.representatives], ensure_ascii=False)}
+            for t in topics]
 
 
 def describe_topics(texts: list[str], labels: np.ndarray, vectors: np.ndarray | None,

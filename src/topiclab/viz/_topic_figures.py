@@ -196,7 +196,8 @@ def k_curve_figure(curve, chosen: int, settings):
         if (se > 0).any():
             upper, lower = curve["score"] + se, curve["score"] - se
             figure.add_trace(go.Scatter(x=list(ks) + list(ks)[::-1], y=list(upper) + list(lower)[::-1],
-                                        fill="toself", fillcolor="rgba(31,119,180,0.2)", line={"width": 0},
+                                        mode="lines", fill="toself", fillcolor="rgba(31,119,180,0.2)",
+                                        line={"width": 0},
                                         hoverinfo="skip", name="± 1 standard error"))
         figure.add_trace(go.Scatter(x=ks, y=curve["score"], mode="lines+markers", name=criterion,
                                     line={"color": "#1f77b4"}))
@@ -229,7 +230,10 @@ def k_curve_figure(curve, chosen: int, settings):
                         **({"row": 2, "col": 1} if spaces else {}))
     figure.update_layout(title=f"k = {chosen}: {rule_text(settings)}<br><sup>{len(curve)} candidates, "
                                f"{int(ks.min())}..{int(ks.max())}</sup>", height=640 if spaces else 460)
-    if not spaces:
+    if spaces:
+        figure.update_yaxes(title_text=criterion, row=1, col=1)
+        figure.update_yaxes(title_text="rank", range=[0, 1.25], row=2, col=1)
+    else:
         figure.update_yaxes(title_text=criterion)
     return figure
 
