@@ -33,8 +33,10 @@ def test_seed_lines_get_their_article_topic(seed_result):
 
 def test_seed_result_tables(seed_result):
     table = seed_result.topic_table()
-    assert list(table.columns) == ["topic", "label", "size", "keywords", "example", "label_score"]
+    assert list(table.columns) == ["topic", "label", "size", "keywords", "keyword_weights", "example", "label_score",
+                                   "representative_ids", "representatives"]
     assignments = seed_result.assignments_table()
+    assert {"similarity", "x", "y"} <= set(assignments.columns)
     assert len(assignments) == len(seed_result.corpus.documents)
     assert set(assignments["topic_label"]) == TAXONOMY
     for key in ("silhouette", "davies_bouldin", "nmi", "ari", "v_measure", "accuracy",

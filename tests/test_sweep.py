@@ -148,6 +148,12 @@ def test_tracked_sweep_nests_trials_under_a_parent_with_the_summary(config_file,
     assert parent.data.params["vectorize.representation"] == "embedding"
     artifacts = {a.path for a in store.list_artifacts(parent_id)}
     assert {"sweep_summary.csv", "sweep_summary.md", "sweep_summary.json", "sweep.yaml"} <= artifacts
+    # Trials log tables and metrics, no figures; the parent draws the best trial's.
+    for child in children:
+        names = {a.path for a in store.list_artifacts(child.info.run_id)}
+        assert {"topics.csv", "assignments.csv"} <= names and not {n for n in names if n.endswith((".html", ".png"))}
+        assert child.data.params["figures"] == "none" and "time_map_s" not in child.data.metrics
+    assert "report.html" in artifacts and parent.data.tags["figures_of"] == frame.iloc[0]["run_id"]
     # The second trial reused the first one's cached embeddings.
     misses = {c.data.params["cluster.k"]: c.data.metrics["embedding_cache_misses"] for c in children}
     assert misses == {"2": len(ROWS), "3": 0}

@@ -28,13 +28,13 @@ from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
 from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
                       segment_report)
-from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, describe_topics, load_taxonomy,
+from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similarity, ctfidf_weights, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
-                     topics_over_time, topics_per_class)
+                     topic_rows, topics_over_time, topics_per_class)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
-__all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold", "labelled_by_gold",
-           "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
+__all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold",
+           "labelled_by_gold", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
 
 
 # Every metric a run logs (some only with gold labels, a taxonomy, a dump's gold file, density clusters
@@ -58,7 +58,7 @@ class Result:
     topics: list[Topic]
     metrics: dict[str, float]
     timings: dict[str, float]
-    coords: np.ndarray  # 2-D position of each document, for the document map
+    coords: np.ndarray | None  # 2-D position of each document for the document map (None: figures: none)
     gold: Gold | None = field(default=None, repr=False)
     topic_model: TopicModel | None = field(default=None, repr=False)  # assigns new text
     k_curve: pd.DataFrame | None = field(default=None, repr=False)  # cluster.k: auto, one row per candidate
@@ -66,6 +66,7 @@ class Result:
     topic_tree: dict | None = field(default=None, repr=False)  # topics.topic_tree (2+ topics)
     over_time: pd.DataFrame | None = field(default=None, repr=False)  # documents with dates: shares per bin
     per_class: pd.DataFrame | None = field(default=None, repr=False)  # labelled documents: topics per label
+    similarity: np.ndarray | None = field(default=None, repr=False)  # cosine of each document to its topic's centre
 
     @property
     def label_of_topic(self) -> dict[int, str]:
@@ -77,25 +78,22 @@ class Result:
         return [names[int(t)] for t in self.assignments]
 
     def topic_table(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "topic": t.id,
-                "label": t.label,
-                "size": t.size,
-                "keywords": ", ".join(t.keywords),
-                "example": t.example,
-                "label_score": round(t.label_score, 4),
-            }
-            for t in self.topics
-        )
+        """One row per topic (``topics.topic_rows``: keywords and their weights, representatives)."""
+        return pd.DataFrame(topic_rows(self.topics, [d.id for d in self.corpus.documents], self.corpus.texts))
 
     def assignments_table(self) -> pd.DataFrame:
+        """One row per document: its topic, ``similarity`` (cosine of its vector to the topic's mean vector,
+        the confidence of the assignment; empty for outliers) and, with figures, its map position."""
         frame = self.corpus.to_frame()[["id", "line_start", "line_end", "label", "text"]]
         frame = frame.rename(columns={"label": "gold_label"})
         frame.insert(1, "topic", self.assignments)
         frame.insert(2, "topic_label", self.document_labels)
-        frame["x"], frame["y"] = self.coords[:, 0], self.coords[:, 1]
+        if self.similarity is not None:
+            frame.insert(3, "similarity", np.round(self.similarity, 4))
+        if self.coords is not None:
+            frame["x"], frame["y"] = self.coords[:, 0], self.coords[:, 1]
         return frame
+
 
 
 @contextmanager
@@ -327,7 +325,8 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         naming_space = embeddings if embeddings is not None else vectors.features
         members = {int(t): naming_space[labels == t] for t in sorted(set(labels.tolist()))}
         names = name_topics(members, keywords, entries, entry_vectors, config.topics.label_threshold)
-        topics = describe_topics(texts, labels, vectors.features, names, keywords)
+        weights = ctfidf_weights(texts, labels, keywords, config.topics.stop_words)
+        topics = describe_topics(texts, labels, vectors.features, names, keywords, weights)
         bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None
         topic_model = _fit_topic_model(config, vectors, labels, names, keywords, bins)
         label_names = {t: n[0] for t, n in names.items()}
@@ -353,11 +352,13 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         if (gold is not None and corpus.format == "dump"
                 and _shares_taxonomy_names([a["topic"] for a in gold.articles], entries)):
             scores["line_accuracy"] = line_accuracy(corpus, doc_labels, gold)
-    with _timed(timings, "map", on_stage):  # the document map's 2-D positions
-        coords = _map_coords(vectors.features, seed)
+    coords = None
+    if config.figures != "none":  # figures: none skips the map's UMAP, the costliest figure
+        with _timed(timings, "map", on_stage):  # the document map's 2-D positions
+            coords = _map_coords(vectors.features, seed)
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
     return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve, mapping, tree,
-                  over_time, per_class)
+                  over_time, per_class, centre_similarity(vectors.features, labels))
 
 
 def segment_file(path: str | Path, method: str = "learned", overrides: list[str] | None = None,

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from mlflow.tracking import MlflowClient
@@ -39,10 +40,24 @@ def seed_run(shared_tracking_uri):
 def test_seed_run_logs_topic_model_and_views(seed_run, shared_tracking_uri):
     _, run_id = seed_run
     names = {a.path for a in MlflowClient(shared_tracking_uri).list_artifacts(run_id)}
-    assert {"topic_model", "intertopic_distance_map.html", "top_words.html", "topic_similarity.html"} <= names
-    html = (MlflowClient(shared_tracking_uri).download_artifacts(run_id, "top_words.html"))
+    assert {"topic_model", "report.html"} <= names
+    html = (MlflowClient(shared_tracking_uri).download_artifacts(run_id, "report.html"))
     text = open(html, encoding="utf-8").read()
     assert 'src="https:' not in text and len(text) > 1_000_000  # plotly.js embedded: renders offline
+    for view in ("document_map", "intertopic_distance_map", "top_words", "topic_similarity"):
+        assert f'<section id="{view}">' in text
+
+
+def test_seed_run_logs_at_most_six_megabytes_with_one_plotly_copy(seed_run, shared_tracking_uri, tmp_path):
+    from plotly.offline import get_plotlyjs
+
+    _, run_id = seed_run
+    folder = Path(MlflowClient(shared_tracking_uri).download_artifacts(run_id, "", str(tmp_path)))
+    files = [f for f in folder.rglob("*") if f.is_file()]
+    assert "topic_model/MLmodel" in {f.relative_to(folder).as_posix() for f in files}  # model files counted
+    assert sum(f.stat().st_size for f in files) <= 6_000_000
+    marker = get_plotlyjs()[:200]
+    assert sum(f.read_text(encoding="utf-8", errors="ignore").count(marker) for f in files) == 1
 
 
 def test_fresh_process_assigns_seed_lines_to_their_gold_topic(seed_run, shared_tracking_uri, seed_path,
@@ -124,7 +139,9 @@ def test_auto_k_logs_candidates_as_nested_runs(tmp_path, shared_tracking_uri):
     children = store.search_runs([store.get_run(run_id).info.experiment_id],
                                  f"tags.mlflow.parentRunId = '{run_id}'")
     assert sorted(int(r.data.params["cluster.k"]) for r in children) == [2, 3, 4, 5]
-    assert {"k_curve.html", "k_curve.csv"} <= {a.path for a in store.list_artifacts(run_id)}
+    assert {"report.html", "k_curve.csv"} <= {a.path for a in store.list_artifacts(run_id)}
+    page = open(store.download_artifacts(run_id, "report.html"), encoding="utf-8").read()
+    assert '<section id="k_curve">' in page and "chosen k = 3" in page
 
 
 def test_auto_k_on_two_documents_fails_the_run(tmp_path, shared_tracking_uri):

@@ -56,8 +56,8 @@ def test_run_logs_mapping_tree_and_time_and_class_views(reduced_run, shared_trac
     result, run_id = reduced_run
     store = MlflowClient(shared_tracking_uri)
     names = {a.path for a in store.list_artifacts(run_id)}
-    assert {"topic_mapping.csv", "topic_tree.json", "topic_hierarchy.html", "topics_over_time.csv",
-            "topics_over_time.html", "topics_per_class.csv", "topics_per_class.html", "topic_model"} <= names
+    assert {"topic_mapping.csv", "topic_tree.json", "topics_over_time.csv", "topics_per_class.csv", "topic_model",
+            "report.html"} <= names
     import pandas as pd
 
     mapping = pd.read_csv(store.download_artifacts(run_id, "topic_mapping.csv", str(tmp_path)))
@@ -66,8 +66,10 @@ def test_run_logs_mapping_tree_and_time_and_class_views(reduced_run, shared_trac
     assert len(tree["nodes"]) == 5 and tree["nodes"][-1]["topics"] == [0, 1, 2]
     over_time = pd.read_csv(store.download_artifacts(run_id, "topics_over_time.csv", str(tmp_path)))
     assert sorted(set(over_time["bin"])) == ["2024-01", "2024-02", "2024-03", "2024-04"]
-    html = open(store.download_artifacts(run_id, "topic_hierarchy.html", str(tmp_path)), encoding="utf-8").read()
+    html = open(store.download_artifacts(run_id, "report.html", str(tmp_path)), encoding="utf-8").read()
     assert 'src="https:' not in html and len(html) > 1_000_000  # plotly.js embedded
+    for view in ("topic_hierarchy", "topics_over_time", "topics_per_class"):
+        assert f'<section id="{view}">' in html
     assert result.metrics["n_topics"] == 3
 
 

@@ -21,7 +21,8 @@ def test_seed_experiment_is_logged_and_readable(tracking_uri):
     assert run.data.tags["topiclab.version"]
     assert run.data.tags["git_commit"]
     artifacts = {a.path for a in MlflowClient(tracking_uri).list_artifacts(run_id)}
-    assert {"topics.csv", "assignments.csv", "document_map.html", "topic_sizes.png", "config.yaml"} <= artifacts
+    assert {"topics.csv", "assignments.csv", "report.html", "topic_sizes.png", "config.yaml"} <= artifacts
+    assert not any(name.endswith(".html") and name != "report.html" for name in artifacts)  # one page, one plotly.js
     datasets = run.inputs.dataset_inputs
     assert datasets and datasets[0].dataset.name == "seed_news"
     local = MlflowClient(tracking_uri).download_artifacts(run_id, "topics.csv")

@@ -29,13 +29,12 @@ def figure_run(tmp_path_factory, shared_tracking_uri) -> str:
     return track_experiment(config)[1]
 
 
-@pytest.mark.parametrize("artifact", ["topic_hierarchy.html", "topics_over_time.html"])
-def test_logged_figure_renders_a_non_empty_plot_offline(artifact, figure_run, tmp_path, shared_tracking_uri):
+def test_report_page_renders_every_view_offline(figure_run, tmp_path, shared_tracking_uri):
     from playwright.sync_api import sync_playwright
     from test_ui_browser import BROWSER_ARGS, CHROMIUM
 
     run_id = figure_run
-    page_path = MlflowClient(shared_tracking_uri).download_artifacts(run_id, artifact, str(tmp_path))
+    page_path = MlflowClient(shared_tracking_uri).download_artifacts(run_id, "report.html", str(tmp_path))
     blocked = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
@@ -52,10 +51,17 @@ def test_logged_figure_renders_a_non_empty_plot_offline(artifact, figure_run, tm
             page.goto(f"file://{page_path}", wait_until="load")
             page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
                                    ".every(d => d._fullLayout)", timeout=30_000)
-            plots = page.evaluate(FIGURE_JS)
+            plots = dict(zip(page.evaluate("() => [...document.querySelectorAll('section')].map(s => s.id)"),
+                             page.evaluate(FIGURE_JS)))
         finally:
             browser.close()
-    assert len(plots) == 1 and not blocked, (plots, blocked)
-    plot = plots[0]
-    assert plot["drawn"] and plot["traces"] >= 3 and plot["points"] >= 3 and plot["lines"] >= 1, plot
-    assert plot["width"] > 100 and plot["height"] > 100, plot
+    assert not blocked, blocked
+    assert set(plots) == {"document_map", "top_words", "intertopic_distance_map", "topic_similarity",
+                          "topic_hierarchy", "topics_over_time", "topics_per_class"}, plots
+    for name, plot in plots.items():
+        assert plot["drawn"] and plot["traces"] >= 1 and plot["width"] > 100 and plot["height"] > 100, (name, plot)
+    for name in ("topic_hierarchy", "topics_over_time"):
+        plot = plots[name]
+        assert plot["traces"] >= 3 and plot["points"] >= 3 and plot["lines"] >= 1, (name, plot)
+    assert plots["document_map"]["points"] == 24 and plots["intertopic_distance_map"]["points"] == 3
+    assert plots["top_words"]["traces"] == 3  # one bar chart per topic

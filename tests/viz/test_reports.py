@@ -167,3 +167,24 @@ def test_parallel_coordinates_has_an_axis_per_parameter_and_the_objective_last()
     assert list(figure.data[0].line.color) == [0.2, 0.5, 0.4]
     with pytest.raises(TopiclabError, match="no column named 'silhouette'"):
         parallel_coordinates(table, ["cluster.k"], "silhouette")
+
+
+def test_varying_params_leave_out_ids_and_params_only_some_runs_log():
+    runs = _runs()
+    runs["params.merge.topics"] = [None, None, "0,1"]  # a merged run's own key
+    runs["params.merge.parent_run"] = [None, "a" * 32, "b" * 32]
+    runs["params.seed"] = ["42", None, "42"]  # a run without it does not make it vary
+    assert viz.varying_params(runs) == ["cluster.k"]
+    runs.loc[1, "params.seed"] = "7"
+    assert viz.varying_params(runs) == ["cluster.k", "seed"]
+
+
+def test_cluster_k_is_plotted_as_the_topics_a_run_holds():
+    table = pd.DataFrame({"run": ["k2", "k3", "k3-merge"], "cluster.k": ["2", "3", "3"],
+                          "n_topics": [2.0, 3.0, 2.0], "silhouette": [0.2, 0.3, 0.25]})
+    assert viz.topics_axis(table, "cluster.k") == "n_topics"
+    assert viz.topics_axis(table, "seed") == "seed"
+    assert viz.topics_axis(table.drop(columns="n_topics"), "cluster.k") == "cluster.k"
+    figure = viz.metric_vs_param(table, viz.topics_axis(table, "cluster.k"), "silhouette")
+    xs = figure.axes[0].collections[0].get_offsets()[:, 0]
+    assert list(xs) == [2.0, 3.0, 2.0]  # the merged run sits with the 2-topic run

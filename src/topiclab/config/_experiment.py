@@ -13,6 +13,7 @@ from ._base import Section, read_config_file, validate_config
 
 __all__ = [
     "DEFAULT_EMBEDDING_MODEL",
+    "FigureSet",
     "DataConfig",
     "PassageConfig",
     "SegmentConfig",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+FigureSet = Literal["none", "summary", "all"]
 
 
 class DataConfig(Section):
@@ -285,6 +287,9 @@ class ExperimentConfig(Section):
     topics: TopicsConfig = TopicsConfig()
     tracking: TrackingConfig = TrackingConfig()
     sweep: SweepConfig | None = None
+    # What a run draws (viz.FIGURE_SETS): every view in one report.html (all), the headline views (summary),
+    # or nothing at all, not even the document map's UMAP (none). A sweep's trials draw none.
+    figures: FigureSet = "all"
 
 
 def config_from_dict(raw: dict[str, Any], source: str = "config") -> ExperimentConfig:

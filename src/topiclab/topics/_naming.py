@@ -9,6 +9,7 @@ the threshold, otherwise a name made of its keywords.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from ..errors import TopiclabError
 from ..yamlfile import read_yaml_mapping
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
-           "top_words", "ctfidf_keywords", "centroids", "label_scores", "name_topics", "describe_topics"]
+           "top_words", "ctfidf_keywords", "ctfidf_weights", "centroids", "label_scores", "name_topics",
+           "describe_topics", "REPRESENTATIVES", "centre_similarity", "topic_rows"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Topic:
     keywords: list[str] = field(default_factory=list)
     example: str = ""
     label_score: float = float("nan")
+    keyword_weights: list[float] = field(default_factory=list)  # c-TF-IDF weight of each keyword
+    representatives: list[int] = field(default_factory=list)  # positions of its most central documents
 
 
 def load_taxonomy(path: str | Path) -> list[TaxonomyEntry]:
@@ -111,6 +115,17 @@ def ctfidf_keywords(texts: list[str], labels: np.ndarray, n_keywords: int = 10,
             for topic, row in zip(topic_ids, scores)}
 
 
+def ctfidf_weights(texts: list[str], labels: np.ndarray, keywords: dict[int, list[str]],
+                   stop_list: StopList = "english+news") -> dict[int, list[float]]:
+    """The c-TF-IDF weight of each topic's keywords (whichever method chose them; 0 for a word c-TF-IDF
+    does not see), in the keywords' order: what the top-words bars draw and topics.csv records."""
+    topic_ids, counts, words = ctfidf_counts(texts, labels, stop_list)
+    scores = ctfidf_scores(counts) if len(words) else counts
+    column = {str(w): i for i, w in enumerate(words)}
+    return {topic: [float(row[column[w]]) if w in column else 0.0 for w in keywords.get(topic, [])]
+            for topic, row in zip(topic_ids, scores)}
+
+
 def centroids(vectors: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
     """Unit-length mean vector of each cluster."""
     return {
@@ -156,16 +171,54 @@ def name_topics(topic_members: dict[int, np.ndarray], keywords: dict[int, list[s
     return names
 
 
+REPRESENTATIVES = 3  # most central documents kept per topic (topics.csv)
+OPENING_CHARS = 300  # of each representative document in topics.csv
+
+
+def centre_similarity(features, labels: np.ndarray) -> np.ndarray:
+    """Cosine of each document's vector to the mean vector of its topic (NaN for outliers): how surely
+    it belongs there (assignments.csv's ``similarity``)."""
+    labels = np.asarray(labels)
+    unit = normalize(features)
+    out = np.full(len(labels), np.nan)
+    for topic in set(labels.tolist()) - {OUTLIER}:
+        rows = np.flatnonzero(labels == topic)
+        centre = normalize(np.asarray(features[rows].mean(axis=0)).reshape(1, -1))[0]
+        out[rows] = np.asarray(unit[rows] @ centre).ravel()
+    return out
+
+
+def _opening(text: str) -> str:
+    return text if len(text) <= OPENING_CHARS else text[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def topic_rows(topics: list[Topic], ids: list, texts: list[str]) -> list[dict]:
+    """topics.csv's rows: keywords with their c-TF-IDF weights (same order, ``", "``-separated), the most
+    central document, and the ids and openings of the ``REPRESENTATIVES`` most central ones
+    (``representatives``: a JSON list of strings, as texts hold any separator)."""
+    return [{"topic": t.id, "label": t.label, "size": t.size, "keywords": ", ".join(t.keywords),
+             "keyword_weights": ", ".join(f"{w:.4g}" for w in t.keyword_weights), "example": t.example,
+             "label_score": round(t.label_score, 4),
+             "representative_ids": ", ".join(str(ids[i]) for i in t.representatives),
+             "representatives": json.dumps([_opening(texts[i]) for i in t.representatives], ensure_ascii=False)}
+            for t in topics]
+
+
 def describe_topics(texts: list[str], labels: np.ndarray, vectors: np.ndarray | None,
-                    names: dict[int, tuple[str, float]], keywords: dict[int, list[str]]) -> list[Topic]:
-    """One Topic per cluster, largest first, with its most central document as example."""
+                    names: dict[int, tuple[str, float]], keywords: dict[int, list[str]],
+                    weights: dict[int, list[float]] | None = None,
+                    representatives: int = REPRESENTATIVES) -> list[Topic]:
+    """One Topic per cluster, largest first, with its most central document as example and its
+    ``representatives`` most central documents (nearest its mean vector) as positions into ``texts``."""
     topics = []
     for topic in sorted(set(labels.tolist()), key=lambda t: (t == OUTLIER, -(labels == t).sum(), t)):
         members = np.flatnonzero(labels == topic)
-        example = members[0]
+        central = members[:representatives]
         if vectors is not None:
             centre = vectors[members].mean(axis=0)
-            example = members[int(np.argmax(vectors[members] @ centre))]
+            similarity = np.asarray(vectors[members] @ centre).ravel()
+            central = members[np.argsort(-similarity, kind="stable")[:representatives]]
         label, score = names[topic]
-        topics.append(Topic(int(topic), label, len(members), keywords.get(topic, []), texts[example], score))
+        topics.append(Topic(int(topic), label, len(members), keywords.get(topic, []), texts[central[0]], score,
+                            list((weights or {}).get(topic, [])), [int(i) for i in central]))
     return topics

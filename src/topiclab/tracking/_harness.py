@@ -50,7 +50,11 @@ def log_table_artifacts(frame, stem: str) -> None:
 
 
 def _trial(config, values, experiment: str, progress: bool, tags: dict[str, str] | None = None):
-    """One trial as a run nested under the active parent (``tags`` name the parent in a worker process)."""
+    """One trial as a run nested under the active parent (``tags`` name the parent in a worker process).
+
+    Trials log tables and metrics, no figures (``figures: none``: no document map either); the parent
+    logs the best trial's figures (``_log_best_figures``)."""
+    config = config.model_copy(update={"figures": "none"})
     with tracked_run(experiment, config.name, nested=tags is None,
                      tags={"topiclab.sweep": "trial", "sweep_values": str(values), **(tags or {})}) as run:
         log_params(config_params(config))
@@ -110,13 +114,18 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
     experiment = base.tracking.experiment
     pool = None
 
+    configs = {}  # run id -> the trial's config, for the best trial's figures
+
     def runner(config, values):
         if pool is None:
-            return _trial(config, values, experiment, progress)
-        raise_if_terminated()  # a stopped sweep hands out no further trial
-        future = pool.submit(_worker_trial, tracking_uri(), config.model_dump(mode="json"), values, experiment,
-                             parent.info.run_id)
-        return future.result()
+            metrics, run_id = _trial(config, values, experiment, progress)
+        else:
+            raise_if_terminated()  # a stopped sweep hands out no further trial
+            future = pool.submit(_worker_trial, tracking_uri(), config.model_dump(mode="json"), values, experiment,
+                                 parent.info.run_id)
+            metrics, run_id = future.result()
+        configs[run_id] = config
+        return metrics, run_id
 
     with tracked_run(experiment, f"{base.name}-sweep", tags={"topiclab.sweep": "parent"}) as parent:
         if jobs > 1:  # spawn: a fresh interpreter per worker, no copy of this one's MLflow state or threads
@@ -141,7 +150,20 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
             mlflow.log_metrics({f"best_{objective}": float(best[objective]), "n_trials": float(len(frame))})
             mlflow.set_tag("best_run_id", str(best["run_id"]))
             log_params({f"best.{k}": best[k] for k in plan.spec.grid if k in frame.columns})
+            _log_best_figures(configs.get(str(best["run_id"])), base.figures, str(best["run_id"]), progress)
         return frame, parent.info.run_id
+
+
+def _log_best_figures(config, figures: str, run_id: str, progress: bool) -> None:
+    """The best trial's figures on the sweep's parent run: the trial is run again (seeded, embeddings
+    cached: the same topics) with the sweep's ``figures`` setting, since trials draw none."""
+    if config is None or figures == "none":
+        return
+    from ._store import log_figures
+
+    result = run_experiment(config.model_copy(update={"figures": figures}), progress=progress)
+    if log_figures(result, figures):
+        mlflow.set_tag("figures_of", run_id)
 
 
 def _segmenter_runs(config, dumps, kind: str, data_params: dict, data_source: str, evaluate, embedder, on_result,

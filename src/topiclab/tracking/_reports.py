@@ -18,8 +18,8 @@ def search_runs(experiments: str | list[str], filter_string: str = "", max_resul
                 include_summaries: bool = False):
     """``mlflow.search_runs`` over experiments named ``experiments``, oldest run first.
 
-    Sweep parents and notebook report runs summarise other runs, so they are
-    left out unless ``include_summaries``.
+    Sweep parents and notebook report runs summarise other runs, and a ``k: auto`` run's candidate runs
+    are steps of it, so they are left out unless ``include_summaries``.
     """
     names = [experiments] if isinstance(experiments, str) else list(experiments)
     use_store()
@@ -33,7 +33,8 @@ def search_runs(experiments: str | list[str], filter_string: str = "", max_resul
                                max_results=max_results, order_by=["attributes.start_time ASC"],
                                output_format="pandas")
     if not include_summaries:
-        for tag, value in (("tags.topiclab.sweep", "parent"), ("tags.topiclab.kind", "report")):
+        for tag, value in (("tags.topiclab.sweep", "parent"), ("tags.topiclab.kind", "report"),
+                           ("tags.topiclab.auto_k", "candidate")):
             if tag in frame.columns:
                 frame = frame[frame[tag] != value]
     return frame.reset_index(drop=True)

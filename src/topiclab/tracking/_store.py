@@ -24,7 +24,7 @@ from ._lifecycle import (SIGNAL_TAG, closing_run, mark_dead_runs, open_run, prep
                          raise_if_terminated, retry_locked, starting_run, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
-           "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "track_experiment",
+           "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "log_figures", "track_experiment",
            "ui_command", "server_command", "check_can_listen"]
 
 
@@ -166,23 +166,42 @@ def log_dataset(data, context: str) -> None:
         retry_locked(lambda: mlflow.log_input(dataset, context=context))
 
 
-def log_result(result: Result) -> None:
-    """Metrics, input dataset and artifacts of a finished experiment."""
-    from .. import viz
-
+def log_result(result: Result, figures: str | None = None) -> None:
+    """Metrics, input dataset and artifacts of a finished experiment; its figures as ``log_figures`` draws
+    them for ``figures`` (default: the run's ``figures`` setting)."""
     mlflow.log_metrics({k: float(v) for k, v in result.metrics.items()})
     log_dataset(result.corpus, "clustering")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         result.topic_table().to_csv(out / "topics.csv", index=False)
         result.assignments_table().to_csv(out / "assignments.csv", index=False)
-        viz.document_map(result).write_html(out / "document_map.html", include_plotlyjs=True)
-        figure = viz.topic_sizes(result)
-        figure.savefig(out / "topic_sizes.png", dpi=120)
         mlflow.log_artifacts(folder)
     from ._topic_models import log_topic_views
 
     log_topic_views(result)
+    log_figures(result, figures)
+
+
+def log_figures(result: Result, figures: str | None = None) -> list[str]:
+    """The run's views (``viz.run_figures``) as one ``report.html`` (plotly.js inside once, offline), and
+    with ``figures: all`` the topic-size chart as ``topic_sizes.png``; none for ``figures: none``.
+    Returns the artifact names logged."""
+    from .. import viz
+
+    which = figures or result.config.figures
+    views = viz.run_figures(result, which)
+    logged = []
+    if views:
+        mlflow.log_text(viz.report_page(views, f"{result.config.name}: topics"), viz.REPORT_PAGE)
+        logged.append(viz.REPORT_PAGE)
+    if which == "all" and result.topics:
+        with tempfile.TemporaryDirectory() as folder:
+            figure = viz.topic_sizes(result)
+            figure.savefig(Path(folder) / "topic_sizes.png", dpi=100)
+            viz.close_figure(figure)
+            mlflow.log_artifact(str(Path(folder) / "topic_sizes.png"))
+        logged.append("topic_sizes.png")
+    return logged
 
 
 def track_experiment(config: ExperimentConfig, config_path: str | Path | None = None,

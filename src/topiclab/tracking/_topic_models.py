@@ -51,12 +51,11 @@ def log_topic_model(model, example_texts: list[str]):
 
 def log_k_curve(curve, chosen: int, settings) -> list[str]:
     """``cluster.k: auto``: one nested run per candidate k (its scores), the curve on the active run
-    (``k_curve.csv``, and ``k_curve.html`` with the rule that picked k; ``settings``: ``cluster.auto``).
+    (``k_curve.csv``; its figure is a view of the run's ``report.html``; ``settings``: ``cluster.auto``).
 
     Returns the nested run ids. The nested runs are opened with MLflow's own
     context manager, which ends them FAILED if logging raises.
     """
-    from .. import viz
     from ..cluster import rule_text
 
     parent = mlflow.active_run()
@@ -69,16 +68,13 @@ def log_k_curve(curve, chosen: int, settings) -> list[str]:
             mlflow.log_metrics({name: float(v) for name, v in row.items() if name != "k"})
             ids.append(run.info.run_id)
     mlflow.log_text(curve.to_csv(index=False), "k_curve.csv")
-    mlflow.log_text(viz.k_curve_figure(curve, chosen, settings).to_html(include_plotlyjs=True), "k_curve.html")
     mlflow.set_tag("topiclab.auto_k", f"chosen k={chosen}: {rule_text(settings)}")
     return ids
 
 
 def log_topic_views(result) -> None:
-    """The topic model, its tables (mapping, tree, over time, per class) and the plotly topic views
-    (HTML, plotly.js embedded) of a finished Result."""
-    from .. import viz
-
+    """The topic model and its tables (mapping, tree, over time, per class, k curve) of a finished Result;
+    the figures are ``log_figures``'s."""
     if result.topic_mapping is not None:  # reduce_to / merge: which old topic went where
         mlflow.log_text(result.topic_mapping.to_csv(index=False), "topic_mapping.csv")
     if result.topic_model is None:
@@ -89,8 +85,5 @@ def log_topic_views(result) -> None:
     for table, name in ((result.over_time, "topics_over_time.csv"), (result.per_class, "topics_per_class.csv")):
         if table is not None:
             mlflow.log_text(table.to_csv(index=False), name)
-    for name, figure in viz.topic_figures(result).items():
-        if name != "k_curve.html":  # logged beside its table by log_k_curve
-            mlflow.log_text(figure.to_html(include_plotlyjs=True), name)
     if result.k_curve is not None:
         log_k_curve(result.k_curve, result.config.cluster.k, result.config.cluster.auto)

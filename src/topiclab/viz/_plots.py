@@ -10,6 +10,9 @@ matplotlib.use("Agg")  # files only; no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import plotly.express as px  # noqa: E402
 
+from ..errors import TopiclabError  # noqa: E402
+from ._palette import topic_color  # noqa: E402
+
 __all__ = ["document_map", "topic_sizes", "confusion_matrix", "close_figure"]
 
 
@@ -35,11 +38,18 @@ def document_map(result):
     vectors, PCA for a few dozen documents), so the notebook and the logged
     ``document_map.html`` show the same map. Hover: topic label, line span, first words.
     """
+    if result.coords is None:
+        raise TopiclabError("this run has no document map: it ran with figures: none")
     frame = result.assignments_table()
     frame["lines"] = [_line_span(a, b) for a, b in zip(frame["line_start"], frame["line_end"])]
     frame["first_words"] = frame["text"].map(_first_words)
+    frame["topic_name"] = [f"{t}: {label}" for t, label in zip(frame["topic"], frame["topic_label"])]
+    ids = sorted(set(frame["topic"].tolist()))
+    names = dict(zip(frame["topic"], frame["topic_name"]))
     method = "UMAP" if len(frame) >= _umap_min_documents() else "PCA"
-    figure = px.scatter(frame, x="x", y="y", color="topic_label",
+    figure = px.scatter(frame, x="x", y="y", color="topic_name",
+                        color_discrete_map={names[t]: topic_color(t) for t in ids},
+                        category_orders={"topic_name": [names[t] for t in ids]},
                         custom_data=["topic_label", "lines", "first_words", "id"],
                         title=f"Documents of {result.config.name} by topic ({method} of the document vectors)")
     figure.update_traces(hovertemplate="<b>%{customdata[0]}</b><br>document %{customdata[3]}, "
@@ -55,10 +65,11 @@ def _umap_min_documents() -> int:
 
 
 def topic_sizes(result):
-    """Horizontal bar chart: documents per topic, largest on top."""
+    """Horizontal bar chart: documents per topic, largest on top, each in its topic's colour."""
     table = result.topic_table()
     figure, axis = plt.subplots(figsize=(7, 0.5 * len(table) + 1.2))
-    axis.barh(table["label"][::-1], table["size"][::-1], color="#4C72B0")
+    names = [f"{t}: {label}" for t, label in zip(table["topic"], table["label"])]
+    axis.barh(names[::-1], table["size"][::-1], color=[topic_color(t) for t in table["topic"]][::-1])
     axis.set_xlabel("documents")
     axis.set_title(f"Topic sizes: {result.config.name}")
     figure.tight_layout()

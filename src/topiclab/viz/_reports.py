@@ -10,6 +10,7 @@ imports mlflow.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +22,7 @@ from ..errors import TopiclabError
 
 __all__ = ["DEFAULT_UI_URL", "run_url", "compare_url", "model_version_url", "grid_items", "config_frame",
            "config_diff", "metrics_frame", "varying_params", "comparison_table", "best_run", "metric_vs_param",
-           "training_table", "metric_bars", "link_table", "parallel_coordinates"]
+           "training_table", "metric_bars", "link_table", "parallel_coordinates", "topics_axis"]
 
 DEFAULT_UI_URL = "http://127.0.0.1:5000"  # where ``topiclab ui`` listens by default
 _HIDDEN_METRICS = ("time_", "embedding_cache_")  # bookkeeping, not quality
@@ -113,14 +114,27 @@ def _suffixes(runs: pd.DataFrame, prefix: str) -> list[str]:
     return [c[len(prefix):] for c in runs.columns if c.startswith(prefix)]
 
 
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")  # an MLflow run id (e.g. merge.parent_run): a link, not a setting
+
+
 def varying_params(runs: pd.DataFrame) -> list[str]:
-    """Parameters whose value is not the same in every run (the configurations compared)."""
+    """Parameters that take two or more values among the runs that have them (the configurations
+    compared). A parameter only some runs log (``merge.topics``) does not vary by being absent
+    elsewhere, and run ids are references, not settings."""
     varying = []
     for key in _suffixes(runs, "params."):
-        values = runs[f"params.{key}"].astype(str)
-        if key not in _UNCOMPARED_PARAMS and values.nunique(dropna=False) > 1:
-            varying.append(key)
+        values = runs[f"params.{key}"].dropna().astype(str)
+        values = values[~values.isin(["None", "nan"])]
+        if key in _UNCOMPARED_PARAMS or values.nunique() < 2 or values.str.match(_RUN_ID).all():
+            continue
+        varying.append(key)
     return varying
+
+
+def topics_axis(table: pd.DataFrame, param: str) -> str:
+    """What to plot a metric against for ``param``: ``n_topics`` (the topics a run holds) instead of
+    ``cluster.k`` where the table has it, so a merged run (k = 3, two topics) sits with the k = 2 runs."""
+    return "n_topics" if param == "cluster.k" and "n_topics" in table.columns else param
 
 
 def _check_names(wanted: list[str], available: list[str], kind: str) -> None:

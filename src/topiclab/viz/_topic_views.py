@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ._palette import topic_color
+
 __all__ = ["topic_hierarchy_figure", "topics_over_time_figure", "topics_per_class_figure"]
 
 
@@ -55,9 +57,10 @@ def topic_hierarchy_figure(tree: dict):
             continue
         hover = [f"<b>{n['label']}</b><br>topics: {', '.join(map(str, n['topics']))}<br>{n['size']} documents"
                  f"<br>distance {n['distance']:.3f}<br>{', '.join(n['keywords'][:8])}" for n in group]
+        colors = [topic_color(n["topic"]) if group is leaves else "#555" for n in group]
         figure.add_trace(go.Scatter(x=[where[n["id"]][0] for n in group], y=[where[n["id"]][1] for n in group],
-                                    mode="markers", marker={"size": 12, "symbol": symbol}, name=name,
-                                    hovertext=hover, hoverinfo="text"))
+                                    mode="markers", marker={"size": 12, "symbol": symbol, "color": colors},
+                                    name=name, hovertext=hover, hoverinfo="text"))
     ticks = sorted(((where[n["id"]][0], f"{n['topic']}: {n['label']}") for n in leaves))
     figure.update_layout(title="Topic hierarchy (average linkage, cosine distance of topic vectors)",
                          xaxis={"tickvals": [t[0] for t in ticks], "ticktext": [t[1] for t in ticks],
@@ -76,6 +79,7 @@ def topics_over_time_figure(table):
     for topic, rows in table.groupby("topic", sort=True):
         name = _series_name(rows.iloc[0])
         figure.add_trace(go.Scatter(x=rows["bin"], y=rows["share"], mode="lines+markers", name=name,
+                                    line={"color": topic_color(topic)},
                                     customdata=rows["documents"],
                                     hovertemplate=f"{name}<br>%{{x}}: %{{y:.0%}} (%{{customdata}} documents)"
                                                   "<extra></extra>"))
