@@ -30,7 +30,7 @@ from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, seg
                       segment_report)
 from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
-                     topics_over_time, topics_per_class)
+                     topics_over_time, topics_per_class, with_given_names)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
 __all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold", "labelled_by_gold",
@@ -327,6 +327,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         naming_space = embeddings if embeddings is not None else vectors.features
         members = {int(t): naming_space[labels == t] for t in sorted(set(labels.tolist()))}
         names = name_topics(members, keywords, entries, entry_vectors, config.topics.label_threshold)
+        names = with_given_names(names, config.topics.names)  # topics.names: named by hand
         topics = describe_topics(texts, labels, vectors.features, names, keywords)
         bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None
         topic_model = _fit_topic_model(config, vectors, labels, names, keywords, bins)

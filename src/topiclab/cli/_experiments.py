@@ -50,6 +50,9 @@ def run(
     settings = load_config(config, set_ or [])
     result, run_id = track_experiment(settings, config_path=config, progress=sys.stderr.isatty())
     _print_topics(result, run_id)
+    from ._topics import say_registration
+
+    say_registration(run_id, settings.tracking.experiment)
 
 
 @app.command()
@@ -83,6 +86,9 @@ def sweep(
     frame, run_id = track_sweep(plan, progress=sys.stderr.isatty() and jobs == 1, on_trial=report, jobs=jobs)
     typer.echo(markdown_table(frame.drop(columns=["run_id"])))
     typer.echo(f"MLflow parent run id: {run_id}")
+    if len(frame):  # trials are not registered: a sweep must not change assign's default on its own
+        typer.echo(f"make the best trial's topic model the champion: topiclab promote {frame.iloc[0]['run_id']}",
+                   err=True)
 
 
 @app.command()
