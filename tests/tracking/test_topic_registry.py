@@ -202,3 +202,15 @@ def test_a_champion_uri_is_copied_for_spark_workers(runs, tmp_path):
     path = tracking.local_topic_model(f"models:/{NAME}@champion", tmp_path)
     predict = tracking.topic_model_predictor(str(path))
     assert predict(["rocket orbit crew launch"])["topic"].notna().all()
+
+
+def test_merge_of_a_labelled_run_moves_each_name_with_its_topic(runs):
+    first, _ = runs
+    try:
+        _, child = tracking.track_label(first, {0: "Zero", 2: "Two"})
+        result, _ = tracking.track_merge(child, [0, 1])  # [0, 1] -> 0, 2 -> 1
+    finally:
+        tracking.move_alias(NAME, 1)
+    labels = {t.id: t.label for t in result.topics}
+    assert labels[1] == "Two" and labels[0] != "Zero"  # the merged topic is named anew
+    assert result.config.topics.names == {1: "Two"}

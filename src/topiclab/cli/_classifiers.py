@@ -112,19 +112,21 @@ def classify(
 
 @app.command()
 def promote(
-    target: str = typer.Argument(..., metavar="[NAME] VERSION | RUN_ID",
-                                 help="A version (of --name), NAME VERSION, or a run id: the version registered "
-                                      "from that run (a sweep trial's topic model is registered first)"),
-    version: Optional[str] = typer.Argument(None, metavar="[VERSION]", show_default=False),
+    target: str = typer.Argument(..., metavar="TARGET",
+                                 help="A VERSION (of --name), a registered NAME (then VERSION), or a RUN_ID: the "
+                                      "version registered from that run (a sweep trial's topic model is "
+                                      "registered first)"),
+    version: Optional[str] = typer.Argument(None, metavar="VERSION", help="The version, after a NAME",
+                                            show_default=False),
     name: Optional[str] = typer.Option(None, "--name", help="Registered model name (default with a bare VERSION: "
                                                             "news-topic-classifier)"),
     alias: str = typer.Option("champion", "--alias", help="Alias to move"),
 ):
     """Move a registered model's alias (default: champion) to another version: a classifier, or a topic
-    model (EXPERIMENT-topics, the model topiclab assign uses by default).
+    model (EXPERIMENT-topics, the model topiclab assign uses by default). Also: topiclab promote RUN_ID,
+    topiclab promote 2 --name news-topic-classifier.
 
-    Example: topiclab promote seed_news-topics 2   (or: topiclab promote 2 --name news-topic-classifier;
-    topiclab promote RUN_ID)
+    Example: topiclab promote seed_news-topics 2
     """
     from ..tracking import is_run_id, move_alias, version_of_run
 

@@ -23,22 +23,6 @@ def default_topic_model(config: str) -> tuple[str, str]:
             f"model: {version.name} version {version.version} (champion), run {version.run_id}")
 
 
-def say_registration(run_id: str, experiment: str) -> None:
-    """One line: the version of ``<experiment>-topics`` the run's topic model became, and the champion."""
-    from ..tracking import topic_model_registration
-
-    version, champion = topic_model_registration(run_id, experiment)
-    if version is None:
-        return
-    if champion is not None and champion.version == version.version:
-        typer.echo(f"topic model: {version.name} version {version.version}, the champion "
-                   f"(models:/{version.name}@champion)", err=True)
-    else:
-        now = f"version {champion.version}" if champion is not None else "none"
-        typer.echo(f"topic model: {version.name} version {version.version} (champion: {now}; "
-                   f"topiclab promote {version.name} {version.version} makes it the champion)", err=True)
-
-
 @app.command()
 def assign(
     texts: Optional[list[str]] = typer.Argument(None, help="Texts to assign", show_default=False),
@@ -77,7 +61,7 @@ def merge(
     Example: topiclab merge 3f0d1d8812334dc694dc8cfb83832d9f 3,7
     """
     from ..tracking import parse_topic_ids, track_merge
-    from ._experiments import _print_topics
+    from ._experiments import _print_topics, say_registration
 
     result, new_id = track_merge(run_id, parse_topic_ids(topics), progress=sys.stderr.isatty())
     mapping = result.topic_mapping
@@ -97,7 +81,7 @@ def label(
     Example: topiclab label 3f0d1d8812334dc694dc8cfb83832d9f 3="Energy markets" 5="Oil"
     """
     from ..tracking import parse_topic_names, track_label
-    from ._experiments import _print_topics
+    from ._experiments import _print_topics, say_registration
 
     given = parse_topic_names(names)
     result, new_id = track_label(run_id, given, progress=sys.stderr.isatty())

@@ -1,8 +1,9 @@
 """The model registry, store-agnostic: register a version, and register a run's topic model.
 
-Every function takes the ``MlflowClient`` of the store to use (``_store.client()``);
-this module imports nothing else of ``tracking``, so ``track_experiment`` can
-register the topic model of the run it has just logged.
+Functions take the ``MlflowClient`` of the store to use (``_store.client()``), and
+``register_version`` uses MLflow's current store (``_store.use_store`` sets it). Of
+``tracking`` this module imports only ``_lifecycle`` and ``_topic_models``, so
+``track_experiment`` (``_store``) can register the topic model of the run it has just logged.
 
 A run's topic model is version N of ``<experiment>-topics``. **When it becomes
 the champion on its own:** only when that registered model has no champion yet
@@ -21,12 +22,14 @@ import logging
 
 import mlflow
 
+from ._lifecycle import retry_locked
+from ._topic_models import TOPIC_MODEL_ARTIFACT
+
 __all__ = ["CHAMPION", "TOPIC_MODEL_SUFFIX", "register_version", "topic_model_name", "alias_version",
            "run_topic_model_version", "register_topic_model"]
 
 CHAMPION = "champion"
 TOPIC_MODEL_SUFFIX = "-topics"
-_TOPIC_MODEL_ARTIFACT = "topic_model"  # _topic_models.TOPIC_MODEL_ARTIFACT (that module logs it)
 
 
 def register_version(model_uri: str, name: str, tags: dict[str, str] | None = None):
@@ -68,9 +71,10 @@ def register_topic_model(store, run_id: str, experiment: str, champion: bool | N
     ``registered_model`` (``name/version``), as a classifier training is.
     """
     name = topic_model_name(experiment)
-    version = register_version(f"runs:/{run_id}/{_TOPIC_MODEL_ARTIFACT}", name,
-                               {"topiclab.kind": "topic-model", "run_id": run_id, "experiment": experiment})
+    tags = {"topiclab.kind": "topic-model", "run_id": run_id, "experiment": experiment}
+    # parallel runs of one experiment register at once: SQLite's "locked" is waited out
+    version = retry_locked(lambda: register_version(f"runs:/{run_id}/{TOPIC_MODEL_ARTIFACT}", name, tags))
     if champion or (champion is None and alias_version(store, name) is None):
-        store.set_registered_model_alias(name, CHAMPION, version.version)
-    store.set_tag(run_id, "registered_model", f"{name}/{version.version}")
+        retry_locked(lambda: store.set_registered_model_alias(name, CHAMPION, version.version))
+    retry_locked(lambda: store.set_tag(run_id, "registered_model", f"{name}/{version.version}"))
     return version
