@@ -63,6 +63,24 @@ def run_topic_model_version(store, run_id: str, name: str):
     return max(versions, key=lambda v: int(v.version), default=None)
 
 
+def _new_version(model_uri: str, name: str, tags: dict[str, str], attempts: int = 6):
+    """``register_version``, waited out while parallel runs of one experiment register at once: SQLite's
+    "locked", and the same next version number taken by another (MLflow gives up after 3 quick tries)."""
+    import random
+    import time
+
+    from mlflow.exceptions import MlflowException
+
+    for attempt in range(attempts):
+        try:
+            return retry_locked(lambda: register_version(model_uri, name, tags))
+        except MlflowException as error:
+            if "Model Version creation error" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * 2 ** attempt * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
 def register_topic_model(store, run_id: str, experiment: str, champion: bool | None = None):
     """Run ``run_id``'s ``topic_model`` as a new version of ``<experiment>-topics``; returns it.
 
@@ -72,8 +90,7 @@ def register_topic_model(store, run_id: str, experiment: str, champion: bool | N
     """
     name = topic_model_name(experiment)
     tags = {"topiclab.kind": "topic-model", "run_id": run_id, "experiment": experiment}
-    # parallel runs of one experiment register at once: SQLite's "locked" is waited out
-    version = retry_locked(lambda: register_version(f"runs:/{run_id}/{TOPIC_MODEL_ARTIFACT}", name, tags))
+    version = _new_version(f"runs:/{run_id}/{TOPIC_MODEL_ARTIFACT}", name, tags)
     if champion or (champion is None and alias_version(store, name) is None):
         retry_locked(lambda: store.set_registered_model_alias(name, CHAMPION, version.version))
     retry_locked(lambda: store.set_tag(run_id, "registered_model", f"{name}/{version.version}"))
