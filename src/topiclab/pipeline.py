@@ -30,7 +30,7 @@ from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, seg
                       segment_report)
 from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similarity, ctfidf_weights, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
-                     topic_rows, topics_over_time, topics_per_class)
+                      topic_rows, topics_over_time, topics_per_class, with_given_names)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
 __all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold",
@@ -325,6 +325,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         naming_space = embeddings if embeddings is not None else vectors.features
         members = {int(t): naming_space[labels == t] for t in sorted(set(labels.tolist()))}
         names = name_topics(members, keywords, entries, entry_vectors, config.topics.label_threshold)
+        names = with_given_names(names, config.topics.names)  # topics.names: named by hand
         weights = ctfidf_weights(texts, labels, keywords, config.topics.stop_words)
         topics = describe_topics(texts, labels, vectors.features, names, keywords, weights)
         bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None

@@ -87,3 +87,11 @@ def test_document_frequencies_in_range_load_in_both_config_kinds():
     assert (bbc.tfidf.min_df, bbc.tfidf.max_df) == (2, 0.9)
     with pytest.raises(TopiclabError, match=r"tfidf\.min_df: must be a number of documents"):
         load_classifier_config("experiments/classify_bbc.yaml", ["tfidf.min_df=-1"])
+
+
+def test_topic_names_are_trimmed_and_an_empty_one_is_refused():
+    base = {"name": "n", "data": {"path": "data/raw/seed_news.txt"}}
+    config = config_from_dict({**base, "topics": {"names": {"3": "  Energy  markets "}}})
+    assert config.topics.names == {3: "Energy markets"}
+    with pytest.raises(TopiclabError, match="the name of topic 3 is empty"):
+        config_from_dict({**base, "topics": {"names": {3: "  "}}})

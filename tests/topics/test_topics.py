@@ -120,3 +120,19 @@ def test_taxonomy_without_entries_or_with_repeated_names_is_refused(tmp_path):
     bad.write_text("topics:\n  - {name: sport, description: games}\n  - {name: sport, description: matches}\n")
     with pytest.raises(TopiclabError, match="repeats topic name"):
         load_taxonomy(bad)
+
+
+def test_given_names_replace_the_automatic_ones_and_bad_ones_are_refused():
+    from topiclab.topics import with_given_names
+
+    names = {-1: ("outliers", float("nan")), 0: ("sport", 0.9), 1: ("markets", 0.8), 2: ("space", 0.7)}
+    named = with_given_names(names, {1: "  Energy   markets ", 2: "Space flight"})
+    assert named[1][0] == "Energy markets" and np.isnan(named[1][1]) and named[0] == ("sport", 0.9)
+    assert with_given_names(names, {}) is names
+    for given, message in (({7: "x"}, "no topic 7 to name (the topics are 0, 1, 2)"),
+                           ({-1: "noise"}, "-1 is the outliers, not a topic"),
+                           ({0: " "}, "the name of topic 0 is empty"),
+                           ({0: "Markets"}, "topics 0 and 1 would both be named 'Markets'"),
+                           ({0: "A", 2: "a"}, "topics 0 and 2 would both be named 'A'")):
+        with pytest.raises(TopiclabError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            with_given_names(names, given)

@@ -260,6 +260,8 @@ def test_new_version_each_time_and_promote_moves_the_alias(second_version):
         result = CliRunner().invoke(app, ["promote", "2"])
         assert result.exit_code == 0 and "-> version 2 (was version 1)" in result.stdout
         assert str(store.get_model_version_by_alias(NAME, "champion").version) == "2"
+        back = CliRunner().invoke(app, ["promote", store.get_model_version(NAME, "1").run_id])  # its version
+        assert back.exit_code == 0 and "-> version 1 (was version 2)" in back.stdout, back.output
         with pytest.raises(TopiclabError, match=r"has no version '5' \(versions: 1, 2\)"):
             tracking.move_alias(NAME, 5)
         with pytest.raises(TopiclabError, match=r"^alias 'bad alias!': Invalid alias name"):

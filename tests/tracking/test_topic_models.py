@@ -13,7 +13,7 @@ from topiclab.config import config_from_dict, load_config
 from topiclab.data import load_gold
 from topiclab.errors import TopiclabError
 from topiclab.paths import PROJECT_ROOT
-from topiclab.tracking import track_experiment
+from topiclab.tracking import move_alias, track_experiment, version_of_run
 
 TOPICLAB = [sys.executable, "-m", "topiclab.cli"]
 FRESH_LOAD = """
@@ -77,7 +77,10 @@ def test_fresh_process_assigns_seed_lines_to_their_gold_topic(seed_run, shared_t
 
 
 def test_assign_cli_prints_topic_per_text_with_default_model(seed_run, shared_tracking_uri):
-    result, _ = seed_run
+    result, run_id = seed_run
+    name, version, _ = version_of_run(run_id)  # registered by the run; the session's champion may be older
+    assert name == "seed_news-topics"
+    move_alias(name, version)
     done = subprocess.run([*TOPICLAB, "assign", "Kosovo status talks in Belgrade and Pristina",
                            "Voters went to the polls in the mid-term elections"],
                           capture_output=True, text=True, env=_env(shared_tracking_uri), cwd=PROJECT_ROOT,
@@ -88,6 +91,7 @@ def test_assign_cli_prints_topic_per_text_with_default_model(seed_run, shared_tr
     labels = {t.label for t in result.topics}
     assert all(row[1] in labels for row in rows)
     assert rows[0][1] == "Balkans diplomacy"
+    assert done.stderr.strip().splitlines()[-1] == f"model: {name} version {version} (champion), run {run_id}"
 
 
 def test_assign_cli_answers_every_row_of_a_table_an_empty_one_with_dashes(seed_run, shared_tracking_uri,

@@ -112,19 +112,43 @@ def classify(
 
 @app.command()
 def promote(
-    version: int = typer.Argument(..., help="Registered model version to point the alias at"),
-    name: str = typer.Option("news-topic-classifier", "--name", help="Registered model name"),
+    target: str = typer.Argument(..., metavar="TARGET",
+                                 help="A VERSION (of --name), a registered NAME (then VERSION), or a RUN_ID: the "
+                                      "version registered from that run (a sweep trial's topic model is "
+                                      "registered first)"),
+    version: Optional[str] = typer.Argument(None, metavar="VERSION", help="The version, after a NAME",
+                                            show_default=False),
+    name: Optional[str] = typer.Option(None, "--name", help="Registered model name (default with a bare VERSION: "
+                                                            "news-topic-classifier)"),
     alias: str = typer.Option("champion", "--alias", help="Alias to move"),
 ):
-    """Move a registered model's alias (default: champion) to another version.
+    """Move a registered model's alias (default: champion) to another version: a classifier, or a topic
+    model (EXPERIMENT-topics, the model topiclab assign uses by default). Also: topiclab promote RUN_ID,
+    topiclab promote 2 --name news-topic-classifier.
 
-    Example: topiclab promote 2 --name news-topic-classifier
+    Example: topiclab promote seed_news-topics 2
     """
-    from ..tracking import move_alias
+    from ..tracking import is_run_id, move_alias, version_of_run
 
-    previous = move_alias(name, version, alias)
+    if version is not None:
+        if name is not None and name != target:
+            raise TopiclabError(f"two names: {target!r} and --name {name!r}; give one")
+        name, chosen = target, version
+    elif target.isdigit():
+        name, chosen = name or "news-topic-classifier", target
+    elif is_run_id(target):
+        chosen = target
+    else:
+        raise TopiclabError(f"{target!r} is neither a version number nor a run id: give VERSION, NAME VERSION "
+                            "or RUN_ID, e.g. topiclab promote seed_news-topics 2")
+    if is_run_id(chosen):  # the version registered from that run
+        run_id = chosen
+        name, chosen, registered = version_of_run(run_id, name)
+        if registered:
+            typer.echo(f"registered run {run_id}'s topic model as {name} version {chosen}", err=True)
+    previous = move_alias(name, chosen, alias)
     was = f" (was version {previous})" if previous else ""
-    typer.echo(f"models:/{name}@{alias} -> version {version}{was}")
+    typer.echo(f"models:/{name}@{alias} -> version {chosen}{was}")
 
 
 @app.command()

@@ -35,6 +35,22 @@ def _print_topics(result, run_id: str) -> None:
     console.print("Open the MLflow UI with: topiclab ui  (or: make ui), then http://127.0.0.1:5000")
 
 
+def say_registration(run_id: str, experiment: str) -> None:
+    """One line: the version of ``<experiment>-topics`` the run's topic model became, and the champion."""
+    from ..tracking import topic_model_registration
+
+    version, champion = topic_model_registration(run_id, experiment)
+    if version is None:
+        return
+    if champion is not None and champion.version == version.version:
+        typer.echo(f"topic model: {version.name} version {version.version}, the champion "
+                   f"(models:/{version.name}@champion)", err=True)
+    else:
+        now = f"version {champion.version}" if champion is not None else "none"
+        typer.echo(f"topic model: {version.name} version {version.version} (champion: {now}; "
+                   f"topiclab promote {version.name} {version.version} makes it the champion)", err=True)
+
+
 @app.command()
 def run(
     config: str = typer.Argument(..., help="Experiment YAML file, e.g. experiments/seed_news.yaml"),
@@ -50,6 +66,7 @@ def run(
     settings = load_config(config, set_ or [])
     result, run_id = track_experiment(settings, config_path=config, progress=sys.stderr.isatty())
     _print_topics(result, run_id)
+    say_registration(run_id, settings.tracking.experiment)
 
 
 @app.command()
@@ -83,6 +100,9 @@ def sweep(
     frame, run_id = track_sweep(plan, progress=sys.stderr.isatty() and jobs == 1, on_trial=report, jobs=jobs)
     typer.echo(markdown_table(frame.drop(columns=["run_id"])))
     typer.echo(f"MLflow parent run id: {run_id}")
+    if len(frame):  # trials are not registered: a sweep must not change assign's default on its own
+        typer.echo(f"make the best trial's topic model the champion: topiclab promote {frame.iloc[0]['run_id']}",
+                   err=True)
 
 
 @app.command()

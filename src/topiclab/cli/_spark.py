@@ -15,6 +15,7 @@ import typer
 
 from ..errors import TopiclabError
 from ._app import app
+from ._topics import DEFAULT_CONFIG
 
 spark_app = typer.Typer(no_args_is_help=True, help="Classify, assign topics to and embed large tables on "
                                                    "Apache Spark (needs Java 17+); OUTPUT is Parquet.\n\n"
@@ -88,8 +89,10 @@ def spark_classify(
 @spark_app.command("assign")
 def spark_assign(
     input_path: str = _INPUT, output: str = _OUTPUT,
-    model: Optional[str] = typer.Option(None, "--model", help="runs:/ID/topic_model (default: the latest "
-                                                              "finished run of the default experiment)"),
+    model: Optional[str] = typer.Option(None, "--model", help="runs:/ID/topic_model or models:/NAME@ALIAS "
+                                                              "(default: the champion of --config's experiment)"),
+    config: str = typer.Option(DEFAULT_CONFIG, "--config",
+                               help="Experiment YAML whose champion topic model is the default"),
     master: str = _MASTER, text_column: str = _TEXT, id_column: str = _ID, overwrite: bool = _OVERWRITE,
     conf: Optional[list[str]] = _CONF,
 ):
@@ -97,18 +100,17 @@ def spark_assign(
 
     Example: topiclab spark assign corpus.parquet topics.parquet --model runs:/ID/topic_model
     """
-    from ..config import load_config
     from ..spark import assign_table
-    from ..tracking import latest_topic_model_uri, local_topic_model, terminate_on_sigterm, topic_model_predictor
-    from ._topics import DEFAULT_CONFIG
+    from ..tracking import local_topic_model, terminate_on_sigterm, topic_model_predictor
+    from ._topics import default_topic_model
 
     started = time.monotonic()
     job = _prepare(input_path, output, master, text_column, id_column, overwrite, conf)
-    uri = model or latest_topic_model_uri(load_config(DEFAULT_CONFIG).tracking.experiment)
+    uri, said = (model, f"model: {model}") if model else default_topic_model(config)
     with terminate_on_sigterm(), tempfile.TemporaryDirectory(prefix="topiclab-model-") as folder:
         report = assign_table(job, local_topic_model(uri, folder), topic_model_predictor)
     _done("assigned", report, job, started)
-    typer.echo(f"model: {uri}", err=True)
+    typer.echo(said, err=True)
 
 
 @spark_app.command("embed")

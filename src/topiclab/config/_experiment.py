@@ -239,6 +239,17 @@ class TopicsConfig(Section):
     reduce_to: int | None = Field(default=None, ge=1)  # merge the most similar topics down to this many
     # Documents with a date: topic shares per time bin, N equal-width bins or a pandas period ("M", "W", "D")
     time_bins: int | str = 10
+    # Names given by hand (topiclab label writes them): topic id -> name, replacing the automatic name
+    names: dict[int, str] = Field(default_factory=dict)
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, value: dict[int, str]) -> dict[int, str]:
+        names = {topic: " ".join(str(name).split()) for topic, name in value.items()}
+        empty = [str(topic) for topic, name in names.items() if not name]
+        if empty:
+            raise ValueError(f"the name of topic {', '.join(empty)} is empty")
+        return names
 
     @field_validator("time_bins")
     @classmethod

@@ -11,7 +11,7 @@ saved as an object that assigns new text (``_model``).
 from ._model import DATE_COLUMN, TEXT_COLUMN, TopicModel
 from ._keywords import KEYWORD_METHODS, lift_scores, topic_keywords, window_npmi, window_occurrences
 from ._naming import (REPRESENTATIVES, TaxonomyEntry, Topic, centroids, ctfidf_counts, ctfidf_keywords, ctfidf_scores,
-                      ctfidf_weights, centre_similarity, topic_rows,
+                      ctfidf_weights, centre_similarity, topic_rows, with_given_names,
                       describe_topics, label_scores, load_taxonomy, name_topics, taxonomy_texts, top_words)
 from ._reduce import apply_mapping, merge_topics, reduce_topics, topic_ids_of
 from ._hierarchy import topic_tree
@@ -19,7 +19,8 @@ from ._over_time import TimeBins, parse_dates, topics_over_time, topics_per_clas
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_keywords", "ctfidf_counts",
            "ctfidf_scores", "ctfidf_weights", "REPRESENTATIVES", "centre_similarity", "topic_rows", "top_words", "centroids",
-           "label_scores", "name_topics", "describe_topics", "KEYWORD_METHODS", "lift_scores", "window_occurrences",
+           "label_scores", "name_topics", "with_given_names", "describe_topics", "KEYWORD_METHODS", "lift_scores",
+           "window_occurrences",
            "window_npmi",
            "topic_keywords", "TEXT_COLUMN", "DATE_COLUMN", "TopicModel", "topic_ids_of", "reduce_topics",
            "merge_topics", "apply_mapping", "topic_tree", "TimeBins", "parse_dates", "topics_over_time",

@@ -21,8 +21,8 @@ from ..data import StopList, word_vectorizer
 from ..errors import TopiclabError
 from ..yamlfile import read_yaml_mapping
 
-__all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_counts", "ctfidf_scores",
-           "top_words", "ctfidf_keywords", "ctfidf_weights", "centroids", "label_scores", "name_topics",
+__all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "with_given_names", "ctfidf_counts",
+           "ctfidf_scores", "top_words", "ctfidf_keywords", "ctfidf_weights", "centroids", "label_scores", "name_topics",
            "describe_topics", "REPRESENTATIVES", "centre_similarity", "topic_rows"]
 
 
@@ -202,6 +202,35 @@ def topic_rows(topics: list[Topic], ids: list, texts: list[str]) -> list[dict]:
              "representative_ids": ", ".join(str(ids[i]) for i in t.representatives),
              "representatives": json.dumps([_opening(texts[i]) for i in t.representatives], ensure_ascii=False)}
             for t in topics]
+
+
+def with_given_names(names: dict[int, tuple[str, float]],
+                     given: dict[int, str]) -> dict[int, tuple[str, float]]:
+    """``names`` (``name_topics``') with the topics in ``given`` named by hand (``topics.names``,
+    ``topiclab label``; no score); one-line errors for the outliers, an unknown topic, an empty name,
+    or a name another topic has."""
+    if not given:
+        return names
+    known = sorted(t for t in names if t != OUTLIER)
+    if OUTLIER in given:
+        raise TopiclabError(f"{OUTLIER} is the outliers, not a topic: it cannot be named")
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise TopiclabError(f"no topic {', '.join(map(str, unknown))} to name "
+                            f"(the topics are {', '.join(map(str, known))})")
+    named = dict(names)
+    for topic, name in given.items():
+        name = " ".join(str(name).split())
+        if not name:
+            raise TopiclabError(f"the name of topic {topic} is empty")
+        named[topic] = (name, float("nan"))
+    for topic in sorted(given):
+        twin = next((t for t in known if t != topic and named[t][0].casefold() == named[topic][0].casefold()), None)
+        if twin is not None:
+            raise TopiclabError(f"topics {topic} and {twin} would both be named {named[topic][0]!r}: give each a "
+                                f"name of its own, or merge them (topiclab merge RUN_ID {min(topic, twin)},"
+                                f"{max(topic, twin)})")
+    return named
 
 
 def describe_topics(texts: list[str], labels: np.ndarray, vectors: np.ndarray | None,

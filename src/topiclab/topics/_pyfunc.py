@@ -23,6 +23,9 @@ class TopicModelPyfunc:
     def __init__(self, model: TopicModel):
         self.model = model
 
+    def get_raw_model(self) -> TopicModel:  # MLflow's PyFuncModel.get_raw_model() hands this on
+        return self.model
+
     def predict(self, model_input, params=None) -> pd.DataFrame:
         frame = model_input if isinstance(model_input, pd.DataFrame) else pd.DataFrame(model_input)
         if TEXT_COLUMN not in frame.columns:

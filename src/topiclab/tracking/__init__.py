@@ -8,7 +8,8 @@ One module per kind of run, so each reads in one sitting: ``_store`` (the
 store, runs, experiment runs), ``_lifecycle`` (schema once under a lock,
 locked-database retries, SIGTERM, dead runs), ``_harness`` (evaluations, sweeps,
 segmentation), ``_models`` (topic classifiers: train, register, load, serve),
-``_topic_models``/``_assign``/``_merge`` (topic models: log, assign, merge topics of a run),
+``_topic_models``/``_assign``/``_merge`` (topic models: log, assign, merge or name topics of a run),
+``_registry``/``_promote`` (registered versions, ``<experiment>-topics``, the champion, promote),
 ``_predictors`` (model copies and plain predict callables for Spark workers)
 and ``_reports`` (notebooks, run comparison, benchmark report). Callers use
 ``topiclab.tracking`` only.
@@ -20,9 +21,11 @@ from ._models import (CLASSIFIER_ARTIFACT, TrainedClassifier, Training, classify
                       load_training_data, log_classifier, log_text_model, move_alias, pseudo_labels,
                       register_classifier, resolve_model_uri, serve_command, track_training)
 from ._reports import latest_sweep_summary, log_benchmark_summary, log_report, experiment_id_of, search_runs
-from ._assign import assign_texts, latest_topic_model_uri, load_topic_model
+from ._assign import assign_texts, champion_topic_model, load_topic_model
+from ._registry import CHAMPION, register_topic_model, topic_model_name
+from ._promote import is_run_id, topic_model_registration, version_of_run
 from ._predictors import local_text_model, local_topic_model, text_model_predictor, topic_model_predictor
-from ._merge import PARENT_TAG, parse_topic_ids, parent_topics, track_merge
+from ._merge import PARENT_TAG, parse_topic_ids, parse_topic_names, parent_topics, track_label, track_merge
 from ._topic_models import TOPIC_MODEL_ARTIFACT, log_k_curve, log_topic_model, log_topic_views
 from ._store import (MAX_PARAM_LENGTH, artifact_root, client, ensure_experiment, git_commit, log_dataset,
                      log_params, log_result, server_command, track_experiment, tracked_run, tracking_uri, ui_command,
@@ -42,6 +45,7 @@ __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "t
            "load_text_model", "classify_texts", "move_alias", "serve_command",
            "search_runs", "experiment_id_of", "log_report", "TOPIC_MODEL_ARTIFACT", "log_topic_model", "log_k_curve",
            "log_topic_views",
-           "load_topic_model", "latest_topic_model_uri", "assign_texts",
+           "load_topic_model", "champion_topic_model", "assign_texts", "CHAMPION", "register_topic_model",
+           "topic_model_name", "is_run_id", "topic_model_registration", "version_of_run",
            "local_text_model", "local_topic_model", "text_model_predictor", "topic_model_predictor", "PARENT_TAG", "parse_topic_ids",
-           "parent_topics", "track_merge"]
+           "parent_topics", "track_merge", "parse_topic_names", "track_label"]

@@ -1,50 +1,33 @@
-"""Load a logged topic model and assign texts with it (``topiclab assign``)."""
+"""Load a logged topic model and assign texts with it (``topiclab assign``); the champion it uses by default."""
 
 from __future__ import annotations
-
-import os
-from contextlib import contextmanager
 
 import mlflow
 
 from ..errors import TopiclabError
-from ._store import client, use_store
-from ._topic_models import TOPIC_MODEL_ARTIFACT, TOPIC_MODEL_LOADER
+from ._models import resolve_model_uri
+from ._registry import CHAMPION, alias_version, topic_model_name
+from ._store import client, no_progress_bars, use_store
+from ._topic_models import TOPIC_MODEL_LOADER
 
-__all__ = ["load_topic_model", "latest_topic_model_uri", "assign_texts", "no_progress_bars"]
-
-
-@contextmanager
-def no_progress_bars():
-    """MLflow's artifact download bars off (small files: the bars are only noise on stderr)."""
-    name = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
-    before = os.environ.get(name)
-    os.environ[name] = "false"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
+__all__ = ["load_topic_model", "champion_topic_model", "assign_texts"]
 
 
-def latest_topic_model_uri(experiment: str) -> str:
-    """``runs:/ID/topic_model`` of the latest finished run of ``experiment`` that logged one."""
-    store = client()
-    found = store.get_experiment_by_name(experiment)
-    if found is None:
-        raise TopiclabError(f"no MLflow experiment {experiment!r} (run `topiclab run` first)")
-    runs = store.search_runs([found.experiment_id], "attributes.status = 'FINISHED'",
-                             order_by=["attributes.start_time DESC"], max_results=50)
-    for run in runs:
-        if any(a.path == TOPIC_MODEL_ARTIFACT for a in store.list_artifacts(run.info.run_id)):
-            return f"runs:/{run.info.run_id}/{TOPIC_MODEL_ARTIFACT}"
-    raise TopiclabError(f"no finished run of experiment {experiment!r} holds a topic model")
+def champion_topic_model(experiment: str):
+    """The champion version of ``<experiment>-topics`` (``models:/NAME@champion``); a one-line error
+    saying how to make one when there is none."""
+    name = topic_model_name(experiment)
+    version = alias_version(client(), name)
+    if version is None:
+        raise TopiclabError(f"no champion topic model for experiment {experiment!r} (models:/{name}@{CHAMPION}): "
+                            f"`topiclab run CONFIG` registers one (the first becomes champion), or "
+                            f"`topiclab promote {name} VERSION` / `topiclab promote RUN_ID`")
+    return version
 
 
 def load_topic_model(uri: str, store: bool = True):
-    """The pyfunc topic model at ``uri``; a one-line error when it holds none.
+    """The pyfunc topic model at ``uri`` (``runs:/ID/topic_model``, ``models:/NAME@ALIAS``,
+    ``models:/NAME/VERSION``, a folder); a one-line error when it holds none.
 
     ``store=False``: ``uri`` is a local folder, and the tracking store is left alone.
     """
@@ -52,6 +35,7 @@ def load_topic_model(uri: str, store: bool = True):
 
     if store:
         use_store()
+        resolve_model_uri(uri)  # a registered name, alias or version that does not exist: one line
     try:
         with no_progress_bars():
             model = mlflow.pyfunc.load_model(uri)

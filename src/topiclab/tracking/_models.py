@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -17,8 +14,9 @@ import yaml
 from ..config import flatten
 from ..errors import TopiclabError
 from ..paths import resolve
-from ._assign import no_progress_bars
-from ._store import check_can_listen, client, config_params, log_dataset, log_params, tracked_run, tracking_uri
+from ._registry import register_version
+from ._store import (check_can_listen, client, config_params, log_dataset, log_params, no_progress_bars,
+                     tracked_run, tracking_uri)
 
 __all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
@@ -163,11 +161,7 @@ def _registry_tags(trained) -> dict[str, str]:
 
 def register_classifier(model_uri: str, name: str, alias: str, tags: dict[str, str] | None = None):
     """A new version of registered model ``name`` from ``model_uri``; ``alias`` moves to it."""
-    said = io.StringIO()
-    with contextlib.redirect_stderr(said):  # MLflow prints "Successfully registered ..." past its logger
-        version = mlflow.register_model(model_uri, name, tags=tags or {})
-    for line in filter(None, said.getvalue().splitlines()):  # as log lines: quiet where mlflow's logger is
-        logging.getLogger("mlflow").info(line)
+    version = register_version(model_uri, name, tags)
     client().set_registered_model_alias(name, alias, version.version)
     return version
 
@@ -301,8 +295,8 @@ def resolve_model_uri(uri: str) -> str:
     store = client()
     registered = store.search_registered_models(max_results=1000)
     if not registered:
-        raise TopiclabError(f"the model registry of {tracking_uri()} is empty: train and register a "
-                            "classifier first (topiclab train experiments/classify_seed.yaml)")
+        raise TopiclabError(f"the model registry of {tracking_uri()} is empty: `topiclab run CONFIG` registers "
+                            "a topic model, `topiclab train CONFIG` a classifier")
     model = next((m for m in registered if m.name == name), None)
     if model is None:
         known = ", ".join(sorted(m.name for m in registered))

@@ -14,9 +14,9 @@ from pathlib import Path
 import mlflow
 
 from ..errors import TopiclabError
-from ._assign import load_topic_model, no_progress_bars
+from ._assign import load_topic_model
 from ._models import _one_line, classify_texts, load_text_model, resolve_model_uri
-from ._store import use_store
+from ._store import no_progress_bars, use_store
 
 __all__ = ["local_text_model", "local_topic_model", "text_model_predictor", "topic_model_predictor"]
 

@@ -24,8 +24,8 @@ from ._lifecycle import (SIGNAL_TAG, closing_run, mark_dead_runs, open_run, prep
                          raise_if_terminated, retry_locked, starting_run, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
-           "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "log_figures", "track_experiment",
-           "ui_command", "server_command", "check_can_listen"]
+           "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "log_figures",
+           "track_experiment", "ui_command", "server_command", "check_can_listen", "no_progress_bars"]
 
 
 MAX_PARAM_LENGTH = 6000
@@ -54,6 +54,21 @@ def use_store(uri: str | None = None) -> str:
 
 def client() -> MlflowClient:
     return MlflowClient(use_store())
+
+
+@contextmanager
+def no_progress_bars():
+    """MLflow's artifact download bars off (small files: the bars are only noise on stderr)."""
+    name = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+    before = os.environ.get(name)
+    os.environ[name] = "false"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def ensure_experiment(name: str) -> str:
@@ -215,6 +230,10 @@ def track_experiment(config: ExperimentConfig, config_path: str | Path | None = 
             mlflow.log_text(config_text, f"config/{Path(config_path).name}")
         result = run_experiment(config, embedder=embedder, progress=progress)
         log_result(result)
+        if result.topic_model is not None:  # a version of <experiment>-topics (_registry: when it is champion)
+            from ._registry import register_topic_model
+
+            register_topic_model(client(), run.info.run_id, config.tracking.experiment)
         return result, run.info.run_id
 
 
