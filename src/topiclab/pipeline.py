@@ -30,7 +30,7 @@ from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, seg
                       segment_report)
 from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similarity, ctfidf_weights, describe_topics, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
-                      topic_rows, topics_over_time, topics_per_class, with_given_names)
+                     topic_rows, topics_over_time, topics_per_class, with_given_names)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
 __all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold",
