@@ -20,8 +20,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel
 
-from .config import (ExperimentConfig, SweepConfig, apply_overrides, config_from_dict, override_text,
-                     read_config_file)
+from .config import (ExperimentConfig, SweepConfig, apply_overrides, config_from_dict, did_you_mean,
+                     override_label, override_text, read_config_file)
 from .errors import TopiclabError
 
 __all__ = ["SUMMARY_METRICS", "Trial", "SweepPlan", "parse_grid", "check_key", "plan_sweep",
@@ -63,7 +63,9 @@ def check_key(key: str) -> str:
     parts = key.split(".")
     for depth, part in enumerate(parts):
         if model is None or part not in model.model_fields:
-            raise TopiclabError(f"sweep grid key {key!r} is not in the config (no {'.'.join(parts[:depth + 1])!r})")
+            hint = did_you_mean(part, model.model_fields) if model is not None else ""
+            raise TopiclabError(f"sweep grid key {key!r} is not in the config (no {'.'.join(parts[:depth + 1])!r})"
+                                f"{hint}")
         model = _submodel(model.model_fields[part].annotation)
     if parts[0] in ("sweep", "name"):
         raise TopiclabError(f"sweep grid key {key!r} cannot be swept")

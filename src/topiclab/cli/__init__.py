@@ -27,7 +27,7 @@ def entrypoint() -> None:
     try:
         code = app(standalone_mode=False)
     except Terminated as stop:  # the run it interrupted has ended KILLED
-        typer.echo(f"error: {stop}", err=True)
+        typer.echo("error: interrupted (Ctrl-C)" if stop.name == "SIGINT" else f"error: {stop}", err=True)
         sys.exit(128 + stop.signum)
     except TopiclabError as error:
         if state["traceback"]:

@@ -5,7 +5,8 @@ configs (``ClassifierConfig``) and the segmentation benchmark's config
 (``SegmentEvalConfig``). Unknown keys and wrong types are one-line errors.
 """
 
-from ._base import Section, apply_overrides, describe_error, flatten, override_text, read_config_file, validate_config
+from ._base import (Section, apply_overrides, describe_error, did_you_mean, flatten, override_label, override_text,
+                    read_config_file, run_name, validate_config)
 from ._classify import (CLASSIFIER_KINDS, DEFAULT_MODEL_NAME, EMBEDDING_KINDS, ClassifierConfig, ClassifierSpec,
                         EvaluationConfig, LabelsConfig, RegistryConfig, classifier_config_from_dict,
                         load_classifier_config)
@@ -17,7 +18,7 @@ from ._segmentation import (DumpSpec, PageDumpSpec, ScaleSpec, SegmentEvalConfig
 
 __all__ = [
     "Section", "describe_error", "apply_overrides", "override_text", "validate_config", "read_config_file",
-    "flatten",
+    "flatten", "did_you_mean", "override_label", "run_name",
     "DEFAULT_EMBEDDING_MODEL", "DataConfig", "PassageConfig", "SegmentConfig", "EmbeddingBackend", "EmbeddingConfig", "TfidfConfig",
     "VectorizeConfig", "UmapConfig", "HdbscanConfig", "RefineConfig", "AutoKConfig", "ClusterConfig", "TopicsConfig",
     "TrackingConfig", "SweepConfig", "ExperimentConfig", "config_from_dict", "load_config",
