@@ -12,7 +12,8 @@ from ._classify import (CLASSIFIER_KINDS, DEFAULT_MODEL_NAME, EMBEDDING_KINDS, C
                         load_classifier_config)
 from ._experiment import (DEFAULT_EMBEDDING_MODEL, AutoKConfig, ClusterConfig, DataConfig, EmbeddingBackend, EmbeddingConfig,
                           ExperimentConfig, HdbscanConfig, PassageConfig, RefineConfig, SegmentConfig, SweepConfig, TfidfConfig,
-                          TopicsConfig, TrackingConfig, UmapConfig, VectorizeConfig, config_from_dict, load_config)
+                          TopicsConfig, TrackingConfig, UmapConfig, VectorizeConfig, config_from_dict, load_config,
+                          used_settings)
 from ._segmentation import (DumpSpec, PageDumpSpec, ScaleSpec, SegmentEvalConfig, TrainSpec, WebDumpSpec, WebEvalSpec,
                             load_segment_eval_config)
 
@@ -21,7 +22,7 @@ __all__ = [
     "flatten", "did_you_mean", "override_label", "run_name",
     "DEFAULT_EMBEDDING_MODEL", "DataConfig", "PassageConfig", "SegmentConfig", "EmbeddingBackend", "EmbeddingConfig", "TfidfConfig",
     "VectorizeConfig", "UmapConfig", "HdbscanConfig", "RefineConfig", "AutoKConfig", "ClusterConfig", "TopicsConfig",
-    "TrackingConfig", "SweepConfig", "ExperimentConfig", "config_from_dict", "load_config",
+    "TrackingConfig", "SweepConfig", "ExperimentConfig", "config_from_dict", "load_config", "used_settings",
     "CLASSIFIER_KINDS", "EMBEDDING_KINDS", "DEFAULT_MODEL_NAME", "ClassifierSpec", "ClassifierConfig",
     "LabelsConfig", "EvaluationConfig", "RegistryConfig", "classifier_config_from_dict", "load_classifier_config",
     "DumpSpec", "PageDumpSpec", "WebDumpSpec", "WebEvalSpec", "ScaleSpec", "TrainSpec", "SegmentEvalConfig",
