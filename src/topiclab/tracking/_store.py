@@ -257,13 +257,14 @@ def check_can_listen(host: str, port: int) -> None:
 
 
 def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
-    """The ``mlflow ui`` command line for this project's store."""
+    """The ``mlflow ui`` command line for this project's store (run through ``_ui_app``: it opens on runs)."""
     import sys
 
     check_can_listen(host, port)
     uri = tracking_uri()
-    # One worker is plenty for one user and starts fast on a small machine.
-    command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri,
+    # MLflow's ``mlflow ui``, its page opening on runs (``_ui_app``). One worker is plenty for one user and
+    # starts fast on a small machine.
+    command = [sys.executable, "-m", "topiclab.tracking._ui_app", "--backend-store-uri", uri,
                "--host", host, "--port", str(port), "--workers", "1"]
     root = artifact_root(uri)
     if root is not None:
