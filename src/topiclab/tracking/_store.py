@@ -65,12 +65,16 @@ def ensure_experiment(name: str) -> str:
     model training for the MLflow UI (``EXPERIMENT_KIND_TAG``; one made elsewhere is marked at first use)."""
     uri = use_store()
     existing = mlflow.get_experiment_by_name(name)
+    from mlflow.exceptions import MlflowException
+
     if existing is not None:
         if EXPERIMENT_KIND_TAG not in existing.tags:
-            retry_locked(lambda: MlflowClient(uri).set_experiment_tag(existing.experiment_id, EXPERIMENT_KIND_TAG,
-                                                                      EXPERIMENT_KIND))
+            try:
+                retry_locked(lambda: MlflowClient(uri).set_experiment_tag(existing.experiment_id,
+                                                                          EXPERIMENT_KIND_TAG, EXPERIMENT_KIND))
+            except MlflowException:  # e.g. a server's user who may log runs but not edit the experiment
+                pass
         return existing.experiment_id
-    from mlflow.exceptions import MlflowException
 
     root = artifact_root(uri)
     location = (root / name).as_uri() if root is not None else None
