@@ -165,7 +165,8 @@ def test_cli_reports_a_bad_grid_key_in_one_line(config_file):
     completed = subprocess.run([sys.executable, "-m", "topiclab.cli", "sweep", str(config_file),
                                 "--grid", "cluster.kk=1,2"], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 1
-    assert completed.stderr.strip() == "error: sweep grid key 'cluster.kk' is not in the config (no 'cluster.kk')"
+    assert completed.stderr.strip() == ("error: sweep grid key 'cluster.kk' is not in the config (no 'cluster.kk'); "
+                                       "did you mean 'k'?")
 
 
 def test_zero_optuna_trials_are_refused_before_any_run(config_file, tracking_uri):
@@ -218,3 +219,10 @@ def test_the_default_direction_follows_the_objective(config_file, tmp_path):
     explicit = tmp_path / "explicit.yaml"
     explicit.write_text(yaml.safe_dump(raw))
     assert plan_sweep(explicit).spec.direction == "maximize"
+
+
+def test_trials_are_named_by_the_overrides_and_the_values_they_try(config_file):
+    plan = plan_sweep(config_file, ["cluster.linkage=ward"], ["seed=7", "tracking.experiment=elsewhere"])
+    assert plan.name == "toy[seed=7]"
+    assert [t.config.name for t in plan.trials] == ["toy[seed=7,cluster.k=2,cluster.linkage=ward]",
+                                                    "toy[seed=7,cluster.k=3,cluster.linkage=ward]"]

@@ -114,13 +114,13 @@ _READ_METRICS = """(toggle, scrollTop) => {
 }"""
 
 
-def _metrics_table(page) -> dict[str, list[str]]:
-    """The compare view's Metrics table: metric name -> shown value of each run column.
+def _compare_table(page, section: str = "Metrics") -> dict[str, list[str]]:
+    """A table of the compare view (``Metrics`` or ``Parameters``): name -> shown value of each run column.
 
     The table is virtualised (only rows near the viewport exist), so it is read
     while scrolling; a name and its values share a row offset.
     """
-    switch = page.get_by_role("switch", name="Metrics - Show diff only")
+    switch = page.get_by_role("switch", name=f"{section} - Show diff only")
     names: dict[str, str] = {}
     values: dict[str, dict[float, str]] = {}
     position = 0
@@ -139,6 +139,12 @@ def _metrics_table(page) -> dict[str, list[str]]:
             for row in [values.get(top, {})]}
 
 
+def _section_text(page, section: str) -> str:
+    """The text of a section of the compare view (the Parameters table is drawn whole)."""
+    switch = page.get_by_role("switch", name=f"{section} - Show diff only")
+    return switch.evaluate("toggle => toggle.closest('.du-bois-light-collapse-content-box').innerText")
+
+
 def _column_order(page, run_ids: list[str]) -> list[str]:
     """Run ids in the order of the compare view's columns (left to right)."""
     positions = {}
@@ -148,13 +154,15 @@ def _column_order(page, run_ids: list[str]) -> list[str]:
     return sorted(run_ids, key=positions.get)
 
 
-def _open_compare_view(page, url: str, run_names: list[str]) -> None:
-    page.goto(f"{url}/#/experiments")
+def _open_experiment(page, url: str) -> None:
+    """The UI's front page, then one click on the experiment's name: nothing else."""
+    page.goto(url)
     experiment_link = page.get_by_role("link", name=EXPERIMENT, exact=True)
     experiment_link.wait_for()
-    # The UI opens in its GenAI (traces) mode; runs live in "Model training".
-    page.get_by_text("Model training", exact=True).click()
     experiment_link.click()
+
+
+def _open_compare_view(page, run_names: list[str]) -> None:
     for name in run_names:
         page.get_by_role("row").filter(has_text=name).get_by_role("checkbox").first.check()
     page.get_by_role("button", name="Compare", exact=True).click()
@@ -182,18 +190,28 @@ def test_compare_view_shows_metrics_of_two_runs(chromium, ui_server, logged_runs
         page = browser.new_page(viewport={"width": 1440, "height": 1300})
         page.set_default_timeout(60_000)
         try:
-            _open_compare_view(page, ui_server, chosen)
+            _open_experiment(page, ui_server)
+            # The runs table, with every run's name (its rows are links named by the run).
+            for name in logged_runs:
+                page.get_by_role("link", name=name, exact=True).first.wait_for()
+            assert "/runs" in page.url, f"the experiment opened on {page.url}, not its runs"
+            assert page.get_by_text("Detect Issues", exact=False).count() == 0
+            _open_compare_view(page, chosen)
+            params = _section_text(page, "Parameters")
             run_ids = _column_order(page, [logged_runs[name][0] for name in chosen])
             _tidy_for_screenshot(page)
             page.wait_for_timeout(500)
             page.screenshot(path=str(SCREENSHOT))
-            shown = _metrics_table(page)
+            shown = _compare_table(page)
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "mlflow-ui-failure.png"))
             raise
         finally:
             browser.close()
 
+    # k-means runs: no settings of the methods they did not use
+    assert "cluster.k" in params and "cluster.method" in params, params
+    assert "cluster.hdbscan" not in params and "cluster.umap" not in params, params
     metrics_of = {run_id: metrics for run_id, metrics in logged_runs.values()}
     logged_names = set().union(*(metrics_of[run_id] for run_id in run_ids))
     assert logged_names <= set(shown), f"metrics missing from the compare view: {logged_names - set(shown)}"

@@ -371,7 +371,7 @@ def segment_file(path: str | Path, method: str = "learned", overrides: list[str]
         settings = SegmentConfig.model_validate(
             apply_overrides({"method": method, "level": "article"}, overrides or []))
     except ValidationError as error:
-        raise TopiclabError(f"invalid segment option: {describe_error(error)}") from None
+        raise TopiclabError(f"invalid segment option: {describe_error(error, SegmentConfig)}") from None
     file = resolve(path)
     if file.is_dir():
         raise TopiclabError(f"{path} is a directory, not a dump")

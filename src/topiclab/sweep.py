@@ -20,8 +20,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel
 
-from .config import (ExperimentConfig, SweepConfig, apply_overrides, config_from_dict, override_text,
-                     read_config_file)
+from .config import (ExperimentConfig, SweepConfig, apply_overrides, config_from_dict, did_you_mean,
+                     override_label, override_text, read_config_file, run_name)
 from .errors import TopiclabError
 
 __all__ = ["SUMMARY_METRICS", "Trial", "SweepPlan", "parse_grid", "check_key", "plan_sweep",
@@ -44,9 +44,15 @@ class SweepPlan:
     raw: dict[str, Any] = field(repr=False)  # the base config as plain data, for Optuna trials
     spec: SweepConfig
     trials: list[Trial]  # all combinations (grid); empty for Optuna, whose trials come as it goes
+    overrides: list[str] = field(default_factory=list)  # --set items, part of every trial's name
 
     def config_for(self, values: dict[str, Any]) -> ExperimentConfig:
-        return _trial_config(self.raw, values, self.base.name)
+        return _trial_config(self.raw, values, self.base.name, self.overrides)
+
+    @property
+    def name(self) -> str:
+        """The sweep's name: the config's, with its ``--set`` overrides (``seed_news[seed=7]``)."""
+        return run_name(self.base.name, self.overrides)
 
 
 def _submodel(annotation) -> type[BaseModel] | None:
@@ -63,7 +69,9 @@ def check_key(key: str) -> str:
     parts = key.split(".")
     for depth, part in enumerate(parts):
         if model is None or part not in model.model_fields:
-            raise TopiclabError(f"sweep grid key {key!r} is not in the config (no {'.'.join(parts[:depth + 1])!r})")
+            hint = did_you_mean(part, model.model_fields) if model is not None else ""
+            raise TopiclabError(f"sweep grid key {key!r} is not in the config (no {'.'.join(parts[:depth + 1])!r})"
+                                f"{hint}")
         model = _submodel(model.model_fields[part].annotation)
     if parts[0] in ("sweep", "name"):
         raise TopiclabError(f"sweep grid key {key!r} cannot be swept")
@@ -83,13 +91,16 @@ def parse_grid(items: list[str]) -> dict[str, list[Any]]:
     return grid
 
 
-def _trial_config(raw: dict[str, Any], values: dict[str, Any], name: str) -> ExperimentConfig:
+def _trial_config(raw: dict[str, Any], values: dict[str, Any], name: str,
+                  overrides: list[str] | None = None) -> ExperimentConfig:
+    """A trial's config, named by what it changes: the sweep's ``--set`` overrides and its grid values
+    (``seed_news[seed=7,cluster.k=3]``)."""
     data = copy.deepcopy(raw)
     data.pop("sweep", None)
-    data = apply_overrides(data, [f"{k}={override_text(v)}" for k, v in values.items()])
-    label = ",".join(f"{k.split('.')[-1]}={override_text(v)}" for k, v in values.items())
-    data["name"] = f"{name}[{label}]" if label else name
-    return config_from_dict(data, source=f"sweep trial {label or name}")
+    items = [f"{k}={override_text(v)}" for k, v in values.items()]
+    data = apply_overrides(data, items)
+    data["name"] = run_name(name, [*(overrides or []), *items])
+    return config_from_dict(data, source=f"sweep trial {override_label(items) or name}")
 
 
 def _is_range(value: Any) -> bool:
@@ -142,8 +153,8 @@ def plan_sweep(config_path: str | Path, grid: list[str] | None = None, overrides
         keys = list(spec.grid)
         for combination in itertools.product(*(spec.grid[k] for k in keys)):
             values = dict(zip(keys, combination))
-            trials.append(Trial(values, _trial_config(raw, values, base.name)))
-    plan = SweepPlan(base=base, raw=raw, spec=spec, trials=trials)
+            trials.append(Trial(values, _trial_config(raw, values, base.name, overrides)))
+    plan = SweepPlan(base=base, raw=raw, spec=spec, trials=trials, overrides=list(overrides or []))
     _check_data(plan)
     return plan
 

@@ -182,3 +182,20 @@ def test_a_table_that_is_not_utf8_is_refused_as_every_input_is(tmp_path):
     for read in (read_table, load_corpus):
         with pytest.raises(TopiclabError, match=r"latin1.csv is not UTF-8 text \(invalid byte at position 8\)"):
             read(table)
+
+
+def test_a_table_without_the_text_column_suggests_data_text_column(tmp_path):
+    from topiclab.config import config_from_dict
+    from topiclab.data import load_data
+
+    table = tmp_path / "news.csv"
+    table.write_text("id,body,label\n1,The minister announced a new budget for schools,politics\n"
+                     "2,The striker scored twice in the final,sport\n")
+    config = config_from_dict({"name": "x", "data": {"path": str(table)}})
+    with pytest.raises(TopiclabError) as error:
+        load_data(config.data)
+    assert "has no 'text' column (columns: id, body, label)" in str(error.value)
+    assert str(error.value).endswith("set data.text_column to the column that holds the text, "
+                                     "e.g. --set data.text_column=body")
+    fixed = config_from_dict({"name": "x", "data": {"path": str(table), "text_column": "body"}})
+    assert len(load_data(fixed.data).documents) == 2

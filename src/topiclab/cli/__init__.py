@@ -3,7 +3,7 @@
 Errors a user can fix are printed as one line on stderr with exit code 1;
 ``--traceback`` shows the whole stack for debugging. Every command's help ends
 with an example. Commands live in one module per area (``_experiments``,
-``_segmentation``, ``_classifiers``, ``_fewshot``, ``_store``, ``_spark``, ``_scale``, ``_backends``,
+``_segmentation``, ``_classifiers``, ``_fewshot``, ``_store``, ``_runs``, ``_spark``, ``_scale``, ``_backends``,
 ``_naming``); each registers on ``app``.
 """
 
@@ -15,8 +15,8 @@ import typer
 
 from ..errors import Terminated, TopiclabError
 # Each module registers its commands on `app`, in the order `--help` lists them.
-from . import (_experiments, _segmentation, _boilerplate, _classifiers, _fewshot, _store, _serving,  # noqa: F401,I001
-               _topics, _spark, _scale, _backends, _naming)
+from . import (_experiments, _segmentation, _boilerplate, _classifiers, _fewshot, _store, _runs,  # noqa: F401,I001
+               _serving, _topics, _spark, _scale, _backends, _naming)
 from ._app import app, fail, state
 
 __all__ = ["app", "entrypoint"]
@@ -27,7 +27,7 @@ def entrypoint() -> None:
     try:
         code = app(standalone_mode=False)
     except Terminated as stop:  # the run it interrupted has ended KILLED
-        typer.echo(f"error: {stop}", err=True)
+        typer.echo("error: interrupted (Ctrl-C)" if stop.name == "SIGINT" else f"error: {stop}", err=True)
         sys.exit(128 + stop.signum)
     except TopiclabError as error:
         if state["traceback"]:

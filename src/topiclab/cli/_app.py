@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import typer
+import typer.core
 
 __all__ = ["app", "state", "fail", "run_server", "report_file", "report_left", "REPORT"]
 
@@ -15,7 +16,22 @@ HELP = ("topiclab: news topic clustering and classification, tracked in MLflow. 
         "into articles, vectorises them (sentence embeddings, TF-IDF), clusters them into topics with human "
         "names, trains classifiers on those topics, and logs every model, metric and artifact to MLflow.\n\n"
         "Start with: topiclab run experiments/seed_news.yaml, then topiclab ui.")
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
+
+
+class _Commands(typer.core.TyperGroup):
+    """typer turns a Ctrl-C into a silent exit 130; here it becomes ``Terminated`` (SIGINT), which the
+    entry point reports in one line, as it does SIGTERM."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from ..errors import Terminated
+
+            raise Terminated(signal.SIGINT, "SIGINT") from None
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, help=HELP)
 state = {"traceback": False}
 
 

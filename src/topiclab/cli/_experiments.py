@@ -10,11 +10,13 @@ import typer
 from ..errors import TopiclabError
 from ._app import app
 
-def _print_topics(result, run_id: str) -> None:
+def _print_topics(result, run_id: str, run_name: str | None = None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Topics of {result.config.name} ({result.metrics['n_documents']} documents)")
+    table = Table(title=escape(f"Topics of {run_name or result.config.name} ({result.metrics['n_documents']} "
+                               "documents)"))
     for column in ("topic", "label", "size", "top keywords", "example"):
         table.add_column(column, overflow="fold")
     for topic in result.topics:
@@ -32,7 +34,15 @@ def _print_topics(result, run_id: str) -> None:
                    f"group of cluster.hdbscan.min_cluster_size={size} among {result.metrics['n_documents']} "
                    "documents, and accuracy scores the outliers as one group; lower min_cluster_size, or use "
                    "cluster.method: kmeans", err=True)
-    console.print("Open the MLflow UI with: topiclab ui  (or: make ui), then http://127.0.0.1:5000")
+    from ..tracking import run_page_url, tracking_uri
+
+    where = "" if tracking_uri().startswith(("http://", "https://")) else " (start it with: topiclab ui)"
+    console.print(f"This run in the MLflow UI{where}: {run_page_url(run_id)}", soft_wrap=True)
+
+
+_RUN_NAME = typer.Option(None, "--run-name", help="Name of the MLflow run (default: the config's name with the "
+                                                  "--set overrides, e.g. seed_news[seed=7])")
+_TAGS = typer.Option(None, "--tag", help="Tag the run: KEY=VALUE (repeatable)")
 
 
 def say_registration(run_id: str, experiment: str) -> None:
@@ -55,18 +65,39 @@ def say_registration(run_id: str, experiment: str) -> None:
 def run(
     config: str = typer.Argument(..., help="Experiment YAML file, e.g. experiments/seed_news.yaml"),
     set_: Optional[list[str]] = typer.Option(None, "--set", help="Override a config key: key=value"),
+    run_name: Optional[str] = _RUN_NAME,
+    tag: Optional[list[str]] = _TAGS,
 ):
-    """Run one experiment and log it to MLflow; prints the topic table and metrics.
+    """Run one experiment and log it to MLflow; prints the topic table, the metrics and the run's page.
 
-    Example: topiclab run experiments/seed_news.yaml --set cluster.k=4
+    Example: topiclab run experiments/seed_news.yaml --set cluster.k=4 --tag purpose=baseline
     """
     from ..config import load_config
-    from ..tracking import track_experiment
+    from ..config import run_name as overridden_name
+    from ..tracking import check_tags, track_experiment
 
+    tags = check_tags(tag or [])
     settings = load_config(config, set_ or [])
-    result, run_id = track_experiment(settings, config_path=config, progress=sys.stderr.isatty())
-    _print_topics(result, run_id)
+    name = run_name or overridden_name(settings.name, set_ or [])
+    result, run_id = track_experiment(settings, config_path=config, progress=sys.stderr.isatty(), run_name=name,
+                                      overrides=set_ or [], tags=tags)
+    _print_topics(result, run_id, name)
     say_registration(run_id, settings.tracking.experiment)
+
+
+@app.command()
+def rerun(run_id: str = typer.Argument(..., help="Id of a logged experiment run (topiclab runs list)")):
+    """Run a logged experiment run again from its logged config (config.yaml); same name, tagged
+    topiclab.rerun_of.
+
+    Example: topiclab rerun 3f2c0a...
+    """
+    from ..tracking import track_rerun
+
+    result, new_id, name = track_rerun(run_id, progress=sys.stderr.isatty())
+    typer.echo(f"rerun of {run_id} ({name}) from its logged config", err=True)
+    _print_topics(result, new_id, name)
+    say_registration(new_id, result.config.tracking.experiment)
 
 
 @app.command()
@@ -78,6 +109,9 @@ def sweep(
     optuna: Optional[int] = typer.Option(None, "--optuna", min=1, help="Run N Optuna trials instead of the grid"),
     objective: Optional[str] = typer.Option(None, "--objective", help="Metric to optimise (default: nmi)"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Trials run at a time, each in its own process"),
+    run_name: Optional[str] = typer.Option(None, "--run-name", help="Name of the parent run (default: the "
+                                                                    "config's name and --set overrides, -sweep)"),
+    tag: Optional[list[str]] = typer.Option(None, "--tag", help="Tag the parent and every trial: KEY=VALUE"),
 ):
     """Run every grid combination as a nested MLflow run; summary table on the parent run.
 
@@ -85,8 +119,9 @@ def sweep(
     """
     from ..viz import markdown_table
     from ..sweep import plan_sweep
-    from ..tracking import track_sweep
+    from ..tracking import check_tags, run_page_url, track_sweep
 
+    tags = check_tags(tag or [])
     plan = plan_sweep(config, [*(grid or []), *(more_grid or [])], set_ or [], optuna, objective)
     total = len(plan.trials) or plan.spec.n_trials
     typer.echo(f"sweep of {plan.base.name}: {total} trials ({plan.spec.method}), objective "
@@ -97,9 +132,11 @@ def sweep(
         done.append(row)
         typer.echo(f"  trial {len(done)}/{total}: {plan.spec.objective}={row[plan.spec.objective]:.4f}", err=True)
 
-    frame, run_id = track_sweep(plan, progress=sys.stderr.isatty() and jobs == 1, on_trial=report, jobs=jobs)
+    frame, run_id = track_sweep(plan, progress=sys.stderr.isatty() and jobs == 1, on_trial=report, jobs=jobs,
+                                run_name=run_name, tags=tags)
     typer.echo(markdown_table(frame.drop(columns=["run_id"])))
     typer.echo(f"MLflow parent run id: {run_id}")
+    typer.echo(f"This sweep in the MLflow UI: {run_page_url(run_id)}")
     if len(frame):  # trials are not registered: a sweep must not change assign's default on its own
         typer.echo(f"make the best trial's topic model the champion: topiclab promote {frame.iloc[0]['run_id']}",
                    err=True)

@@ -9,7 +9,8 @@ import typer
 
 from ._app import app, run_server
 
-runs_app = typer.Typer(no_args_is_help=True, help="Look after the store's runs.\n\nExample: topiclab runs clean")
+runs_app = typer.Typer(no_args_is_help=True, help="The store's runs: list, show, compare, clean.\n\n"
+                                                  "Example: topiclab runs list --experiment seed_news")
 app.add_typer(runs_app, name="runs")
 
 

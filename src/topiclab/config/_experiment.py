@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..data import check_dataset_name
 from ..errors import TopiclabError
-from ._base import Section, read_config_file, validate_config
+from ._base import Section, flatten, read_config_file, validate_config
 
 __all__ = [
     "DEFAULT_EMBEDDING_MODEL",
@@ -32,6 +32,7 @@ __all__ = [
     "ExperimentConfig",
     "config_from_dict",
     "load_config",
+    "used_settings",
 ]
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
@@ -310,3 +311,52 @@ def config_from_dict(raw: dict[str, Any], source: str = "config") -> ExperimentC
 def load_config(path: str | Path, overrides: list[str] | None = None) -> ExperimentConfig:
     """Read, override and validate an experiment config."""
     return config_from_dict(read_config_file(path, overrides), source=str(path))
+
+
+_DENSITY_METHODS = ("umap_hdbscan", "bertopic")  # the methods with UMAP, HDBSCAN and outliers
+
+
+def _unused_settings(config: ExperimentConfig) -> set[str]:
+    """Sections and keys (dotted) that ``config``'s methods never read: another method's settings."""
+    cluster, segment, vectorize = config.cluster, config.segment, config.vectorize
+    unused = set()
+    if cluster.method not in _DENSITY_METHODS:
+        unused |= {"cluster.umap", "cluster.hdbscan", "cluster.outliers", "cluster.outlier_min_similarity"}
+    elif cluster.outliers == "keep":
+        unused.add("cluster.outlier_min_similarity")
+    if cluster.method == "umap_hdbscan":
+        unused.add("cluster.k")
+    if cluster.k != "auto":
+        unused.add("cluster.auto")
+    if cluster.method != "agglomerative":
+        unused.add("cluster.linkage")
+    if cluster.refine.method == "none":
+        unused |= {f"cluster.refine.{key}" for key in RefineConfig.model_fields if key != "method"}
+    if segment.level == "line":  # one document per line: nothing is cut
+        unused |= {f"segment.{key}" for key in SegmentConfig.model_fields if key != "level"}
+    else:
+        own = {"fixed": {"fixed_lines"}, "texttiling": {"window", "cutoff"}, "learned": {"model", "threshold"}}
+        for method, keys in own.items():
+            if segment.method != method:
+                unused |= {f"segment.{key}" for key in keys}
+        if segment.level != "passage":
+            unused.add("segment.passage")
+    if vectorize.representation == "embedding":
+        unused.add("vectorize.tfidf")
+    if vectorize.representation != "combined":
+        unused.add("vectorize.tfidf_weight")
+    if vectorize.representation == "tfidf" and config.topics.taxonomy is None and segment.level == "line":
+        unused.add("vectorize.embedding")  # no sentence embedding is computed at all
+    if config.topics.taxonomy is None:
+        unused |= {"topics.label_threshold", "topics.guided"}
+    return unused
+
+
+def used_settings(config: ExperimentConfig, exclude: set[str] | None = None) -> dict[str, Any]:
+    """``config`` flattened to dotted keys (MLflow params), without the settings its methods never read:
+    a k-means run has no ``cluster.hdbscan.*``, so runs compare on what they ran with. The whole config
+    is still logged with each run (``config.yaml``)."""
+    unused = _unused_settings(config)
+    flat = flatten(config.model_dump(mode="json", exclude=exclude))
+    return {key: value for key, value in flat.items()
+            if not any(key == name or key.startswith(name + ".") for name in unused)}

@@ -6,7 +6,7 @@ starts from a ``Corpus``.
 
 from ._analyzer import (NEWS_STOP_WORDS, STOP_LISTS, STOP_WORDS, TOKEN_PATTERN, StopList, stop_words, tokenize,
                         word_vectorizer)
-from ._corpus import (TABLE_FORMATS, Corpus, Document, Gold, check_gold, detect_format, label_from_gold, load_corpus,
+from ._corpus import (TABLE_FORMATS, MissingTextColumn, Corpus, Document, Gold, check_gold, detect_format, label_from_gold, load_corpus,
                       load_dump, load_folder, load_gold, load_table, read_lines, read_table, read_text, split_lines)
 from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_shared_sample,
                         load_data, load_dataset, load_shared_csv)
@@ -16,7 +16,7 @@ from ._web_pages import PAGE_SOURCES, WebPage, load_web_pages, page_source_path
 
 __all__ = [
     "split_sentences",
-    "TABLE_FORMATS", "Document", "Corpus", "Gold", "detect_format", "load_corpus", "load_dump", "load_table",
+    "TABLE_FORMATS", "MissingTextColumn", "Document", "Corpus", "Gold", "detect_format", "load_corpus", "load_dump", "load_table",
     "read_table", "load_folder", "load_gold",
     "read_text", "read_lines", "split_lines", "check_gold", "label_from_gold",
     "DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",

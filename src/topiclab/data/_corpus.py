@@ -21,6 +21,7 @@ from ..paths import looked_for, resolve
 
 __all__ = [
     "TABLE_FORMATS",
+    "MissingTextColumn",
     "Document",
     "Corpus",
     "Gold",
@@ -199,6 +200,22 @@ def _json_records(text: str) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
+class MissingTextColumn(TopiclabError):
+    """A table without the text column asked for; ``likely`` names the column that looks like text, if any."""
+
+    def __init__(self, message: str, likely: str | None):
+        super().__init__(message)
+        self.likely = likely
+
+
+def _likely_text_column(frame: pd.DataFrame) -> str | None:
+    """The column of longest text on average (the body of an article, not its id or label)."""
+    lengths = {column: frame[column].dropna().astype(str).str.len().mean() for column in frame.columns
+               if not pd.api.types.is_numeric_dtype(frame[column])}
+    lengths = {column: length for column, length in lengths.items() if length == length and length > 0}
+    return max(lengths, key=lengths.get) if lengths else None
+
+
 def read_table(path: str | Path, fmt: str = "csv", text_column: str = "text") -> pd.DataFrame:
     """Every row of a table (``TABLE_FORMATS``; an empty cell: missing), checked to have ``text_column``."""
     file = resolve(path)
@@ -220,9 +237,9 @@ def _parse_table(file: Path, text: str, fmt: str, text_column: str) -> pd.DataFr
         reason = str(error).splitlines()[0]
         raise TopiclabError(f"{file} is not a readable {fmt.upper()} table: {reason}") from None
     if text_column not in frame.columns:
-        raise TopiclabError(
-            f"{file} has no {text_column!r} column (columns: {', '.join(map(str, frame.columns))})"
-        )
+        raise MissingTextColumn(
+            f"{file} has no {text_column!r} column (columns: {', '.join(map(str, frame.columns))})",
+            _likely_text_column(frame))
     return frame
 
 

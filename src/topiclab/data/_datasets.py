@@ -19,7 +19,7 @@ from typing import Callable, Protocol
 
 from ..errors import TopiclabError
 from ..paths import SHARED_DATASETS_DIR
-from ._corpus import Corpus, load_corpus
+from ._corpus import Corpus, MissingTextColumn, load_corpus
 from ._splits import sample_corpus
 
 __all__ = ["DataSource", "DatasetInfo", "DATASETS", "dataset_names", "check_dataset_name", "load_dataset",
@@ -114,4 +114,8 @@ def load_data(data: DataSource) -> Corpus:
     """The corpus an experiment's ``data`` section asks for."""
     if data.dataset:
         return load_dataset(data.dataset, limit=data.limit)
-    return load_corpus(data.path, data.format, data.text_column, data.label_column, data.limit)
+    try:
+        return load_corpus(data.path, data.format, data.text_column, data.label_column, data.limit)
+    except MissingTextColumn as error:  # the config names the column: say which key
+        example = f", e.g. --set data.text_column={error.likely}" if error.likely else ""
+        raise TopiclabError(f"{error}; set data.text_column to the column that holds the text{example}") from None

@@ -10,7 +10,8 @@ locked-database retries, SIGTERM, dead runs), ``_harness`` (evaluations, sweeps,
 segmentation), ``_models`` (topic classifiers: train, register, load, serve),
 ``_topic_models``/``_assign``/``_merge`` (topic models: log, assign, merge or name topics of a run),
 ``_registry``/``_promote`` (registered versions, ``<experiment>-topics``, the champion, promote),
-``_predictors`` (model copies and plain predict callables for Spark workers)
+``_predictors`` (model copies and plain predict callables for Spark workers), ``_runs`` (runs as plain
+records, their UI pages, reruns)
 and ``_reports`` (notebooks, run comparison, benchmark report). Callers use
 ``topiclab.tracking`` only.
 """
@@ -27,7 +28,9 @@ from ._promote import is_run_id, topic_model_registration, version_of_run
 from ._predictors import local_text_model, local_topic_model, text_model_predictor, topic_model_predictor
 from ._merge import PARENT_TAG, parse_topic_ids, parse_topic_names, parent_topics, track_label, track_merge
 from ._topic_models import TOPIC_MODEL_ARTIFACT, log_k_curve, log_topic_model, log_topic_views
-from ._store import (MAX_PARAM_LENGTH, artifact_root, client, ensure_experiment, git_commit, log_dataset,
+from ._runs import RERUN_TAG, get_run, list_runs, logged_config, run_page_url, run_record, track_rerun, ui_url
+from ._store import (EXPERIMENT_KIND_TAG, MAX_PARAM_LENGTH, artifact_root, check_tags, client, ensure_experiment,
+                     git_commit, log_dataset,
                      log_params, log_result, server_command, track_experiment, tracked_run, tracking_uri, ui_command,
                      use_store)
 from ._lifecycle import (HOST_TAG, PID_TAG, SIGNAL_TAG, check_store_exists, mark_dead_runs, prepare_store,
@@ -48,4 +51,6 @@ __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "t
            "load_topic_model", "champion_topic_model", "assign_texts", "CHAMPION", "register_topic_model",
            "topic_model_name", "is_run_id", "topic_model_registration", "version_of_run",
            "local_text_model", "local_topic_model", "text_model_predictor", "topic_model_predictor", "PARENT_TAG", "parse_topic_ids",
-           "parent_topics", "track_merge", "parse_topic_names", "track_label"]
+           "parent_topics", "track_merge", "parse_topic_names", "track_label",
+           "EXPERIMENT_KIND_TAG", "check_tags", "RERUN_TAG", "get_run", "list_runs", "logged_config", "run_page_url",
+           "run_record", "track_rerun", "ui_url"]

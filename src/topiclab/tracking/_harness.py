@@ -9,10 +9,11 @@ from typing import Any
 import mlflow
 import yaml
 
-from ..config import flatten
+from ..config import flatten, override_label
 from ..pipeline import run_experiment
 from ._lifecycle import on_stop, raise_if_terminated, stop_received
-from ._store import config_params, log_dataset, log_params, log_result, tracked_run
+from ._store import (CONFIG_NAME_TAG, OVERRIDES_TAG, config_params, log_dataset, log_params, log_result,
+                     tracked_run)
 
 __all__ = ["log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep", "track_segment_eval",
            "track_segment_train", "track_web_eval"]
@@ -49,14 +50,17 @@ def log_table_artifacts(frame, stem: str) -> None:
     mlflow.log_table(frame.astype(object).where(frame.notna(), None), f"{stem}.json")
 
 
-def _trial(config, values, experiment: str, progress: bool, tags: dict[str, str] | None = None):
-    """One trial as a run nested under the active parent (``tags`` name the parent in a worker process).
+def _trial(config, values, experiment: str, progress: bool, tags: dict[str, str] | None = None,
+           extra_tags: dict[str, str] | None = None):
+    """One trial as a run nested under the active parent (``tags`` name the parent in a worker process);
+    ``extra_tags``: the user's ``--tag`` items.
 
     Trials log tables and metrics, no figures (``figures: none``: no document map either); the parent
     logs the best trial's figures (``_log_best_figures``)."""
     config = config.model_copy(update={"figures": "none"})
     with tracked_run(experiment, config.name, nested=tags is None,
-                     tags={"topiclab.sweep": "trial", "sweep_values": str(values), **(tags or {})}) as run:
+                     tags={"topiclab.sweep": "trial", "sweep_values": str(values), **(extra_tags or {}),
+                           **(tags or {})}) as run:
         log_params(config_params(config))
         mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
         result = run_experiment(config, progress=progress)
@@ -64,7 +68,8 @@ def _trial(config, values, experiment: str, progress: bool, tags: dict[str, str]
         return result.metrics, run.info.run_id
 
 
-def _worker_trial(uri: str, config_data: dict, values: dict, experiment: str, parent_id: str):
+def _worker_trial(uri: str, config_data: dict, values: dict, experiment: str, parent_id: str,
+                  extra_tags: dict[str, str] | None = None):
     """A trial in a worker process: its own run, nested under the sweep's parent by the parent-run tag."""
     import os
 
@@ -73,7 +78,7 @@ def _worker_trial(uri: str, config_data: dict, values: dict, experiment: str, pa
     os.environ["MLFLOW_TRACKING_URI"] = uri
     config = config_from_dict(config_data, source="sweep trial")
     try:
-        return _trial(config, values, experiment, False, {"mlflow.parentRunId": parent_id})
+        return _trial(config, values, experiment, False, {"mlflow.parentRunId": parent_id}, extra_tags)
     finally:
         # A stopped worker exits once its run is closed: the pool would otherwise hand it the next
         # trial, and a worker left waiting on the pool's queue outlives a parent that exits first.
@@ -97,11 +102,13 @@ def _stop_workers(pool) -> None:
         process.terminate()
 
 
-def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
+def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1, run_name: str | None = None,
+                tags: dict[str, str] | None = None):
     """Run a ``sweep.SweepPlan``: one parent run, one nested run per trial, summary on the parent.
 
     With ``jobs`` > 1 the trials run in that many worker processes, each run
-    still nested under the one parent. Returns ``(summary frame, parent run id)``.
+    still nested under the one parent. The parent is named ``run_name``, else ``<plan.name>-sweep``;
+    ``tags`` go on the parent and every trial. Returns ``(summary frame, parent run id)``.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -118,16 +125,19 @@ def track_sweep(plan, progress: bool = False, on_trial=None, jobs: int = 1):
 
     def runner(config, values):
         if pool is None:
-            metrics, run_id = _trial(config, values, experiment, progress)
+            metrics, run_id = _trial(config, values, experiment, progress, extra_tags=tags)
         else:
             raise_if_terminated()  # a stopped sweep hands out no further trial
             future = pool.submit(_worker_trial, tracking_uri(), config.model_dump(mode="json"), values, experiment,
-                                 parent.info.run_id)
+                                 parent.info.run_id, tags)
             metrics, run_id = future.result()
         configs[run_id] = config
         return metrics, run_id
 
-    with tracked_run(experiment, f"{base.name}-sweep", tags={"topiclab.sweep": "parent"}) as parent:
+    parent_tags = {"topiclab.sweep": "parent", CONFIG_NAME_TAG: base.name, **(tags or {})}
+    if plan.name != base.name:
+        parent_tags[OVERRIDES_TAG] = override_label(plan.overrides)
+    with tracked_run(experiment, run_name or f"{plan.name}-sweep", tags=parent_tags) as parent:
         if jobs > 1:  # spawn: a fresh interpreter per worker, no copy of this one's MLflow state or threads
             pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_worker_start)

@@ -16,16 +16,17 @@ from mlflow.tracking import MlflowClient
 
 from .. import __version__
 from ..errors import Terminated, TopiclabError
-from ..config import ExperimentConfig, flatten
-from ..pipeline import Result, run_experiment
+from ..config import ExperimentConfig, flatten, used_settings
+from ..pipeline import RUN_METRICS, Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
 from ..vectorize import backend_params
 from ._lifecycle import (SIGNAL_TAG, closing_run, mark_dead_runs, open_run, prepare_store, process_tags,
                          raise_if_terminated, retry_locked, starting_run, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
-           "ensure_experiment", "git_commit", "tracked_run", "log_params", "config_params", "log_result", "log_figures",
-           "track_experiment", "ui_command", "server_command", "check_can_listen", "no_progress_bars"]
+           "ensure_experiment", "EXPERIMENT_KIND_TAG", "git_commit", "check_tags", "tracked_run", "log_params",
+           "config_params", "log_result", "log_figures", "track_experiment", "ui_command", "server_command",
+           "check_can_listen", "no_progress_bars"]
 
 
 MAX_PARAM_LENGTH = 6000
@@ -71,18 +72,31 @@ def no_progress_bars():
             os.environ[name] = before
 
 
+# What the MLflow UI calls an experiment of "machine learning" (runs, params, metrics), not of GenAI (traces).
+EXPERIMENT_KIND_TAG, EXPERIMENT_KIND = "mlflow.experimentKind", "custom_model_development"
+
+
 def ensure_experiment(name: str) -> str:
-    """Id of experiment ``name``, created with its artifacts in the local root."""
+    """Id of experiment ``name``, created with its artifacts in the local root, and marked an experiment of
+    model training for the MLflow UI (``EXPERIMENT_KIND_TAG``; one made elsewhere is marked at first use)."""
     uri = use_store()
     existing = mlflow.get_experiment_by_name(name)
-    if existing is not None:
-        return existing.experiment_id
     from mlflow.exceptions import MlflowException
+
+    if existing is not None:
+        if EXPERIMENT_KIND_TAG not in existing.tags:
+            try:
+                retry_locked(lambda: MlflowClient(uri).set_experiment_tag(existing.experiment_id,
+                                                                          EXPERIMENT_KIND_TAG, EXPERIMENT_KIND))
+            except MlflowException:  # e.g. a server's user who may log runs but not edit the experiment
+                pass
+        return existing.experiment_id
 
     root = artifact_root(uri)
     location = (root / name).as_uri() if root is not None else None
     try:
-        return retry_locked(lambda: mlflow.create_experiment(name, artifact_location=location))
+        return retry_locked(lambda: mlflow.create_experiment(name, artifact_location=location,
+                                                             tags={EXPERIMENT_KIND_TAG: EXPERIMENT_KIND}))
     except MlflowException:  # a parallel process created it first
         existing = mlflow.get_experiment_by_name(name)
         if existing is None:
@@ -142,6 +156,21 @@ def tracked_run(experiment: str, run_name: str, nested: bool = False,
         retry_locked(mlflow.end_run)
 
 
+def check_tags(items: list[str]) -> dict[str, str]:
+    """``["team=news", ...]`` (``--tag KEY=VALUE``) as run tags; MLflow's and topiclab's own keys are refused,
+    so a tag cannot hide how a run was made (its process, its overrides)."""
+    tags = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise TopiclabError(f"--tag {item!r} is not of the form KEY=VALUE")
+        if key.startswith(("mlflow.", "topiclab.")):
+            raise TopiclabError(f"--tag {key!r}: keys starting with mlflow. or topiclab. are set by topiclab itself")
+        tags[key] = value
+    return tags
+
+
 def log_params(params: dict[str, Any]) -> None:
     clean = {k: ("None" if v is None else str(v)[:MAX_PARAM_LENGTH]) for k, v in params.items()}
     items = list(clean.items())
@@ -150,12 +179,16 @@ def log_params(params: dict[str, Any]) -> None:
 
 
 def config_params(config, exclude: set[str] | None = None) -> dict[str, Any]:
-    """A config as MLflow params, plus the embedding backend that really ran (``auto`` resolved) and the CPU."""
-    params = flatten(config.model_dump(mode="json", exclude=exclude))
+    """A config as MLflow params, plus the embedding backend that really ran (``auto`` resolved) and the CPU.
+    An experiment config gives only the settings its methods read (``config.used_settings``)."""
+    if isinstance(config, ExperimentConfig):
+        params = used_settings(config, exclude)
+    else:
+        params = flatten(config.model_dump(mode="json", exclude=exclude))
     vectorize = getattr(config, "vectorize", None)
     embedding, prefix = ((vectorize.embedding, "vectorize.embedding.") if vectorize is not None
                          else (getattr(config, "embedding", None), "embedding."))
-    if embedding is not None:
+    if embedding is not None and any(key.startswith(prefix) for key in params):
         params.update(backend_params(embedding.model, embedding.backend, prefix))
     return params
 
@@ -184,7 +217,10 @@ def log_dataset(data, context: str) -> None:
 def log_result(result: Result, figures: str | None = None) -> None:
     """Metrics, input dataset and artifacts of a finished experiment; its figures as ``log_figures`` draws
     them for ``figures`` (default: the run's ``figures`` setting)."""
-    mlflow.log_metrics({k: float(v) for k, v in result.metrics.items()})
+    # In RUN_METRICS' order, quality first: the UI's compare view plots the first metric it finds
+    order = {name: place for place, name in enumerate(RUN_METRICS)}
+    names = sorted(result.metrics, key=lambda name: order.get(name, len(order)))
+    mlflow.log_metrics({name: float(result.metrics[name]) for name in names})
     log_dataset(result.corpus, "clustering")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -219,10 +255,25 @@ def log_figures(result: Result, figures: str | None = None) -> list[str]:
     return logged
 
 
+OVERRIDES_TAG, CONFIG_NAME_TAG = "topiclab.overrides", "topiclab.config_name"
+
+
 def track_experiment(config: ExperimentConfig, config_path: str | Path | None = None,
-                     progress: bool = False, embedder=None) -> tuple[Result, str]:
-    """Run one experiment inside an MLflow run; returns the Result and the run id."""
-    with tracked_run(config.tracking.experiment, config.name) as run:
+                     progress: bool = False, embedder=None, run_name: str | None = None,
+                     overrides: list[str] | None = None, tags: dict[str, str] | None = None) -> tuple[Result, str]:
+    """Run one experiment inside an MLflow run; returns the Result and the run id.
+
+    The run is named ``run_name``, else by the config's name and the ``overrides`` that made ``config``
+    from its file (``config.run_name``: ``seed_news[seed=7]``); those are tagged too, with ``tags``.
+    """
+    from ..config import override_label
+    from ..config import run_name as overridden_name
+
+    all_tags = {CONFIG_NAME_TAG: config.name, **(tags or {})}
+    if overrides and override_label(overrides):
+        all_tags[OVERRIDES_TAG] = override_label(overrides)
+    name = run_name or overridden_name(config.name, overrides or [])
+    with tracked_run(config.tracking.experiment, name, tags=all_tags) as run:
         log_params(config_params(config))
         config_text = resolve(config_path).read_text(encoding="utf-8") if config_path else None
         mlflow.log_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), "config.yaml")
@@ -251,13 +302,14 @@ def check_can_listen(host: str, port: int) -> None:
 
 
 def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
-    """The ``mlflow ui`` command line for this project's store."""
+    """The ``mlflow ui`` command line for this project's store (run through ``_ui_app``: it opens on runs)."""
     import sys
 
     check_can_listen(host, port)
     uri = tracking_uri()
-    # One worker is plenty for one user and starts fast on a small machine.
-    command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri,
+    # MLflow's ``mlflow ui``, its page opening on runs (``_ui_app``). One worker is plenty for one user and
+    # starts fast on a small machine.
+    command = [sys.executable, "-m", "topiclab.tracking._ui_app", "--backend-store-uri", uri,
                "--host", host, "--port", str(port), "--workers", "1"]
     root = artifact_root(uri)
     if root is not None:
