@@ -224,7 +224,8 @@ def k_curve_figure(curve, chosen: int, settings):
                                     marker={"size": 16, "color": "#d62728", "symbol": "star"},
                                     name=f"chosen k = {chosen}", hovertext=[why], hoverinfo="text+x"), **where)
         figure.add_annotation(x=chosen, y=chosen_score, text=f"k = {chosen}: {why}", showarrow=True, arrowhead=2,
-                              ax=0, ay=-40, bgcolor="rgba(255,255,255,0.8)", **where)
+                              # below the star where the panel's title sits above it
+                              ax=0, ay=40 if spaces else -40, bgcolor="rgba(255,255,255,0.8)", **where)
     figure.add_vline(x=chosen, line_dash="dash", line_color="#d62728")
     figure.update_xaxes(title_text="k (number of topics)", dtick=1 if len(ks) <= 20 else None,
                         **({"row": 2, "col": 1} if spaces else {}))
