@@ -94,18 +94,33 @@ def _check_server(uri: str, timeout: float = 10.0) -> None:
     import urllib.request
 
     try:
-        urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout).close()
+        urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout, context=_tls_context(uri)).close()
     except urllib.error.HTTPError:
         pass  # it answered (a proxy or an auth layer may refuse /health): reachable
     except OSError as error:  # URLError, refused, reset, timed out
         reason = getattr(error, "reason", error)
         raise TopiclabError(f"the tracking server {uri} does not answer ({reason}); start it (topiclab server) "
                             "or point MLFLOW_TRACKING_URI elsewhere") from None
+    from ._auth import check_credentials
+
+    check_credentials(uri)
+
+
+def _tls_context(uri: str):
+    """For https: the certificate MLflow's client trusts too (MLFLOW_TRACKING_SERVER_CERT_PATH,
+    MLFLOW_TRACKING_INSECURE_TLS), so the check and the runs agree."""
+    import ssl
+
+    if not uri.startswith("https://"):
+        return None
+    if os.environ.get("MLFLOW_TRACKING_INSECURE_TLS", "").lower() == "true":
+        return ssl._create_unverified_context()
+    return ssl.create_default_context(cafile=os.environ.get("MLFLOW_TRACKING_SERVER_CERT_PATH") or None)
 
 
 def prepare_store(uri: str) -> None:
     """Create (or migrate) a SQLite store's schema once, under a file lock; check that a tracking server
-    answers, once; other stores as they are."""
+    answers and takes the client's credentials, once; other stores as they are."""
     if uri in _prepared:
         return
     if uri.startswith(("http://", "https://")):

@@ -18,6 +18,7 @@ from ..config import flatten
 from ..errors import TopiclabError
 from ..paths import resolve
 from ._assign import no_progress_bars
+from ._auth import server_refusals
 from ._store import check_can_listen, client, config_params, log_dataset, log_params, tracked_run, tracking_uri
 
 __all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
@@ -164,11 +165,12 @@ def _registry_tags(trained) -> dict[str, str]:
 def register_classifier(model_uri: str, name: str, alias: str, tags: dict[str, str] | None = None):
     """A new version of registered model ``name`` from ``model_uri``; ``alias`` moves to it."""
     said = io.StringIO()
-    with contextlib.redirect_stderr(said):  # MLflow prints "Successfully registered ..." past its logger
-        version = mlflow.register_model(model_uri, name, tags=tags or {})
+    with contextlib.redirect_stderr(said), server_refusals(tracking_uri(), f"register model '{name}'"):
+        version = mlflow.register_model(model_uri, name, tags=tags or {})  # MLflow prints past its logger
     for line in filter(None, said.getvalue().splitlines()):  # as log lines: quiet where mlflow's logger is
         logging.getLogger("mlflow").info(line)
-    client().set_registered_model_alias(name, alias, version.version)
+    with server_refusals(tracking_uri(), f"move the aliases of model '{name}'"):
+        client().set_registered_model_alias(name, alias, version.version)
     return version
 
 
@@ -366,7 +368,8 @@ def move_alias(name: str, version: str | int, alias: str = "champion") -> str | 
     store = client()
     previous = store.get_registered_model(name).aliases.get(alias)
     try:
-        store.set_registered_model_alias(name, alias, str(version))
+        with server_refusals(tracking_uri(), f"move the aliases of model '{name}'"):
+            store.set_registered_model_alias(name, alias, str(version))
     except MlflowException as error:  # a name MLflow refuses (spaces, "latest", "v3"): its words say why
         raise TopiclabError(f"alias {alias!r}: {error.message}") from None
     return previous
