@@ -71,11 +71,10 @@ def server(
     env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}
     env.pop("MLFLOW_TRACKING_URI", None)  # the server writes to its backend store, not to itself
     env.pop("TOPICLAB_ADMIN_PASSWORD", None)  # MLflow gets it under its own name, only with --auth
-    password = read_admin_password(admin_password_file) if auth else None
-    command = server_command(backend_store_uri, artifacts_destination, host, port, workers, allowed_hosts, auth)
-    if password is not None:
-        store = server_store_uri(backend_store_uri)
+    if auth:
+        password, store = read_admin_password(admin_password_file), server_store_uri(backend_store_uri)
         env.update(auth_server_env(store, auth_folder(store, auth_dir), password))
+    command = server_command(backend_store_uri, artifacts_destination, host, port, workers, allowed_hosts, auth)
     typer.echo(f"MLflow tracking server at http://{host}:{port} (set MLFLOW_TRACKING_URI to it)"
                + ("; logins on (topiclab users add NAME)" if auth else ""), err=True)
     raise typer.Exit(run_server(command, env))

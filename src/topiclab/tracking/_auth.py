@@ -106,10 +106,9 @@ def _auth_database(backend_uri: str, folder: Path) -> str:
     return backend_uri
 
 
-def _check_admin(config: Path, database: str, password: str) -> None:
-    """An admin who exists already keeps the password he was made with (MLflow ignores a new one):
+def _check_admin(database: str, password: str) -> None:
+    """An admin who exists already keeps the password it was made with (MLflow ignores a new one):
     a different one given now is refused here rather than found out at the first ``topiclab users``."""
-    os.environ["MLFLOW_AUTH_CONFIG_PATH"] = str(config)  # the auth package reads its config on import
     try:
         with warnings.catch_warnings():  # MLflow's server imports a deprecated starlette module
             warnings.simplefilter("ignore")
@@ -137,7 +136,7 @@ def auth_server_env(backend_uri: str, folder: Path, password: str) -> dict[str, 
     write_atomically(config, "[mlflow]\ndefault_permission = READ\n"
                              f"database_uri = {database.replace('%', '%%')}\n"
                              f"admin_username = {ADMIN_USERNAME}\n", mode=0o600)
-    _check_admin(config, database, password)
+    _check_admin(database, password)
     return {"MLFLOW_AUTH_CONFIG_PATH": str(config), "MLFLOW_FLASK_SERVER_SECRET_KEY": _secret_key(folder),
             "MLFLOW_AUTH_ADMIN_PASSWORD": password, "MLFLOW_AUTH_ADMIN_USERNAME": ADMIN_USERNAME}
 
@@ -146,7 +145,10 @@ def auth_server_env(backend_uri: str, folder: Path, password: str) -> dict[str, 
 
 
 def _username() -> str | None:
-    return os.environ.get("MLFLOW_TRACKING_USERNAME") or None
+    """The login MLflow's client sends: MLFLOW_TRACKING_USERNAME, else ~/.mlflow/credentials."""
+    from mlflow.utils.credentials import read_mlflow_creds
+
+    return read_mlflow_creds().username or None
 
 
 def credentials_refused(uri: str) -> TopiclabError:

@@ -286,7 +286,14 @@ def mark_dead_runs(client, experiment_ids: list[str] | None = None) -> list[str]
             continue
         if pid == os.getpid() or _is_alive(pid, tags.get(START_TAG, "")):
             continue
-        client.set_tag(run.info.run_id, "error", f"process {pid} on {host} ended without closing the run")
-        client.set_terminated(run.info.run_id, status="KILLED")
+        from mlflow.exceptions import MlflowException
+
+        try:
+            client.set_tag(run.info.run_id, "error", f"process {pid} on {host} ended without closing the run")
+            client.set_terminated(run.info.run_id, status="KILLED")
+        except MlflowException as error:  # a team server: another user's run, which this one may only read
+            if error.error_code != "PERMISSION_DENIED":
+                raise
+            continue
         killed.append(run.info.run_id)
     return killed
