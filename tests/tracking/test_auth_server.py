@@ -2,7 +2,9 @@
 password is 401, a reader reads and is refused writes (403), an editor runs, trains and registers (8
 parallel runs), and the admin password appears in no command line, log, param or tag.
 
-One PostgreSQL and one server for the module: starting them costs most of a minute on a small machine."""
+One PostgreSQL and one server for the module: starting them costs most of a minute on a small machine.
+The CLI runs in subprocesses where its one-line errors and exit codes are the point; the rest runs in
+this process, which is seconds faster per call."""
 
 from __future__ import annotations
 
@@ -26,6 +28,11 @@ from postgres import postgres_server, why_impossible
 from processes import free_port, stop_process_group, wait_until_answering
 from tls_proxy import tls_proxy
 from toy_runs import toy_config, topiclab_env
+
+from topiclab.errors import TopiclabError
+from topiclab.tracking import (add_user, auth_folder, auth_server_env, check_exposure, classify_texts, grant,
+                               list_users, load_text_model, move_alias, prepare_store, read_admin_password)
+from topiclab.tracking._lifecycle import check_credentials
 
 ADMIN_PASSWORD = "admin-Pw-for-the-auth-test-7Q"
 READER, READER_PASSWORD = "rita", "reader-Pw-long-enough"
@@ -107,15 +114,18 @@ def auth_server(tmp_path_factory):
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_answering(server, f"{url}/health", log, timeout=300)
-            admin = _env(url, TOPICLAB_ADMIN_PASSWORD=ADMIN_PASSWORD)
-            _ok(_topiclab(["users", "add", READER, "--password-stdin"], admin, stdin=READER_PASSWORD + "\n"))
-            _ok(_topiclab(["users", "add", EDITOR], {**admin, "TOPICLAB_USER_PASSWORD": EDITOR_PASSWORD}))
-            _ok(_topiclab(["run", str(toy_config(folder, EXPERIMENT))], _env(url, "admin", ADMIN_PASSWORD)))
-            for experiment in (EXPERIMENT, "tiny-classifiers"):
-                with _as("admin", ADMIN_PASSWORD):
-                    if MlflowClient(url).get_experiment_by_name(experiment) is None:
-                        MlflowClient(url).create_experiment(experiment)
-                _ok(_topiclab(["users", "grant", EDITOR, experiment, "EDIT"], admin))
+            # the CLI once (a password on stdin); the rest in this process, as fast
+            _ok(_topiclab(["users", "add", READER, "--password-stdin"],
+                          _env(url, TOPICLAB_ADMIN_PASSWORD=ADMIN_PASSWORD), stdin=READER_PASSWORD + "\n"))
+            add_user(url, ADMIN_PASSWORD, EDITOR, EDITOR_PASSWORD)
+            with _as("admin", ADMIN_PASSWORD):
+                client = MlflowClient(url)
+                for experiment in (EXPERIMENT, "tiny-classifiers"):
+                    client.create_experiment(experiment)
+                    grant(url, ADMIN_PASSWORD, EDITOR, experiment, "EDIT")
+                run = client.create_run(client.get_experiment_by_name(EXPERIMENT).experiment_id)
+                client.log_text(run.info.run_id, "id,topic\n1,sport\n", "topics.csv")
+                client.set_terminated(run.info.run_id)
             yield url, server, log, auth_dir
         finally:
             stop_process_group(server)
@@ -151,21 +161,23 @@ def test_without_a_login_the_api_and_the_artifacts_answer_401(auth_server):
     assert _status(f"{url}/api/2.0/mlflow-artifacts/artifacts/{artifact}", READER, READER_PASSWORD) == 200
 
 
-def test_a_wrong_password_or_none_is_one_line_and_writes_nothing(auth_server, tmp_path):
+def test_a_wrong_password_or_none_is_one_line_and_writes_nothing(auth_server, tmp_path, monkeypatch):
     url = auth_server[0]
     before = len(_admin_runs(url))
     config = str(toy_config(tmp_path, EXPERIMENT))
     wrong = _one_line_error(_topiclab(["run", config], _env(url, EDITOR, "not-his-password")))
     assert wrong == f"error: the tracking server refused the credentials of {EDITOR}"
-    nobody = _one_line_error(_topiclab(["run", config], _env(url)))
-    assert nobody == (f"error: the tracking server {url} asks for a login: set MLFLOW_TRACKING_USERNAME and "
-                      "MLFLOW_TRACKING_PASSWORD")
+    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(TopiclabError) as nobody:
+        check_credentials(url)
+    assert str(nobody.value) == (f"the tracking server {url} asks for a login: set MLFLOW_TRACKING_USERNAME and "
+                                 "MLFLOW_TRACKING_PASSWORD")
     assert len(_admin_runs(url)) == before
 
 
-def test_a_reader_browses_and_loads_but_cannot_write(auth_server, trained, tmp_path):
+def test_a_reader_browses_and_loads_but_cannot_write(auth_server, trained, tmp_path, monkeypatch):
     url = auth_server[0]
-    reader = _env(url, READER, READER_PASSWORD)
     with _as(READER, READER_PASSWORD):
         client = MlflowClient(url)
         experiment = client.get_experiment_by_name(EXPERIMENT)
@@ -176,17 +188,21 @@ def test_a_reader_browses_and_loads_but_cannot_write(auth_server, trained, tmp_p
         with pytest.raises(MlflowException) as refused:
             client.set_registered_model_alias(MODEL, "champion", "1")
         assert refused.value.get_http_status_code() == 403
-    answer = _ok(_topiclab(["classify", "--json", "--model", f"models:/{MODEL}@champion",
-                            "The striker scored twice in the cup final"], reader))  # loads the model
-    assert '"label": "sport"' in answer.stdout
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
+        model = load_text_model(f"models:/{MODEL}@champion")  # loads the model
+        assert classify_texts(model, ["The striker scored twice in the cup final"])["label"].tolist() == ["sport"]
+        with pytest.raises(TopiclabError) as promote:
+            move_alias(MODEL, 1)
+        assert str(promote.value) == (f"the tracking server refused {READER} permission to move the aliases of "
+                                      f"model '{MODEL}'")
+    with pytest.raises(TopiclabError) as users:
+        list_users(url, READER_PASSWORD)
+    assert str(users.value) == "the tracking server refused the credentials of admin"
     before = len(_admin_runs(url))
+    reader = _env(url, READER, READER_PASSWORD)
     run = _one_line_error(_topiclab(["run", str(toy_config(tmp_path, EXPERIMENT))], reader))
     assert run == f"error: the tracking server refused {READER} permission to create runs in experiment '{EXPERIMENT}'"
     assert len(_admin_runs(url)) == before
-    promote = _one_line_error(_topiclab(["promote", "1", "--name", MODEL], reader))
-    assert promote == f"error: the tracking server refused {READER} permission to move the aliases of model '{MODEL}'"
-    users = _one_line_error(_topiclab(["users", "list"], _env(url, TOPICLAB_ADMIN_PASSWORD=READER_PASSWORD)))
-    assert users == "error: the tracking server refused the credentials of admin"
 
 
 def test_an_editor_runs_in_parallel_trains_and_registers(auth_server, trained, tmp_path):
@@ -203,7 +219,7 @@ def test_an_editor_runs_in_parallel_trains_and_registers(auth_server, trained, t
     assert len(new) == N_PARALLEL and {r.info.status for r in new} == {"FINISHED"}
     with _as(EDITOR, EDITOR_PASSWORD):
         assert MlflowClient(url).get_model_version_by_alias(MODEL, "champion").version == "1"
-    _ok(_topiclab(["promote", "1", "--name", MODEL], editor))  # EDIT on the model it registered
+        MlflowClient(url).set_registered_model_alias(MODEL, "champion", "1")  # the model it registered: its own
 
 
 def test_the_admin_password_is_in_no_command_line_log_param_or_tag(auth_server, trained):
@@ -228,9 +244,10 @@ def test_through_a_tls_proxy_with_the_servers_certificate(auth_server, tmp_path)
     url = auth_server[0]
     config = str(toy_config(tmp_path, EXPERIMENT))
     with tls_proxy(int(url.rsplit(":", 1)[1]), tmp_path) as (https, certificate):
-        untrusted = _one_line_error(_topiclab(["run", config], _env(https, EDITOR, EDITOR_PASSWORD)))
-        assert untrusted.startswith(f"error: the tracking server {https} does not answer") \
-            and "CERTIFICATE_VERIFY_FAILED" in untrusted
+        with pytest.raises(TopiclabError) as untrusted:  # a certificate nobody said to trust
+            prepare_store(https)
+        assert str(untrusted.value).startswith(f"the tracking server {https} does not answer") \
+            and "CERTIFICATE_VERIFY_FAILED" in str(untrusted.value)
         done = _ok(_topiclab(["run", config], _env(https, EDITOR, EDITOR_PASSWORD,
                                                    MLFLOW_TRACKING_SERVER_CERT_PATH=str(certificate))))
     run_id = done.stdout.split("MLflow run id: ", 1)[1].split()[0]
@@ -240,29 +257,40 @@ def test_through_a_tls_proxy_with_the_servers_certificate(auth_server, tmp_path)
         assert "topics.csv" in {a.path for a in client.list_artifacts(run_id)}
 
 
-@pytest.mark.parametrize("args, env, message", [
-    (["--host", "0.0.0.0"], {}, "error: --host 0.0.0.0 opens the server beyond this machine without a login: "
-                                "add --auth (or --insecure-no-auth if anyone who reaches the port may change "
-                                "every run)"),
-    (["--auth"], {}, "error: no admin password: set TOPICLAB_ADMIN_PASSWORD or pass --admin-password-file FILE"),
-    (["--auth"], {"TOPICLAB_ADMIN_PASSWORD": "password1234"},
-     "error: the password of the admin user 'admin' is MLflow's public default (password1234): choose another"),
-    (["--auth"], {"TOPICLAB_ADMIN_PASSWORD": "short"},
-     "error: the password of the admin user 'admin' is too short: MLflow wants at least 12 characters"),
+def test_a_server_open_to_the_network_without_logins_does_not_start(tmp_path):
+    done = _topiclab(["server", "--host", "0.0.0.0", "--port", str(free_port())],
+                     _env(f"sqlite:///{tmp_path / 'store.db'}"), timeout=120)
+    assert _one_line_error(done) == ("error: --host 0.0.0.0 opens the server beyond this machine without a login: "
+                                     "add --auth (or --insecure-no-auth if anyone who reaches the port may change "
+                                     "every run)")
+    assert not (tmp_path / "store.db").exists()
+    check_exposure("0.0.0.0", auth=True, insecure_no_auth=False)
+    check_exposure("0.0.0.0", auth=False, insecure_no_auth=True)
+    for loopback in ("127.0.0.1", "127.0.1.1", "localhost", "::1"):
+        check_exposure(loopback, auth=False, insecure_no_auth=False)
+    with pytest.raises(TopiclabError):
+        check_exposure("192.168.1.5", auth=False, insecure_no_auth=False)
+
+
+@pytest.mark.parametrize("password, message", [
+    (None, "no admin password: set TOPICLAB_ADMIN_PASSWORD or pass --admin-password-file FILE"),
+    ("password1234", "the password of the admin user 'admin' is MLflow's public default (password1234): "
+                     "choose another"),
+    ("short", "the password of the admin user 'admin' is too short: MLflow wants at least 12 characters"),
 ])
-def test_a_server_that_would_be_open_or_guessable_does_not_start(args, env, message, tmp_path):
-    done = _topiclab(["server", *args, "--port", str(free_port())],
-                     _env(f"sqlite:///{tmp_path / 'store.db'}", **env), timeout=120)
-    assert _one_line_error(done) == message
-    assert not (tmp_path / "store.db").exists() and not (tmp_path / "mlflow-auth").exists()
+def test_no_or_a_guessable_admin_password_is_refused(password, message, monkeypatch):
+    monkeypatch.delenv("TOPICLAB_ADMIN_PASSWORD", raising=False)
+    if password is not None:
+        monkeypatch.setenv("TOPICLAB_ADMIN_PASSWORD", password)
+    with pytest.raises(TopiclabError) as refused:
+        read_admin_password()
+    assert str(refused.value) == message
 
 
-def test_a_wrong_admin_password_does_not_start_the_server_and_a_file_gives_the_right_one(tmp_path):
+def test_a_wrong_admin_password_is_refused_and_the_secret_key_is_made_once(tmp_path, monkeypatch):
     store = f"sqlite:///{tmp_path / 'store.db'}"
     (tmp_path / "admin.pw").write_text(ADMIN_PASSWORD + "\n")
-    from topiclab.tracking import auth_folder, auth_server_env, read_admin_password
-
-    os.environ.pop("TOPICLAB_ADMIN_PASSWORD", None)
+    monkeypatch.delenv("TOPICLAB_ADMIN_PASSWORD", raising=False)
     password = read_admin_password(str(tmp_path / "admin.pw"))
     env = auth_server_env(store, auth_folder(store), password)
     assert env["MLFLOW_AUTH_ADMIN_PASSWORD"] == ADMIN_PASSWORD
@@ -273,9 +301,10 @@ def test_a_wrong_admin_password_does_not_start_the_server_and_a_file_gives_the_r
     users.create_user("admin", ADMIN_PASSWORD, is_admin=True)
     users.engine.dispose()
     key = (tmp_path / "mlflow-auth" / "secret_key").read_text()
-    (tmp_path / "other.pw").write_text("another-password-entirely\n")
-    done = _topiclab(["server", "--auth", "--admin-password-file", str(tmp_path / "other.pw"), "--port",
-                      str(free_port())], _env(store), timeout=120)
-    assert _one_line_error(done) == ("error: the admin password given is not that of the server's admin user "
-                                     "'admin' (set when its auth database was made); give that one")
+    assert auth_server_env(store, auth_folder(store), password)["MLFLOW_FLASK_SERVER_SECRET_KEY"] == key.strip()
+    with pytest.raises(TopiclabError) as refused:
+        auth_server_env(store, auth_folder(store), "another-password-entirely")
+    assert str(refused.value) == ("the admin password given is not that of the server's admin user 'admin' "
+                                  "(set when its auth database was made); give that one")
     assert (tmp_path / "mlflow-auth" / "secret_key").read_text() == key  # made once, kept
+    assert (tmp_path / "mlflow-auth").stat().st_mode & 0o777 == 0o700

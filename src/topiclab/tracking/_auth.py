@@ -19,10 +19,11 @@ from typing import Iterator
 
 from ..errors import TopiclabError
 from ..paths import PROJECT_ROOT, write_atomically
+from ._lifecycle import credentials_refused, prepare_store, tracking_username
 
 __all__ = ["ADMIN_PASSWORD_ENV", "USER_PASSWORD_ENV", "ADMIN_USERNAME", "PERMISSIONS", "read_admin_password",
-           "check_password", "check_exposure", "auth_folder", "auth_server_env", "check_credentials",
-           "server_refusals", "credentials_refused", "add_user", "set_password", "grant", "list_users"]
+           "check_password", "check_exposure", "auth_folder", "auth_server_env",
+           "server_refusals", "add_user", "set_password", "grant", "list_users"]
 
 ADMIN_PASSWORD_ENV = "TOPICLAB_ADMIN_PASSWORD"
 USER_PASSWORD_ENV = "TOPICLAB_USER_PASSWORD"
@@ -144,33 +145,6 @@ def auth_server_env(backend_uri: str, folder: Path, password: str) -> dict[str, 
 # --- the client side ------------------------------------------------------------------------------
 
 
-def _username() -> str | None:
-    """The login MLflow's client sends: MLFLOW_TRACKING_USERNAME, else ~/.mlflow/credentials."""
-    from mlflow.utils.credentials import read_mlflow_creds
-
-    return read_mlflow_creds().username or None
-
-
-def credentials_refused(uri: str) -> TopiclabError:
-    user = _username()
-    if user is None:
-        return TopiclabError(f"the tracking server {uri} asks for a login: set MLFLOW_TRACKING_USERNAME and "
-                             "MLFLOW_TRACKING_PASSWORD")
-    return TopiclabError(f"the tracking server refused the credentials of {user}")
-
-
-def check_credentials(uri: str) -> None:
-    """One request with the client's credentials, no retries: a server that refuses them is a one-line
-    error before a run is created, not an error half-way through it."""
-    from mlflow.utils.credentials import get_default_host_creds
-    from mlflow.utils.rest_utils import http_request
-
-    answer = http_request(get_default_host_creds(uri), "/api/2.0/mlflow/experiments/search", "GET",
-                          max_retries=0, timeout=30, params={"max_results": 1})
-    if answer.status_code == 401:
-        raise credentials_refused(uri)
-
-
 @contextmanager
 def server_refusals(uri: str, what: str) -> Iterator[None]:
     """Within the block a tracking server's 401 or 403 is a one-line error; ``what`` the user was refused
@@ -183,8 +157,8 @@ def server_refusals(uri: str, what: str) -> Iterator[None]:
         if error.error_code in ("UNAUTHENTICATED", "CUSTOMER_UNAUTHORIZED"):
             raise credentials_refused(uri) from None
         if error.error_code == "PERMISSION_DENIED":
-            raise TopiclabError(f"the tracking server refused {_username() or 'this user'} permission to {what}") \
-                from None
+            user = tracking_username() or "this user"
+            raise TopiclabError(f"the tracking server refused {user} permission to {what}") from None
         raise
 
 
@@ -204,8 +178,6 @@ def _as_admin(uri: str, password: str) -> Iterator[object]:
     saved = {name: os.environ.get(name) for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")}
     os.environ.update(MLFLOW_TRACKING_USERNAME=ADMIN_USERNAME, MLFLOW_TRACKING_PASSWORD=password)
     try:
-        from ._lifecycle import prepare_store
-
         prepare_store(uri)
         with server_refusals(uri, "manage users (only the admin may)"):
             yield AuthServiceClient(uri)

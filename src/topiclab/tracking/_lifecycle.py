@@ -34,7 +34,7 @@ from ..errors import Terminated, TopiclabError
 
 __all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
            "terminate_on_sigterm", "raise_if_terminated", "open_run", "closing_run", "on_stop", "mark_dead_runs",
-           "check_store_exists"]
+           "check_store_exists", "check_credentials", "credentials_refused", "tracking_username"]
 
 HOST_TAG, PID_TAG, START_TAG, SIGNAL_TAG = "topiclab.host", "topiclab.pid", "topiclab.pid_start", "topiclab.signal"
 T = TypeVar("T")
@@ -101,9 +101,34 @@ def _check_server(uri: str, timeout: float = 10.0) -> None:
         reason = getattr(error, "reason", error)
         raise TopiclabError(f"the tracking server {uri} does not answer ({reason}); start it (topiclab server) "
                             "or point MLFLOW_TRACKING_URI elsewhere") from None
-    from ._auth import check_credentials
-
     check_credentials(uri)
+
+
+def tracking_username() -> str | None:
+    """The login MLflow's client sends: MLFLOW_TRACKING_USERNAME, else ~/.mlflow/credentials."""
+    from mlflow.utils.credentials import read_mlflow_creds
+
+    return read_mlflow_creds().username or None
+
+
+def credentials_refused(uri: str) -> TopiclabError:
+    user = tracking_username()
+    if user is None:
+        return TopiclabError(f"the tracking server {uri} asks for a login: set MLFLOW_TRACKING_USERNAME and "
+                             "MLFLOW_TRACKING_PASSWORD")
+    return TopiclabError(f"the tracking server refused the credentials of {user}")
+
+
+def check_credentials(uri: str) -> None:
+    """One request with the client's credentials, no retries: a server that refuses them is a one-line
+    error before a run is created, not an error half-way through it."""
+    from mlflow.utils.credentials import get_default_host_creds
+    from mlflow.utils.rest_utils import http_request
+
+    answer = http_request(get_default_host_creds(uri), "/api/2.0/mlflow/experiments/search", "GET",
+                          max_retries=0, timeout=30, params={"max_results": 1})
+    if answer.status_code == 401:
+        raise credentials_refused(uri)
 
 
 def _tls_context(uri: str):
