@@ -76,8 +76,9 @@ def looked_for(path: str | os.PathLike) -> str:
 
 
 @contextmanager
-def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
-    """A binary file that appears at ``path`` whole, or not at all.
+def atomic_file(path: str | os.PathLike, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``path`` whole, or not at all; ``mode`` (e.g. 0o600 for a
+    secret) instead of the usual readable-by-all.
 
     Written through a temporary file in the same folder and renamed: a killed
     run leaves the old file (or none) intact, never half of a new one.
@@ -90,18 +91,20 @@ def atomic_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report or model file is for everyone
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # mkstemp makes it private; a report or model file is for everyone
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_atomically(path: str | os.PathLike, content: str | bytes) -> Path:
+def write_atomically(path: str | os.PathLike, content: str | bytes, mode: int | None = None) -> Path:
     """Write text (UTF-8) or bytes to ``path`` through ``atomic_file``."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    with atomic_file(path) as out:
+    with atomic_file(path, mode) as out:
         out.write(data)
     return Path(path)

@@ -41,23 +41,43 @@ def server(
                    "(default: the project's SQLite store)."),
     artifacts_destination: Optional[str] = typer.Option(
         None, help="Where the server keeps artifacts (a folder or URI; default: mlruns/)."),
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0 for the whole network)."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0 for the whole network: "
+                                               "needs --auth)."),
     port: int = typer.Option(5000, help="Port to listen on."),
     workers: int = typer.Option(4, min=1, help="Server worker processes."),
     allowed_hosts: Optional[str] = typer.Option(
         None, help="Host headers the server accepts, comma-separated (needed when --host is not 127.0.0.1)."),
+    auth: bool = typer.Option(False, "--auth", help="Logins: MLflow's basic-auth app, users on the same database "
+                                                    "(topiclab users adds them). The admin password comes from "
+                                                    "TOPICLAB_ADMIN_PASSWORD or --admin-password-file."),
+    admin_password_file: Optional[str] = typer.Option(
+        None, help="File whose first line is the admin password (instead of TOPICLAB_ADMIN_PASSWORD)."),
+    auth_dir: Optional[str] = typer.Option(
+        None, help="Folder for the auth config and secret key, both 0600 (default: mlflow-auth/ beside a SQLite "
+                   "store, else at the project root)."),
+    insecure_no_auth: bool = typer.Option(
+        False, "--insecure-no-auth", help="Listen beyond this machine without logins: anyone who reaches the "
+                                          "port may read, change or delete every run."),
 ):
     """Start the MLflow tracking server for a team; artifacts are served through it.
 
-    Point every member at it with MLFLOW_TRACKING_URI=http://HOST:PORT.
-    Example: topiclab server --backend-store-uri postgresql://topiclab@127.0.0.1:5432/topiclab
+    Point every member at it with MLFLOW_TRACKING_URI=http://HOST:PORT (and, with --auth,
+    MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD).
+    Example: topiclab server --auth --backend-store-uri postgresql://topiclab@127.0.0.1:5432/topiclab
     """
-    from ..tracking import server_command
+    from ..tracking import (auth_folder, auth_server_env, check_exposure, read_admin_password, server_command,
+                            server_store_uri)
 
-    command = server_command(backend_store_uri, artifacts_destination, host, port, workers, allowed_hosts)
-    typer.echo(f"MLflow tracking server at http://{host}:{port} (set MLFLOW_TRACKING_URI to it)", err=True)
+    check_exposure(host, auth, insecure_no_auth)
     env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}
     env.pop("MLFLOW_TRACKING_URI", None)  # the server writes to its backend store, not to itself
+    env.pop("TOPICLAB_ADMIN_PASSWORD", None)  # MLflow gets it under its own name, only with --auth
+    if auth:
+        password, store = read_admin_password(admin_password_file), server_store_uri(backend_store_uri)
+        env.update(auth_server_env(store, auth_folder(store, auth_dir), password))
+    command = server_command(backend_store_uri, artifacts_destination, host, port, workers, allowed_hosts, auth)
+    typer.echo(f"MLflow tracking server at http://{host}:{port} (set MLFLOW_TRACKING_URI to it)"
+               + ("; logins on (topiclab users add NAME)" if auth else ""), err=True)
     raise typer.Exit(run_server(command, env))
 
 

@@ -10,6 +10,7 @@ locked-database retries, SIGTERM, dead runs), ``_harness`` (evaluations, sweeps,
 segmentation), ``_models`` (topic classifiers: train, register, load, serve),
 ``_topic_models``/``_assign``/``_merge`` (topic models: log, assign, merge or name topics of a run),
 ``_registry``/``_promote`` (registered versions, ``<experiment>-topics``, the champion, promote),
+``_auth`` (logins on a team server: its config, users, permissions, refused credentials),
 ``_predictors`` (model copies and plain predict callables for Spark workers), ``_runs`` (runs as plain
 records, their UI pages, reruns)
 and ``_reports`` (notebooks, run comparison, benchmark report). Callers use
@@ -30,15 +31,20 @@ from ._merge import PARENT_TAG, parse_topic_ids, parse_topic_names, parent_topic
 from ._topic_models import TOPIC_MODEL_ARTIFACT, log_k_curve, log_topic_model, log_topic_views
 from ._runs import RERUN_TAG, get_run, list_runs, logged_config, run_page_url, run_record, track_rerun, ui_url
 from ._store import (EXPERIMENT_KIND_TAG, MAX_PARAM_LENGTH, artifact_root, check_tags, client, ensure_experiment,
-                     git_commit, log_dataset,
-                     log_params, log_result, server_command, track_experiment, tracked_run, tracking_uri, ui_command,
-                     use_store)
+                     git_commit, log_dataset, log_params, log_result, server_command, server_store_uri,
+                     track_experiment, tracked_run, tracking_uri, ui_command, use_store)
+from ._auth import (ADMIN_PASSWORD_ENV, ADMIN_USERNAME, PERMISSIONS, USER_PASSWORD_ENV, add_user, auth_folder,
+                    auth_server_env, check_exposure, check_password, grant, list_users, read_admin_password,
+                    set_password)
 from ._lifecycle import (HOST_TAG, PID_TAG, SIGNAL_TAG, check_store_exists, mark_dead_runs, prepare_store,
                          retry_locked, terminate_on_sigterm)
 
 __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "tracked_run",
            "log_params", "log_dataset", "log_result", "track_experiment", "git_commit", "client", "ui_command",
-           "server_command", "HOST_TAG", "PID_TAG", "SIGNAL_TAG", "mark_dead_runs", "prepare_store", "retry_locked",
+           "server_command", "server_store_uri", "ADMIN_PASSWORD_ENV", "ADMIN_USERNAME", "PERMISSIONS",
+           "USER_PASSWORD_ENV", "add_user", "auth_folder", "auth_server_env", "check_exposure", "check_password",
+           "grant", "list_users", "read_admin_password", "set_password",
+           "HOST_TAG", "PID_TAG", "SIGNAL_TAG", "mark_dead_runs", "prepare_store", "retry_locked",
            "terminate_on_sigterm", "check_store_exists",
            "MAX_PARAM_LENGTH", "log_evaluation", "track_evaluation", "log_table_artifacts", "track_sweep",
            "latest_sweep_summary", "log_benchmark_summary",

@@ -34,8 +34,9 @@ from typing import Callable, Iterator, TypeVar
 from ..errors import Terminated, TopiclabError
 
 __all__ = ["HOST_TAG", "PID_TAG", "START_TAG", "SIGNAL_TAG", "process_tags", "prepare_store", "retry_locked",
-           "terminate_on_sigterm", "raise_if_terminated", "stop_received", "open_run", "starting_run", "closing_run", "on_stop", "mark_dead_runs",
-           "check_store_exists"]
+           "terminate_on_sigterm", "raise_if_terminated", "stop_received", "open_run", "starting_run", "closing_run",
+           "on_stop", "mark_dead_runs", "check_store_exists", "check_credentials", "credentials_refused",
+           "tracking_username"]
 
 HOST_TAG, PID_TAG, START_TAG, SIGNAL_TAG = "topiclab.host", "topiclab.pid", "topiclab.pid_start", "topiclab.signal"
 T = TypeVar("T")
@@ -95,18 +96,58 @@ def _check_server(uri: str, timeout: float = 10.0) -> None:
     import urllib.request
 
     try:
-        urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout).close()
+        urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout, context=_tls_context(uri)).close()
     except urllib.error.HTTPError:
         pass  # it answered (a proxy or an auth layer may refuse /health): reachable
     except OSError as error:  # URLError, refused, reset, timed out
         reason = getattr(error, "reason", error)
         raise TopiclabError(f"the tracking server {uri} does not answer ({reason}); start it (topiclab server) "
                             "or point MLFLOW_TRACKING_URI elsewhere") from None
+    check_credentials(uri)
+
+
+def tracking_username() -> str | None:
+    """The login MLflow's client sends: MLFLOW_TRACKING_USERNAME, else ~/.mlflow/credentials."""
+    from mlflow.utils.credentials import read_mlflow_creds
+
+    return read_mlflow_creds().username or None
+
+
+def credentials_refused(uri: str) -> TopiclabError:
+    user = tracking_username()
+    if user is None:
+        return TopiclabError(f"the tracking server {uri} asks for a login: set MLFLOW_TRACKING_USERNAME and "
+                             "MLFLOW_TRACKING_PASSWORD")
+    return TopiclabError(f"the tracking server refused the credentials of {user}")
+
+
+def check_credentials(uri: str) -> None:
+    """One request with the client's credentials, no retries: a server that refuses them is a one-line
+    error before a run is created, not an error half-way through it."""
+    from mlflow.utils.credentials import get_default_host_creds
+    from mlflow.utils.rest_utils import http_request
+
+    answer = http_request(get_default_host_creds(uri), "/api/2.0/mlflow/experiments/search", "GET",
+                          max_retries=0, timeout=30, params={"max_results": 1})
+    if answer.status_code == 401:
+        raise credentials_refused(uri)
+
+
+def _tls_context(uri: str):
+    """For https: the certificate MLflow's client trusts too (MLFLOW_TRACKING_SERVER_CERT_PATH,
+    MLFLOW_TRACKING_INSECURE_TLS), so the check and the runs agree."""
+    import ssl
+
+    if not uri.startswith("https://"):
+        return None
+    if os.environ.get("MLFLOW_TRACKING_INSECURE_TLS", "").lower() == "true":
+        return ssl._create_unverified_context()
+    return ssl.create_default_context(cafile=os.environ.get("MLFLOW_TRACKING_SERVER_CERT_PATH") or None)
 
 
 def prepare_store(uri: str) -> None:
     """Create (or migrate) a SQLite store's schema once, under a file lock; check that a tracking server
-    answers, once; other stores as they are."""
+    answers and takes the client's credentials, once; other stores as they are."""
     if uri in _prepared:
         return
     if uri.startswith(("http://", "https://")):
@@ -286,7 +327,14 @@ def mark_dead_runs(client, experiment_ids: list[str] | None = None) -> list[str]
             continue
         if pid == os.getpid() or _is_alive(pid, tags.get(START_TAG, "")):
             continue
-        client.set_tag(run.info.run_id, "error", f"process {pid} on {host} ended without closing the run")
-        client.set_terminated(run.info.run_id, status="KILLED")
+        from mlflow.exceptions import MlflowException
+
+        try:
+            client.set_tag(run.info.run_id, "error", f"process {pid} on {host} ended without closing the run")
+            client.set_terminated(run.info.run_id, status="KILLED")
+        except MlflowException as error:  # a team server: another user's run, which this one may only read
+            if error.error_code != "PERMISSION_DENIED":
+                raise
+            continue
         killed.append(run.info.run_id)
     return killed

@@ -14,6 +14,7 @@ import yaml
 from ..config import flatten
 from ..errors import TopiclabError
 from ..paths import resolve
+from ._auth import server_refusals
 from ._registry import register_version
 from ._store import (check_can_listen, client, config_params, log_dataset, log_params, no_progress_bars,
                      tracked_run, tracking_uri)
@@ -162,7 +163,8 @@ def _registry_tags(trained) -> dict[str, str]:
 def register_classifier(model_uri: str, name: str, alias: str, tags: dict[str, str] | None = None):
     """A new version of registered model ``name`` from ``model_uri``; ``alias`` moves to it."""
     version = register_version(model_uri, name, tags)
-    client().set_registered_model_alias(name, alias, version.version)
+    with server_refusals(tracking_uri(), f"move the aliases of model '{name}'"):
+        client().set_registered_model_alias(name, alias, version.version)
     return version
 
 
@@ -360,7 +362,8 @@ def move_alias(name: str, version: str | int, alias: str = "champion") -> str | 
     store = client()
     previous = store.get_registered_model(name).aliases.get(alias)
     try:
-        store.set_registered_model_alias(name, alias, str(version))
+        with server_refusals(tracking_uri(), f"move the aliases of model '{name}'"):
+            store.set_registered_model_alias(name, alias, str(version))
     except MlflowException as error:  # a name MLflow refuses (spaces, "latest", "v3"): its words say why
         raise TopiclabError(f"alias {alias!r}: {error.message}") from None
     return previous

@@ -2,7 +2,7 @@
 
 Functions take the ``MlflowClient`` of the store to use (``_store.client()``), and
 ``register_version`` uses MLflow's current store (``_store.use_store`` sets it). Of
-``tracking`` this module imports only ``_lifecycle`` and ``_topic_models``, so
+``tracking`` this module imports only ``_lifecycle``, ``_auth`` and ``_topic_models``, so
 ``track_experiment`` (``_store``) can register the topic model of the run it has just logged.
 
 A run's topic model is version N of ``<experiment>-topics``. **When it becomes
@@ -22,6 +22,7 @@ import logging
 
 import mlflow
 
+from ._auth import server_refusals
 from ._lifecycle import retry_locked
 from ._topic_models import TOPIC_MODEL_ARTIFACT
 
@@ -35,7 +36,8 @@ TOPIC_MODEL_SUFFIX = "-topics"
 def register_version(model_uri: str, name: str, tags: dict[str, str] | None = None):
     """A new version of registered model ``name`` from ``model_uri`` (MLflow's chatter as log lines)."""
     said = io.StringIO()
-    with contextlib.redirect_stderr(said):  # MLflow prints "Successfully registered ..." past its logger
+    # MLflow prints "Successfully registered ..." past its logger
+    with contextlib.redirect_stderr(said), server_refusals(mlflow.get_tracking_uri(), f"register model '{name}'"):
         version = mlflow.register_model(model_uri, name, tags=tags or {})
     for line in filter(None, said.getvalue().splitlines()):  # as log lines: quiet where mlflow's logger is
         logging.getLogger("mlflow").info(line)
@@ -92,6 +94,7 @@ def register_topic_model(store, run_id: str, experiment: str, champion: bool | N
     tags = {"topiclab.kind": "topic-model", "run_id": run_id, "experiment": experiment}
     version = _new_version(f"runs:/{run_id}/{TOPIC_MODEL_ARTIFACT}", name, tags)
     if champion or (champion is None and alias_version(store, name) is None):
-        retry_locked(lambda: store.set_registered_model_alias(name, CHAMPION, version.version))
+        with server_refusals(mlflow.get_tracking_uri(), f"move the aliases of model '{name}'"):
+            retry_locked(lambda: store.set_registered_model_alias(name, CHAMPION, version.version))
     retry_locked(lambda: store.set_tag(run_id, "registered_model", f"{name}/{version.version}"))
     return version

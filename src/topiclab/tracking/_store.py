@@ -20,13 +20,14 @@ from ..config import ExperimentConfig, flatten, used_settings
 from ..pipeline import RUN_METRICS, Result, run_experiment
 from ..paths import DEFAULT_TRACKING_URI, MLRUNS_DIR, PROJECT_ROOT, resolve
 from ..vectorize import backend_params
+from ._auth import server_refusals
 from ._lifecycle import (SIGNAL_TAG, closing_run, mark_dead_runs, open_run, prepare_store, process_tags,
                          raise_if_terminated, retry_locked, starting_run, terminate_on_sigterm)
 
 __all__ = ["MAX_PARAM_LENGTH", "log_dataset", "tracking_uri", "artifact_root", "use_store", "client",
            "ensure_experiment", "EXPERIMENT_KIND_TAG", "git_commit", "check_tags", "tracked_run", "log_params",
            "config_params", "log_result", "log_figures", "track_experiment", "ui_command", "server_command",
-           "check_can_listen", "no_progress_bars"]
+           "server_store_uri", "check_can_listen", "no_progress_bars"]
 
 
 MAX_PARAM_LENGTH = 6000
@@ -95,8 +96,9 @@ def ensure_experiment(name: str) -> str:
     root = artifact_root(uri)
     location = (root / name).as_uri() if root is not None else None
     try:
-        return retry_locked(lambda: mlflow.create_experiment(name, artifact_location=location,
-                                                             tags={EXPERIMENT_KIND_TAG: EXPERIMENT_KIND}))
+        with server_refusals(uri, f"create experiment '{name}'"):
+            return retry_locked(lambda: mlflow.create_experiment(name, artifact_location=location,
+                                                                 tags={EXPERIMENT_KIND_TAG: EXPERIMENT_KIND}))
     except MlflowException:  # a parallel process created it first
         existing = mlflow.get_experiment_by_name(name)
         if existing is None:
@@ -135,7 +137,7 @@ def tracked_run(experiment: str, run_name: str, nested: bool = False,
         _mark_dead_runs_once(tracking_uri())
     all_tags = {"topiclab.version": __version__, "git_commit": git_commit(), **process_tags(), **(tags or {})}
     with terminate_on_sigterm():
-        with starting_run():
+        with starting_run(), server_refusals(tracking_uri(), f"create runs in experiment '{experiment}'"):
             run = retry_locked(lambda: mlflow.start_run(experiment_id=experiment_id, run_name=run_name,
                                                         nested=nested, tags=all_tags))
         try:
@@ -319,15 +321,12 @@ def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
 
 def server_command(backend_store_uri: str | None = None, artifacts_destination: str | None = None,
                    host: str = "127.0.0.1", port: int = 5000, workers: int = 4,
-                   allowed_hosts: str | None = None) -> list[str]:
-    """The ``mlflow server`` command line for a team: artifacts served through the server."""
+                   allowed_hosts: str | None = None, auth: bool = False) -> list[str]:
+    """The ``mlflow server`` command line for a team: artifacts served through the server; with
+    ``auth``, MLflow's basic-auth app (its environment: ``auth_server_env``)."""
     import sys
 
-    uri = backend_store_uri or tracking_uri()
-    if uri.startswith(("http://", "https://")):
-        raise TopiclabError(f"--backend-store-uri must be a database (postgresql://... or sqlite:///...), not {uri}")
-    if uri.startswith(("postgresql://", "postgres://")):  # SQLAlchemy's default driver, psycopg2, is not ours
-        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    uri = server_store_uri(backend_store_uri)
     check_can_listen(host, port)
     prepare_store(uri)  # a fresh SQLite store gets its schema once, before the workers race for it
     destination = artifacts_destination or str(artifact_root(uri) or MLRUNS_DIR)
@@ -338,4 +337,16 @@ def server_command(backend_store_uri: str | None = None, artifacts_destination: 
                "--workers", str(workers)]
     if allowed_hosts:
         command += ["--allowed-hosts", allowed_hosts]
+    if auth:
+        command += ["--app-name", "basic-auth"]
     return command
+
+
+def server_store_uri(backend_store_uri: str | None = None) -> str:
+    """The database a team server keeps its runs in (the project's store by default), as SQLAlchemy names it."""
+    uri = backend_store_uri or tracking_uri()
+    if uri.startswith(("http://", "https://")):
+        raise TopiclabError(f"--backend-store-uri must be a database (postgresql://... or sqlite:///...), not {uri}")
+    if uri.startswith(("postgresql://", "postgres://")):  # SQLAlchemy's default driver, psycopg2, is not ours
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    return uri
