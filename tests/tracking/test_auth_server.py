@@ -33,6 +33,7 @@ from topiclab.errors import TopiclabError
 from topiclab.tracking import (add_user, auth_folder, auth_server_env, check_exposure, classify_texts, grant,
                                list_users, load_text_model, move_alias, prepare_store, read_admin_password)
 from topiclab.tracking._lifecycle import check_credentials
+from topiclab.tracking._ui_app import WORKFLOW_KEY
 
 ADMIN_PASSWORD = "admin-Pw-for-the-auth-test-7Q"
 READER, READER_PASSWORD = "rita", "reader-Pw-long-enough"
@@ -159,6 +160,11 @@ def test_without_a_login_the_api_and_the_artifacts_answer_401(auth_server):
         assert _status(address) == 401, address
         assert _status(address, READER, "not-her-password") == 401, address
     assert _status(f"{url}/api/2.0/mlflow-artifacts/artifacts/{artifact}", READER, READER_PASSWORD) == 200
+    # The page a member's browser gets opens on runs, as topiclab ui's does
+    request = urllib.request.Request(url + "/")
+    request.add_header("Authorization", "Basic " + b64encode(f"{READER}:{READER_PASSWORD}".encode()).decode())
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert WORKFLOW_KEY in answer.read().decode()
 
 
 def test_a_wrong_password_or_none_is_one_line_and_writes_nothing(auth_server, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import psutil
 import pytest
@@ -16,6 +17,7 @@ from processes import free_port, stop_process_group, wait_until_answering
 from toy_runs import topiclab_env
 
 from topiclab.paths import PROJECT_ROOT
+from topiclab.tracking._ui_app import WORKFLOW_KEY
 
 # one web worker and no job runner: quick to start on a small machine
 QUIET = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
@@ -61,6 +63,8 @@ def test_a_stop_request_ends_the_server_and_its_workers(command, stop, tmp_path)
     try:
         wait_until_answering(process, f"http://127.0.0.1:{port}/health", log)
         assert _serving(port), "the server's processes were not found by their port"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:  # opens on runs
+            assert WORKFLOW_KEY in page.read().decode()
         if stop == "ctrl-c":
             os.killpg(process.pid, signal.SIGINT)
         else:

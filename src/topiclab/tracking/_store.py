@@ -311,7 +311,7 @@ def ui_command(host: str = "127.0.0.1", port: int = 5000) -> list[str]:
     uri = tracking_uri()
     # MLflow's ``mlflow ui``, its page opening on runs (``_ui_app``). One worker is plenty for one user and
     # starts fast on a small machine.
-    command = [sys.executable, "-m", "topiclab.tracking._ui_app", "--backend-store-uri", uri,
+    command = [sys.executable, "-m", "topiclab.tracking._ui_app", "ui", "--backend-store-uri", uri,
                "--host", host, "--port", str(port), "--workers", "1"]
     root = artifact_root(uri)
     if root is not None:
@@ -332,7 +332,9 @@ def server_command(backend_store_uri: str | None = None, artifacts_destination: 
     destination = artifacts_destination or str(artifact_root(uri) or MLRUNS_DIR)
     if "://" not in destination:
         destination = Path(destination).expanduser().resolve().as_uri()
-    command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", uri, "--serve-artifacts",
+    # MLflow's ``mlflow server``, its page opening on runs as ``topiclab ui``'s does (``_ui_app``)
+    command = [sys.executable, "-m", "topiclab.tracking._ui_app", "server", "--backend-store-uri", uri,
+               "--serve-artifacts",
                "--artifacts-destination", destination, "--host", host, "--port", str(port),
                "--workers", str(workers)]
     if allowed_hosts:
