@@ -44,7 +44,9 @@ RUN_METRICS = ("nmi", "ari", "v_measure", "accuracy", "label_accuracy", "line_ac
                "outlier_share", "outlier_share_before", "outlier_share_after", "n_topics", "n_documents",
                "chosen_k", "embedding_cache_hits", "embedding_cache_misses",
                *(f"time_{stage}_s" for stage in ("load", "segment", "vectorize", "cluster", "topics", "metrics",
-                                                 "map")))
+                                                 "map", "startup", "logging")))
+# time_startup_s (the process before the command: imports) and time_logging_s (tracking) come from
+# topiclab run and tracking.track_experiment, not from run_experiment.
 # Those where lower is better; the rest are better higher, or counts with no better side.
 LOWER_IS_BETTER = frozenset({"davies_bouldin", "outlier_share", "outlier_share_before", "outlier_share_after",
                              "embedding_cache_misses", *(m for m in RUN_METRICS if m.startswith("time_"))})
@@ -121,7 +123,7 @@ def line_accuracy(corpus: Corpus, document_labels: list[str], gold: Gold) -> flo
 
 
 UMAP_MIN_DOCUMENTS = 40  # below this, UMAP's neighbour graph is too thin to trust; PCA is exact
-MAP_SAMPLE = 5_000  # above this, UMAP lays out a seeded sample and the rest are placed by their neighbours
+MAP_SAMPLE = 1_000  # above this, UMAP lays out a seeded sample and the rest are placed by their neighbours
 MAP_NEIGHBOURS = 15
 _PLACE_ROWS = 4_096  # documents placed per block: a block's similarities stay a few tens of MB
 
@@ -157,20 +159,25 @@ def _place_by_neighbours(features, anchors: np.ndarray, anchor_coords: np.ndarra
     return coords
 
 
-def _map_coords(features, seed: int) -> np.ndarray:
+def _map_coords(features, seed: int, reduced: np.ndarray | None = None) -> np.ndarray:
     """2-D positions for the document map, computed once per run (kept in ``Result.coords``).
 
+    Where clustering fitted a UMAP (``reduced``, one row per document), the map
+    is that embedding itself (2-D) or its PCA to 2-D: no second UMAP. Otherwise
     UMAP of the document vectors (cosine, seeded), as BERTopic draws this view:
     it keeps neighbourhoods, so well-separated topics stay apart where PCA's two
     directions of largest variance overlap most of them. Below
     ``UMAP_MIN_DOCUMENTS`` documents, PCA. Above ``MAP_SAMPLE``, UMAP of a
     sample drawn with ``seed``, every other document placed among its nearest
     sampled neighbours: UMAP's cost grows faster than the corpus, and a map
-    of a hundred thousand points shows no more than one of a few thousand.
+    of a hundred thousand points shows no more than one of a thousand. (A
+    full UMAP of AG's 4,000 texts took a third of a cold run.)
     """
     n = features.shape[0]
     if n < 3:
         return np.zeros((n, 2))
+    if reduced is not None and len(reduced) == n and reduced.shape[1] >= 2 and n >= UMAP_MIN_DOCUMENTS:
+        return reduced.copy() if reduced.shape[1] == 2 else PCA(2, random_state=seed).fit_transform(reduced)
     if n < UMAP_MIN_DOCUMENTS:
         dense = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
         return PCA(n_components=2, random_state=seed).fit_transform(dense)
@@ -250,8 +257,9 @@ def _given_labels(labels, n: int) -> np.ndarray:
 
 
 def _cluster(config: ExperimentConfig, vectors, embeddings, texts: list[str], entry_vectors,
-             scores: dict[str, float]):
-    """Cluster (k: auto resolved), outliers kept or reassigned; returns (config, labels, k curve)."""
+             scores: dict[str, float], layout: dict | None = None):
+    """Cluster (k: auto resolved), outliers kept or reassigned; returns (config, labels, k curve).
+    ``layout`` receives the clustering's UMAP embedding, where it fitted one (``cluster_vectors``)."""
     seed, k_curve = config.seed, None
     if config.cluster.k == AUTO:  # candidates scored, the best k kept (cluster/_choose_k.py)
         chosen, k_curve = choose_k(vectors.features, config.cluster, seed, embeddings)
@@ -259,7 +267,7 @@ def _cluster(config: ExperimentConfig, vectors, embeddings, texts: list[str], en
     guided = (config.topics.guided and entry_vectors is not None
               and config.vectorize.representation == "embedding")
     labels = cluster_vectors(vectors.features, config.cluster, seed, texts,
-                             seeds=entry_vectors if guided else None)
+                             seeds=entry_vectors if guided else None, layout=layout)
     if config.cluster.method in ("umap_hdbscan", "bertopic"):  # density clusters leave outliers
         before = labels
         if config.cluster.outliers == "reassign":
@@ -307,9 +315,10 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
 
     k_curve = mapping = None
     extra: dict[str, float] = {}
+    layout: dict[str, np.ndarray] = {}  # the clustering's UMAP embedding, if it fitted one: the map reuses it
     with _timed(timings, "cluster", on_stage):
         if labels is None:
-            config, labels, k_curve = _cluster(config, vectors, embeddings, texts, entry_vectors, extra)
+            config, labels, k_curve = _cluster(config, vectors, embeddings, texts, entry_vectors, extra, layout)
             if config.topics.reduce_to is not None:  # merge the most similar topics (topics/_reduce.py)
                 space = embeddings if embeddings is not None else vectors.features
                 labels, mapping = reduce_topics(labels, space, texts, config.topics.reduce_to,
@@ -356,7 +365,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     coords = None
     if config.figures != "none":  # figures: none skips the map's UMAP, the costliest figure
         with _timed(timings, "map", on_stage):  # the document map's 2-D positions
-            coords = _map_coords(vectors.features, seed)
+            coords = _map_coords(vectors.features, seed, layout.get("reduced"))
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
     return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve, mapping, tree,
                   over_time, per_class, centre_similarity(vectors.features, labels))

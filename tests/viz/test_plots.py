@@ -60,3 +60,27 @@ def test_document_map_hover_shows_topic_lines_and_first_words(seed_result):
     assert hover[0] == first["topic_label"] and hover[1] == str(first["line_start"])
     assert hover[2].split()[0] == first["text"].split()[0]
     assert "PCA" in figure.layout.title.text  # 28 lines: below UMAP_MIN_DOCUMENTS
+
+
+def test_the_map_reuses_the_clusterings_umap_instead_of_fitting_a_second(tmp_path, monkeypatch):
+    import topiclab.pipeline as pipeline
+    from topic_corpus import config_dict, subject_rows, write_csv
+
+    def second_umap(*args, **kwargs):
+        raise AssertionError("the map fitted a second UMAP although clustering had one")
+
+    monkeypatch.setattr(pipeline, "_umap_coords", second_umap)
+    path = write_csv(tmp_path / "docs.csv", subject_rows(per_subject=20))  # 60 >= UMAP_MIN_DOCUMENTS
+    config = config_from_dict(config_dict(path, cluster={"method": "umap_hdbscan", "k": None,
+                                                         "hdbscan": {"min_cluster_size": 5}}))
+    result = run_experiment(config)
+    assert result.coords.shape == (60, 2) and np.isfinite(result.coords).all()
+    assert "time_map_s" in result.metrics
+
+
+def test_a_two_dimensional_clustering_layout_is_the_map_itself():
+    reduced = np.random.default_rng(0).normal(size=(UMAP_MIN_DOCUMENTS, 2))
+    features = np.zeros((UMAP_MIN_DOCUMENTS, 5))
+    assert np.array_equal(_map_coords(features, 0, reduced), reduced)
+    five = np.random.default_rng(1).normal(size=(UMAP_MIN_DOCUMENTS, 5))
+    assert _map_coords(features, 0, five).shape == (UMAP_MIN_DOCUMENTS, 2)  # its PCA

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -220,8 +221,14 @@ def log_figures(result: Result, figures: str | None = None) -> list[str]:
 
 
 def track_experiment(config: ExperimentConfig, config_path: str | Path | None = None,
-                     progress: bool = False, embedder=None) -> tuple[Result, str]:
-    """Run one experiment inside an MLflow run; returns the Result and the run id."""
+                     progress: bool = False, embedder=None, startup_s: float | None = None) -> tuple[Result, str]:
+    """Run one experiment inside an MLflow run; returns the Result and the run id.
+
+    Besides the pipeline's stage times the run logs ``time_logging_s`` (params, artifacts, figures and the
+    topic model's registration: all the tracking, measured up to its last metric) and, given
+    ``startup_s`` (the process's seconds before the command began, ``topiclab run``), ``time_startup_s``.
+    """
+    started = time.perf_counter()
     with tracked_run(config.tracking.experiment, config.name) as run:
         log_params(config_params(config))
         config_text = resolve(config_path).read_text(encoding="utf-8") if config_path else None
@@ -229,11 +236,15 @@ def track_experiment(config: ExperimentConfig, config_path: str | Path | None = 
         if config_text is not None:
             mlflow.log_text(config_text, f"config/{Path(config_path).name}")
         result = run_experiment(config, embedder=embedder, progress=progress)
+        if startup_s is not None:
+            result.metrics["time_startup_s"] = startup_s
         log_result(result)
         if result.topic_model is not None:  # a version of <experiment>-topics (_registry: when it is champion)
             from ._registry import register_topic_model
 
             register_topic_model(client(), run.info.run_id, config.tracking.experiment)
+        result.metrics["time_logging_s"] = time.perf_counter() - started - sum(result.timings.values())
+        mlflow.log_metric("time_logging_s", result.metrics["time_logging_s"])
         return result, run.info.run_id
 
 
