@@ -131,13 +131,21 @@ _PLACE_ROWS = 4_096  # documents placed per block: a block's similarities stay a
 def _umap_coords(features, seed: int) -> np.ndarray:
     import warnings
 
-    from umap import UMAP
+    from .cluster import umap_class
 
+    from sklearn.neighbors import NearestNeighbors
+
+    UMAP = umap_class()  # its numba functions compiled once per machine, not per process
     n = features.shape[0]
+    k = min(MAP_NEIGHBOURS, n - 1)
+    # The exact cosine neighbours, by BLAS: below 4,096 rows UMAP computes them one Python call per pair
+    # (seconds for a thousand documents), above it by NN-descent.
+    distances, indices = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(
+        features).kneighbors(features)
     with warnings.catch_warnings():  # "n_jobs overridden by random_state": seeded UMAP runs on one thread
         warnings.simplefilter("ignore", UserWarning)
-        reducer = UMAP(n_components=2, n_neighbors=min(MAP_NEIGHBOURS, n - 1), min_dist=0.1, metric="cosine",
-                       random_state=seed)
+        reducer = UMAP(n_components=2, n_neighbors=k, min_dist=0.1, metric="cosine", random_state=seed,
+                       precomputed_knn=(indices, distances, None))
         return np.asarray(reducer.fit_transform(features), dtype=float)
 
 

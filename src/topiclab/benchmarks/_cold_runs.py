@@ -70,8 +70,8 @@ class SideBySide:
     def ratio(self) -> float:
         return self.median("ours") / self.median("bertopic")
 
-    def stage(self, name: str) -> float:
-        values = [run.stages[name] for run in self.ours if name in run.stages]
+    def stage(self, name: str, side: str = "ours") -> float:
+        values = [run.stages[name] for run in getattr(self, side) if name in run.stages]
         return statistics.median(values) if values else float("nan")
 
 
@@ -165,7 +165,8 @@ def speed_section(results: list[SideBySide], rounds: int, sample: int | None, se
         "ratio": round(r.ratio, 2), "ours warm s": round(r.median("warm"), 1),
         "ours NMI": round(r.median("ours", "nmi"), 3), "BERTopic NMI": round(r.median("bertopic", "nmi"), 3),
     } for r in results])
-    stages = pd.DataFrame([{"config": r.config, **{s: round(r.stage(s), 1) for s in STAGES}} for r in results])
+    stages = pd.DataFrame([{"config": r.config, "run": side, **{s: round(r.stage(s, side), 1) for s in STAGES}}
+                           for r in results for side in ("ours", "warm")])
     scale = "every document" if sample is None else f"a seeded sample of {sample} documents"
     return "\n".join([
         "## Speed: a cold run against BERTopic's defaults", "",
@@ -174,7 +175,7 @@ def speed_section(results: list[SideBySide], rounds: int, sample: int | None, se
         f"embedding cache, alternated, {rounds} round(s), medians; then our warm re-run on the filled cache. "
         "Wall time of the whole process (imports, model load, logging included).", "",
         markdown_table(table), "",
-        "Our cold run's stages (median seconds, as the run logs them, `time_*_s`):", "",
+        "Our runs' stages, cold (`ours`) and warm (median seconds, as each run logs them, `time_*_s`):", "",
         markdown_table(stages), "",
         f"CPU: {machine()}. Took {seconds / 60:.1f} min.", ""])
 

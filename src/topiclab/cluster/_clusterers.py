@@ -66,9 +66,9 @@ class AgglomerativeCluster(BaseCluster):
 
 
 def _umap(config: ClusterConfig, n: int, seed: int):
-    from umap import UMAP
+    from ._umap_loader import umap_class
 
-    return UMAP(
+    return umap_class()(
         n_neighbors=max(2, min(config.umap.n_neighbors, n - 1)),
         n_components=max(1, min(config.umap.n_components, n - 2)),
         min_dist=config.umap.min_dist,
