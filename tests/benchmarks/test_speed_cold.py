@@ -1,9 +1,6 @@
 """``bench-speed``'s report from its measurements: the ratio, the warm run, the stages, the Targets rows."""
 
-import pytest
-
 from topiclab.benchmarks import ColdRun, SideBySide, read_sections, speed_section, speed_targets, write_section
-from topiclab.errors import TopiclabError
 
 
 def _side(name, ours, bertopic, warm, nmi):
@@ -28,12 +25,3 @@ def test_the_section_names_the_cpu_and_lists_the_stages(tmp_path):
     out = write_section(tmp_path / "B.md", "speed-cold", body, speed_targets([ag]))
     rows, _ = read_sections(out)["speed-cold"]
     assert [r["status"] for r in rows] == ["met", "met"]
-
-
-def test_an_unknown_config_is_refused_before_measuring():
-    from typer.testing import CliRunner
-
-    from topiclab.cli import app
-
-    result = CliRunner().invoke(app, ["bench-speed", "--config", "nope", "--out", "/tmp/never.md"])
-    assert isinstance(result.exception, TopiclabError) and "unknown config 'nope'" in str(result.exception)
