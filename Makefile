@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-naming bench-k bench-outliers bench-boilerplate
+.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate
 
 setup: $(STAMP)
 
@@ -115,6 +115,12 @@ bench-scale: setup
 # sentence-transformers, k-means NMI, cosine with torch; writes the `embedding-backends` section of BENCHMARKS.md.
 bench-backends: setup
 	$(VENV)/bin/topiclab bench-backends --out BENCHMARKS.md
+
+# Cold-run speed: a cold `topiclab run` of the AG and BBC configs against BERTopic's defaults cold on the same
+# texts, as processes, alternated, 3 rounds (needs ../shared; a quiet machine); writes section `speed-cold`.
+# Smoke run: topiclab bench-speed --config ag_news_4k --rounds 1 --sample 300 --out /tmp/speed.md
+bench-speed: setup
+	$(VENV)/bin/topiclab bench-speed --out BENCHMARKS.md
 
 # Naming benchmark: topics named after experiments/taxonomies/iptc.yaml, topics.label_threshold chosen
 # leave-one-corpus-out on BBC, AG News, 20 Newsgroups and HuffPost (needs ../shared); logged to MLflow.

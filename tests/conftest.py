@@ -3,6 +3,7 @@ the project's seed corpus, and ``../shared`` (skipped with a reason if absent)."
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -14,11 +15,19 @@ import pytest
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="topiclab-tests-"))
 os.environ["TOPICLAB_CACHE_DIR"] = str(_SESSION_DIR / "embeddings")
 os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_SESSION_DIR / 'mlflow.db'}"
+# The default backend is auto; a test that does not test auto must not time backends (a minute) nor
+# depend on this machine's choice: a record naming torch, as auto's own would on a machine where torch wins.
+os.environ["TOPICLAB_AUTO_RECORD"] = str(_SESSION_DIR / "embedding_backend.json")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from topiclab.paths import PROJECT_ROOT  # noqa: E402
+from topiclab.vectorize import AGREEMENT, CANDIDATES, machine  # noqa: E402
+
+(_SESSION_DIR / "embedding_backend.json").write_text(json.dumps({"all-MiniLM-L6-v2": {
+    "model": "all-MiniLM-L6-v2", "backend": "torch", "cosine": 1.0, "cpu": machine(),
+    "agreement_needed": AGREEMENT, "candidates": list(CANDIDATES), "fixture": "tests/conftest.py"}}))
 
 # Tests live in folders mirroring the package's subpackages; their shared helpers
 # (classify_helpers, processes) live here.

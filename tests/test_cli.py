@@ -111,8 +111,11 @@ def test_run_prints_topic_table_and_run_id(shared_tracking_uri):
     for text in ("Balkans diplomacy", "Elections", "Russia-China relations", "MLflow run id:", "topiclab ui"):
         assert text in completed.stdout
     run_id = completed.stdout.split("MLflow run id:")[1].split()[0]
-    assert MlflowClient(shared_tracking_uri).get_run(run_id).info.status == "FINISHED"
+    run = MlflowClient(shared_tracking_uri).get_run(run_id)
+    assert run.info.status == "FINISHED"
     assert "warning" not in completed.stderr
+    # what is not the pipeline's work is measured too: the process's start-up and the tracking
+    assert run.data.metrics["time_startup_s"] > 0 and run.data.metrics["time_logging_s"] > 0
 
 
 def test_a_run_where_every_document_is_an_outlier_says_so_and_why(shared_tracking_uri):

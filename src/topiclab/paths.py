@@ -16,6 +16,7 @@ __all__ = [
     "atomic_file",
     "write_atomically",
     "PROJECT_ROOT",
+    "NUMBA_CACHE_DIR",
     "DATA_DIR",
     "RAW_DIR",
     "INTERIM_DIR",
@@ -49,6 +50,9 @@ EXPERIMENTS_DIR = PROJECT_ROOT / "experiments"
 TAXONOMIES_DIR = EXPERIMENTS_DIR / "taxonomies"
 MLRUNS_DIR = PROJECT_ROOT / "mlruns"
 EMBEDDING_CACHE_DIR = Path(os.environ.get("TOPICLAB_CACHE_DIR", INTERIM_DIR / "embeddings"))
+# numba's compiled functions (UMAP's, pynndescent's) kept across processes, also where site-packages is
+# read-only; set before numba is first imported (topiclab imports it lazily, after this module).
+NUMBA_CACHE_DIR = Path(os.environ.setdefault("NUMBA_CACHE_DIR", str(INTERIM_DIR / "numba")))
 # Read-only material beside the checkout (labelled benchmark corpora); absent in a user's clone.
 SHARED_DIR = Path(os.environ.get("TOPICLAB_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 SHARED_DATASETS_DIR = SHARED_DIR / "datasets"

@@ -14,13 +14,14 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import PCA
 
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from .cluster import AUTO, choose_k, cluster_vectors, outlier_shares, reassign_outliers
+from .cluster import map_coords as _map_coords  # the name tests replace
+from .cluster import (MAP_SAMPLE, UMAP_MIN_DOCUMENTS, AUTO, choose_k, cluster_vectors, outlier_shares,  # noqa: F401
+                      reassign_outliers)
 from .config import DataConfig, ExperimentConfig, SegmentConfig, apply_overrides, describe_error
 from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_lines, sample_corpus
 from .errors import TopiclabError
@@ -44,7 +45,9 @@ RUN_METRICS = ("nmi", "ari", "v_measure", "accuracy", "label_accuracy", "line_ac
                "outlier_share", "outlier_share_before", "outlier_share_after", "n_topics", "n_documents",
                "chosen_k", "embedding_cache_hits", "embedding_cache_misses",
                *(f"time_{stage}_s" for stage in ("load", "segment", "vectorize", "cluster", "topics", "metrics",
-                                                 "map")))
+                                                 "map", "startup", "logging")))
+# time_startup_s (the process before the command: imports) and time_logging_s (tracking) come from
+# topiclab run and tracking.track_experiment, not from run_experiment.
 # Those where lower is better; the rest are better higher, or counts with no better side.
 LOWER_IS_BETTER = frozenset({"davies_bouldin", "outlier_share", "outlier_share_before", "outlier_share_after",
                              "embedding_cache_misses", *(m for m in RUN_METRICS if m.startswith("time_"))})
@@ -120,66 +123,6 @@ def line_accuracy(corpus: Corpus, document_labels: list[str], gold: Gold) -> flo
     return label_accuracy(predicted, accepted)
 
 
-UMAP_MIN_DOCUMENTS = 40  # below this, UMAP's neighbour graph is too thin to trust; PCA is exact
-MAP_SAMPLE = 5_000  # above this, UMAP lays out a seeded sample and the rest are placed by their neighbours
-MAP_NEIGHBOURS = 15
-_PLACE_ROWS = 4_096  # documents placed per block: a block's similarities stay a few tens of MB
-
-
-def _umap_coords(features, seed: int) -> np.ndarray:
-    import warnings
-
-    from umap import UMAP
-
-    n = features.shape[0]
-    with warnings.catch_warnings():  # "n_jobs overridden by random_state": seeded UMAP runs on one thread
-        warnings.simplefilter("ignore", UserWarning)
-        reducer = UMAP(n_components=2, n_neighbors=min(MAP_NEIGHBOURS, n - 1), min_dist=0.1, metric="cosine",
-                       random_state=seed)
-        return np.asarray(reducer.fit_transform(features), dtype=float)
-
-
-def _place_by_neighbours(features, anchors: np.ndarray, anchor_coords: np.ndarray) -> np.ndarray:
-    """Each row at the similarity-weighted mean of its ``MAP_NEIGHBOURS`` most cosine-similar anchors."""
-    from sklearn.preprocessing import normalize
-
-    dense = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
-    reference = normalize(dense[anchors]).astype(np.float32)
-    coords = np.empty((dense.shape[0], 2))
-    k = min(MAP_NEIGHBOURS, len(anchors))
-    for start in range(0, dense.shape[0], _PLACE_ROWS):
-        similarity = normalize(dense[start:start + _PLACE_ROWS]).astype(np.float32) @ reference.T
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        weights = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 1e-6)
-        coords[start:start + _PLACE_ROWS] = ((weights[:, :, None] * anchor_coords[nearest]).sum(axis=1)
-                                             / weights.sum(axis=1, keepdims=True))
-    coords[anchors] = anchor_coords  # the sample keeps its own layout
-    return coords
-
-
-def _map_coords(features, seed: int) -> np.ndarray:
-    """2-D positions for the document map, computed once per run (kept in ``Result.coords``).
-
-    UMAP of the document vectors (cosine, seeded), as BERTopic draws this view:
-    it keeps neighbourhoods, so well-separated topics stay apart where PCA's two
-    directions of largest variance overlap most of them. Below
-    ``UMAP_MIN_DOCUMENTS`` documents, PCA. Above ``MAP_SAMPLE``, UMAP of a
-    sample drawn with ``seed``, every other document placed among its nearest
-    sampled neighbours: UMAP's cost grows faster than the corpus, and a map
-    of a hundred thousand points shows no more than one of a few thousand.
-    """
-    n = features.shape[0]
-    if n < 3:
-        return np.zeros((n, 2))
-    if n < UMAP_MIN_DOCUMENTS:
-        dense = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
-        return PCA(n_components=2, random_state=seed).fit_transform(dense)
-    if n <= MAP_SAMPLE:
-        return _umap_coords(features, seed)
-    anchors = np.sort(np.random.default_rng(seed).choice(n, MAP_SAMPLE, replace=False))
-    return _place_by_neighbours(features, anchors, _umap_coords(features[anchors], seed))
-
-
 def segmentation_embedder(segmenter: BaseSegmenter, embedder: BaseEmbedder | None = None) -> BaseEmbedder | None:
     """The embedder ``segmenter`` needs: ``embedder`` if it is the right model, else a cached one of that model."""
     if not segmenter.needs_embedder:
@@ -250,8 +193,9 @@ def _given_labels(labels, n: int) -> np.ndarray:
 
 
 def _cluster(config: ExperimentConfig, vectors, embeddings, texts: list[str], entry_vectors,
-             scores: dict[str, float]):
-    """Cluster (k: auto resolved), outliers kept or reassigned; returns (config, labels, k curve)."""
+             scores: dict[str, float], layout: dict | None = None):
+    """Cluster (k: auto resolved), outliers kept or reassigned; returns (config, labels, k curve).
+    ``layout`` receives the clustering's UMAP embedding, where it fitted one (``cluster_vectors``)."""
     seed, k_curve = config.seed, None
     if config.cluster.k == AUTO:  # candidates scored, the best k kept (cluster/_choose_k.py)
         chosen, k_curve = choose_k(vectors.features, config.cluster, seed, embeddings)
@@ -259,7 +203,7 @@ def _cluster(config: ExperimentConfig, vectors, embeddings, texts: list[str], en
     guided = (config.topics.guided and entry_vectors is not None
               and config.vectorize.representation == "embedding")
     labels = cluster_vectors(vectors.features, config.cluster, seed, texts,
-                             seeds=entry_vectors if guided else None)
+                             seeds=entry_vectors if guided else None, layout=layout)
     if config.cluster.method in ("umap_hdbscan", "bertopic"):  # density clusters leave outliers
         before = labels
         if config.cluster.outliers == "reassign":
@@ -307,9 +251,10 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
 
     k_curve = mapping = None
     extra: dict[str, float] = {}
+    layout: dict[str, np.ndarray] = {}  # the clustering's UMAP embedding, if it fitted one: the map reuses it
     with _timed(timings, "cluster", on_stage):
         if labels is None:
-            config, labels, k_curve = _cluster(config, vectors, embeddings, texts, entry_vectors, extra)
+            config, labels, k_curve = _cluster(config, vectors, embeddings, texts, entry_vectors, extra, layout)
             if config.topics.reduce_to is not None:  # merge the most similar topics (topics/_reduce.py)
                 space = embeddings if embeddings is not None else vectors.features
                 labels, mapping = reduce_topics(labels, space, texts, config.topics.reduce_to,
@@ -356,7 +301,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
     coords = None
     if config.figures != "none":  # figures: none skips the map's UMAP, the costliest figure
         with _timed(timings, "map", on_stage):  # the document map's 2-D positions
-            coords = _map_coords(vectors.features, seed)
+            coords = _map_coords(vectors.features, seed, layout.get("reduced"))  # cluster/_map.py
     scores.update({f"time_{stage}_s": seconds for stage, seconds in timings.items()})
     return Result(config, corpus, labels, topics, scores, timings, coords, gold, topic_model, k_curve, mapping, tree,
                   over_time, per_class, centre_similarity(vectors.features, labels))

@@ -29,6 +29,10 @@ REFUSED = {
                                   "error: --out a-folder is a folder, not a Markdown file"),
     "out a folder (scale)": (["bench-scale", "--out", "a-folder", "--no-spark"],
                              "error: --out a-folder is a folder, not a Markdown file"),
+    "unknown config (speed)": (["bench-speed", "--config", "nope"],
+                               "error: unknown config 'nope': choose from ag_news_4k, bbc_news"),
+    "out a folder (speed)": (["bench-speed", "--out", "a-folder"],
+                             "error: --out a-folder is a folder, not a Markdown file"),
 }
 
 

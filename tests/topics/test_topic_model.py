@@ -53,3 +53,26 @@ def test_all_outliers_give_no_model():
     model = TopicModel("x", "embedding")
     with pytest.raises(TopiclabError, match="no topic"):
         model.fit(np.zeros((3, 2)), np.array([-1, -1, -1]), {}, {})
+
+
+def test_the_vocabulary_is_saved_as_json_beside_the_lsa_and_older_saves_still_load(corpus_csv, tmp_path):
+    import json
+
+    from topiclab.persist import load_fitted, save_fitted
+
+    config = config_from_dict({"name": "small", "data": {"path": str(corpus_csv)},
+                               "vectorize": {"representation": "combined"},
+                               "cluster": {"k": 2}, "topics": {"taxonomy": None, "coherence": False}})
+    model = run_experiment(config).topic_model
+    vocabulary = dict(model.lsa_[0].vocabulary_)
+    folder = model.save(tmp_path / "saved")
+    assert model.lsa_[0].vocabulary_ == vocabulary  # the live model keeps its words
+    terms = json.loads((folder / "lsa_vocabulary.json").read_text())
+    assert {t: i for i, t in enumerate(terms)} == vocabulary
+    assert load_fitted(folder / "lsa.skops")[0].vocabulary_ == {}  # not written twice (skops is slow at dicts)
+    assert TopicModel.load(folder).lsa_[0].vocabulary_ == vocabulary
+    (folder / "lsa_vocabulary.json").unlink()  # a model saved before: its vocabulary inside lsa.skops
+    save_fitted(model.lsa_, folder / "lsa.skops")
+    old = TopicModel.load(folder)
+    assert old.lsa_[0].vocabulary_ == vocabulary
+    assert (old.transform(SPORT).topic.to_numpy() == model.transform(SPORT).topic.to_numpy()).all()

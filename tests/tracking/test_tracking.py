@@ -13,8 +13,13 @@ def test_seed_experiment_is_logged_and_readable(tracking_uri):
     assert run.info.status == "FINISHED"
     assert run.data.params["cluster.method"] == config.cluster.method
     assert run.data.params["data.path"] == "data/raw/seed_news.txt"
-    assert run.data.params["vectorize.embedding.backend_resolved"] == "torch"  # the default, exact everywhere
+    # the default, auto, resolved through the machine's record (conftest's names torch) and logged with its
+    # cosine to torch, so `backend: torch` reproduces the run
+    assert run.data.params["vectorize.embedding.backend"] == "auto"
+    assert run.data.params["vectorize.embedding.backend_resolved"] == "torch"
+    assert float(run.data.params["vectorize.embedding.backend_cosine"]) == 1.0
     assert run.data.params["vectorize.embedding.cpu"]
+    assert run.data.metrics["time_logging_s"] > 0 and "time_startup_s" not in run.data.metrics  # not a CLI run
     assert run.data.metrics["line_accuracy"] == pytest.approx(result.metrics["line_accuracy"])
     assert 0.0 <= run.data.metrics["nmi"] <= 1.0
     assert run.data.tags["data_hash"] == result.corpus.content_hash
@@ -37,6 +42,24 @@ def test_a_run_records_its_backend_and_its_topic_model_assigns_with_it(tracking_
     params = MlflowClient(tracking_uri).get_run(run_id).data.params
     assert params["vectorize.embedding.backend"] == params["vectorize.embedding.backend_resolved"] == "onnx-int8"
     assert result.topic_model.embedding_backend == "onnx-int8"
+
+
+def test_auto_logs_the_recorded_choice_and_its_cosine(tracking_uri, tmp_path, monkeypatch):
+    import json
+
+    from topiclab.vectorize import AGREEMENT, CANDIDATES, machine
+
+    record = tmp_path / "embedding_backend.json"  # a machine where auto chose onnx, 0.99999 to torch
+    record.write_text(json.dumps({"all-MiniLM-L6-v2": {
+        "backend": "onnx", "cosine": 0.99999, "cpu": machine(), "agreement_needed": AGREEMENT,
+        "candidates": list(CANDIDATES)}}))
+    monkeypatch.setenv("TOPICLAB_AUTO_RECORD", str(record))
+    config = load_config("experiments/seed_news.yaml", ["tracking.experiment=backends", "figures=none"])
+    result, run_id = track_experiment(config)
+    params = MlflowClient(tracking_uri).get_run(run_id).data.params
+    assert params["vectorize.embedding.backend"] == "auto"
+    assert params["vectorize.embedding.backend_resolved"] == "onnx" == result.topic_model.embedding_backend
+    assert float(params["vectorize.embedding.backend_cosine"]) == 0.99999
 
 
 def test_failing_run_is_ended_failed_with_its_error(tracking_uri):

@@ -5,7 +5,8 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from topiclab.config import config_from_dict
-from topiclab.pipeline import UMAP_MIN_DOCUMENTS, _map_coords, run_experiment
+from topiclab.cluster import UMAP_MIN_DOCUMENTS, map_coords as _map_coords
+from topiclab.pipeline import run_experiment
 from topiclab.viz import document_map
 
 
@@ -20,14 +21,14 @@ def test_map_coords_are_seeded_and_keep_separated_groups_apart():
 
 
 def test_map_of_many_documents_lays_out_a_sample_and_places_the_rest_among_neighbours(monkeypatch):
-    import topiclab.pipeline as pipeline
+    import topiclab.cluster._map as pipeline  # the map's own module
 
     vectors, groups = make_blobs(n_samples=400, centers=4, n_features=20, cluster_std=1.0, random_state=3)
     monkeypatch.setattr(pipeline, "MAP_SAMPLE", 120)  # the sampled path, on a corpus a test can afford
     coords = _map_coords(vectors, seed=5)
     assert coords.shape == (400, 2) and np.allclose(coords, _map_coords(vectors, seed=5))
     anchors = np.sort(np.random.default_rng(5).choice(400, 120, replace=False))
-    assert np.allclose(coords[anchors], pipeline._umap_coords(vectors[anchors], 5))  # the sample is UMAP's
+    assert np.allclose(coords[anchors], pipeline.umap_coords(vectors[anchors], 5))  # the sample is UMAP's
     centres = np.array([coords[groups == g].mean(axis=0) for g in range(4)])
     nearest = np.linalg.norm(coords[:, None, :] - centres[None], axis=2).argmin(axis=1)
     assert (nearest == groups).mean() > 0.95  # placed documents land in their own group's region
@@ -60,3 +61,27 @@ def test_document_map_hover_shows_topic_lines_and_first_words(seed_result):
     assert hover[0] == first["topic_label"] and hover[1] == str(first["line_start"])
     assert hover[2].split()[0] == first["text"].split()[0]
     assert "PCA" in figure.layout.title.text  # 28 lines: below UMAP_MIN_DOCUMENTS
+
+
+def test_the_map_reuses_the_clusterings_umap_instead_of_fitting_a_second(tmp_path, monkeypatch):
+    import topiclab.cluster._map as layouts
+    from topic_corpus import config_dict, subject_rows, write_csv
+
+    def second_umap(*args, **kwargs):
+        raise AssertionError("the map fitted a second UMAP although clustering had one")
+
+    monkeypatch.setattr(layouts, "umap_coords", second_umap)
+    path = write_csv(tmp_path / "docs.csv", subject_rows(per_subject=20))  # 60 >= UMAP_MIN_DOCUMENTS
+    config = config_from_dict(config_dict(path, cluster={"method": "umap_hdbscan", "k": None,
+                                                         "hdbscan": {"min_cluster_size": 5}}))
+    result = run_experiment(config)
+    assert result.coords.shape == (60, 2) and np.isfinite(result.coords).all()
+    assert "time_map_s" in result.metrics
+
+
+def test_a_two_dimensional_clustering_layout_is_the_map_itself():
+    reduced = np.random.default_rng(0).normal(size=(UMAP_MIN_DOCUMENTS, 2))
+    features = np.zeros((UMAP_MIN_DOCUMENTS, 5))
+    assert np.array_equal(_map_coords(features, 0, reduced), reduced)
+    five = np.random.default_rng(1).normal(size=(UMAP_MIN_DOCUMENTS, 5))
+    assert _map_coords(features, 0, five).shape == (UMAP_MIN_DOCUMENTS, 2)  # its PCA

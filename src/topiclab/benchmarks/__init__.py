@@ -14,6 +14,8 @@ from ._backends import (BACKEND_CORPORA, BACKEND_SECTION, EXACT_BACKENDS, backen
 from ._baselines import (BASELINES, BaseTopicModel, BERTopicDefault, LDATopicModel, NMFTopicModel, TfidfKMeans,
                          make_baseline, run_baseline)
 from ._ceiling import supervised_ceiling
+from ._cold_runs import (SPEED_CONFIGS, SPEED_SECTION, ColdRun, SideBySide, cold_side_by_side, run_speed_benchmark,
+                         speed_section, speed_targets)
 from ._fewshot import (FEWSHOT_DATASETS, SHOTS, classifier_targets, few_shot_scores, ours_config,
                        run_classifier_benchmark, score_check_sets, seed_champion_checks)
 from ._naming import (LABEL_MAPS as NAMING_LABEL_MAPS, SECTION as NAMING_SECTION, choose_threshold,
@@ -37,6 +39,8 @@ from ._tables import markdown_tables, overview_figure, report_tables, slug
 from ._targets import TARGETS, Target, evaluate_targets, targets_frame
 
 __all__ = [
+    "SPEED_CONFIGS", "SPEED_SECTION", "ColdRun", "SideBySide", "cold_side_by_side", "run_speed_benchmark",
+    "speed_section", "speed_targets",
     "BASELINES", "BaseTopicModel", "BERTopicDefault", "TfidfKMeans", "LDATopicModel", "NMFTopicModel",
     "make_baseline", "run_baseline", "supervised_ceiling",
     "quality_frame", "ceiling_frame", "topic_quality_frame", "best_embedding_vs_nmf", "render", "track",

@@ -104,7 +104,7 @@ def _high_water_bytes() -> int:
 def _warm_up(table: Path, embedder: BaseEmbedder, k: int, seed: int) -> None:
     """Pay once, untimed, what only a process's first run pays: imports and UMAP's numba compilation
     (of both its exact and its approximate-neighbour paths)."""
-    from ..pipeline import MAP_SAMPLE, _map_coords
+    from ..cluster import MAP_SAMPLE, map_coords as _map_coords
 
     points = np.random.default_rng(seed).normal(size=(MAP_SAMPLE, 16)).astype(np.float32)
     _map_coords(points, seed)

@@ -16,7 +16,7 @@ import typer
 from ..errors import Terminated, TopiclabError
 # Each module registers its commands on `app`, in the order `--help` lists them.
 from . import (_experiments, _segmentation, _boilerplate, _classifiers, _fewshot, _store, _runs,  # noqa: F401,I001
-               _serving, _topics, _spark, _scale, _backends, _naming, _users)
+               _serving, _topics, _spark, _scale, _backends, _speed, _naming, _users)
 from ._app import app, fail, state
 
 __all__ = ["app", "entrypoint"]

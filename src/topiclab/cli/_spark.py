@@ -118,8 +118,9 @@ def spark_embed(
     input_path: str = _INPUT, output: str = _OUTPUT,
     embedding_model: str = typer.Option("all-MiniLM-L6-v2", "--embedding-model",
                                         help="Sentence-transformers model name or path (default: packaged MiniLM)"),
-    backend: Optional[str] = typer.Option(None, "--backend", help="Embedding backend: torch, onnx-int8, "
-                                                                   "torch-bf16, static or auto"),
+    backend: str = typer.Option("auto", "--backend", help="Embedding backend: auto (the fastest faithful one, "
+                                                         "chosen once here, on the driver), torch, onnx, "
+                                                         "onnx-int8, torch-bf16 or static"),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Texts per encoder batch"),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Use the on-disk embedding cache"),
     master: str = _MASTER, text_column: str = _TEXT, id_column: str = _ID, overwrite: bool = _OVERWRITE,
@@ -132,18 +133,16 @@ def spark_embed(
     from ..paths import EMBEDDING_CACHE_DIR
     from ..spark import embed_table
     from ..tracking import terminate_on_sigterm
-    from ..vectorize import make_embedder
+    from ..spark import worker_embedder_options
+    from ..vectorize import BACKENDS, make_embedder
 
     started = time.monotonic()
+    if backend != "auto" and backend not in BACKENDS:
+        raise TopiclabError(f"unknown embedding backend {backend!r}: choose auto or one of {', '.join(BACKENDS)}")
     job = _prepare(input_path, output, master, text_column, id_column, overwrite, conf)
-    options = {"model": embedding_model, "batch_size": batch_size,
-               "cache_dir": Path(EMBEDDING_CACHE_DIR) if cache else None}
-    if backend is not None:  # passed only when chosen: make_embedder's own default otherwise
-        import inspect
-
-        if "backend" not in inspect.signature(make_embedder).parameters:
-            raise TopiclabError("--backend: this topiclab's make_embedder has no embedding backends")
-        options["backend"] = backend
+    # auto is resolved here, once: every worker runs the driver's recorded choice and never times backends
+    options = worker_embedder_options({"model": embedding_model, "batch_size": batch_size, "backend": backend,
+                                       "cache_dir": Path(EMBEDDING_CACHE_DIR) if cache else None})
     make_embedder(**options)  # bad options fail here, before Spark; the model itself loads in the workers
     with terminate_on_sigterm():
         report = embed_table(job, options)

@@ -12,8 +12,11 @@ from ._choose_k import (AUTO, candidate_ks, choose_k, consensus_curve, gmm_bic, 
                         laplacian_eigenvalues, one_standard_error_k, pick_k, rule_text, silhouette_with_error)
 from ._outliers import outlier_shares, reassign_outliers
 from ._refine import OUTLIER, SelfTrainingRefiner, confident_members, design_matrix, refine_labels
+from ._umap_loader import umap_class
+from ._map import MAP_NEIGHBOURS, MAP_SAMPLE, UMAP_MIN_DOCUMENTS, map_coords, place_by_neighbours, umap_coords
 
-__all__ = ["OUTLIER", "BaseCluster", "KMeansCluster", "AgglomerativeCluster", "UmapHdbscanCluster",
+__all__ = ["umap_class", "MAP_NEIGHBOURS", "MAP_SAMPLE", "UMAP_MIN_DOCUMENTS", "map_coords", "place_by_neighbours",
+           "umap_coords", "OUTLIER", "BaseCluster", "KMeansCluster", "AgglomerativeCluster", "UmapHdbscanCluster",
            "BERTopicCluster", "make_clusterer", "cluster_vectors", "SelfTrainingRefiner", "refine_labels",
            "confident_members", "design_matrix", "AUTO", "k_curve", "consensus_curve", "choose_k",
            "one_standard_error_k", "candidate_ks", "kmeans_labelings", "gmm_bic",

@@ -66,9 +66,9 @@ class AgglomerativeCluster(BaseCluster):
 
 
 def _umap(config: ClusterConfig, n: int, seed: int):
-    from umap import UMAP
+    from ._umap_loader import umap_class
 
-    return UMAP(
+    return umap_class()(
         n_neighbors=max(2, min(config.umap.n_neighbors, n - 1)),
         n_components=max(1, min(config.umap.n_components, n - 2)),
         min_dist=config.umap.min_dist,
@@ -98,7 +98,7 @@ class UmapHdbscanCluster(BaseCluster):
 
     def fit_predict(self, features, texts=None):
         n = len(features)
-        reduced = _umap(self.config, n, self.random_state).fit_transform(features)
+        self.reduced_ = reduced = _umap(self.config, n, self.random_state).fit_transform(features)
         return _hdbscan(self.config, n).fit_predict(reduced)
 
 
@@ -123,6 +123,7 @@ class BERTopicCluster(BaseCluster):
             calculate_probabilities=False,
         )
         topics, _ = self.model_.fit_transform(texts, features)
+        self.reduced_ = self.model_.umap_model.embedding_
         return np.asarray(topics)
 
 
@@ -137,8 +138,13 @@ def make_clusterer(config: ClusterConfig, seed: int, seeds: np.ndarray | None = 
 
 
 def cluster_vectors(features: np.ndarray, config: ClusterConfig, seed: int,
-                    texts: list[str] | None = None, seeds: np.ndarray | None = None) -> np.ndarray:
-    """Cluster labels for each row of ``features`` (-1 = outlier)."""
+                    texts: list[str] | None = None, seeds: np.ndarray | None = None,
+                    layout: dict | None = None) -> np.ndarray:
+    """Cluster labels for each row of ``features`` (-1 = outlier).
+
+    ``layout``, a dict, receives ``"reduced"``: the rows' UMAP embedding where the
+    method fitted one (the document map reuses it instead of fitting a second UMAP).
+    """
     n = len(features)
     if config.k == "auto":  # resolved before clustering (pipeline.run_experiment), which keeps the curve
         raise TopiclabError("cluster.k: auto must be resolved with cluster.choose_k before cluster_vectors")
@@ -149,7 +155,10 @@ def cluster_vectors(features: np.ndarray, config: ClusterConfig, seed: int,
         raise TopiclabError(f"cluster.k={config.k} is larger than the number of documents ({n})")
     if n < 3 and not needs_k:
         raise TopiclabError(f"method {config.method!r} needs at least 3 documents, got {n}")
-    labels = make_clusterer(config, seed, seeds).fit_predict(features, texts)
+    clusterer = make_clusterer(config, seed, seeds)
+    labels = clusterer.fit_predict(features, texts)
+    if layout is not None and getattr(clusterer, "reduced_", None) is not None:
+        layout["reduced"] = np.asarray(clusterer.reduced_, dtype=float)
     if config.refine.method != "none":  # self-training on confident members (_refine.py)
         labels = refine_labels(features, labels, config.refine, seed, texts)
     return np.asarray(labels, dtype=int)

@@ -20,7 +20,8 @@ from typing import Callable, Iterator
 from ._session import _task_cpus, run_job, spark_session
 from ._tables import InputTable, replacing_folder
 
-__all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table", "split_bytes"]
+__all__ = ["SparkJob", "JobReport", "classify_table", "assign_table", "embed_table", "split_bytes",
+           "worker_embedder_options"]
 
 _CACHE: dict[tuple, object] = {}  # per Python worker: the models it has built
 _THREADS: list[int] = []  # per Python worker: the thread limit already applied
@@ -206,11 +207,24 @@ def _embed_batches(options: dict, id_column, text_column, frames: Iterator) -> I
         yield pd.DataFrame({id_column: frame[id_column].reset_index(drop=True), "embedding": vectors})
 
 
+def worker_embedder_options(embedder_options: dict) -> dict:
+    """``embedder_options`` with the backend resolved here, on the driver (``auto``, the default, read from
+    or timed into this machine's record once): workers run that backend and never time ``auto`` themselves."""
+    from ..config import DEFAULT_EMBEDDING_BACKEND, DEFAULT_EMBEDDING_MODEL
+    from ..vectorize import concrete_backend
+
+    options = dict(embedder_options)
+    options["backend"] = concrete_backend(options.get("model", DEFAULT_EMBEDDING_MODEL),
+                                          options.get("backend", DEFAULT_EMBEDDING_BACKEND))
+    return options
+
+
 def embed_table(job: SparkJob, embedder_options: dict) -> JobReport:
-    """``id, embedding`` (array<float>) per row: ``vectorize.make_embedder(**embedder_options)``;
-    null for an empty or missing text."""
+    """``id, embedding`` (array<float>) per row: ``vectorize.make_embedder(**embedder_options)`` with the
+    backend the driver resolved (``worker_embedder_options``); null for an empty or missing text."""
     from pyspark.sql.types import ArrayType, FloatType, StructField
 
     fields = [StructField("embedding", ArrayType(FloatType(), False), True)]
+    options = worker_embedder_options(embedder_options)
     return _run(job, lambda session: None, fields,
-                lambda _: partial(_embed_batches, dict(embedder_options), job.id_column, job.text_column))
+                lambda _: partial(_embed_batches, options, job.id_column, job.text_column))

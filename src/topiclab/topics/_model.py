@@ -19,6 +19,7 @@ When the run's documents had dates, ``time_bins_`` holds its ``TimeBins``:
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -40,6 +41,7 @@ DATE_COLUMN = "date"
 _SETTINGS = "topic_model.json"
 _CENTROIDS = "centroids.npy"
 _LSA = "lsa.skops"
+_VOCABULARY = "lsa_vocabulary.json"  # the TF-IDF vectoriser's words, in column order
 
 
 class TopicModel:
@@ -120,7 +122,13 @@ class TopicModel:
         with atomic_file(out / _CENTROIDS) as file:
             np.save(file, self.centroids_, allow_pickle=False)
         if self.lsa_ is not None:
-            save_fitted(self.lsa_, out / _LSA)
+            vectorizer, svd = self.lsa_
+            # The vocabulary as a JSON list: skops writes a dict entry by entry (5 s for AG's 14,000 words)
+            bare = copy.copy(vectorizer)
+            bare.vocabulary_ = {}
+            save_fitted((bare, svd), out / _LSA)
+            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+            write_atomically(out / _VOCABULARY, json.dumps(terms, ensure_ascii=False))
         settings = {"embedding_model": self.embedding_model, "representation": self.representation,
                     "tfidf_weight": self.tfidf_weight, "batch_size": self.batch_size,
                     "embedding_backend": self.embedding_backend,
@@ -144,6 +152,9 @@ class TopicModel:
         model.labels_ = {int(t): v for t, v in settings["labels"].items()}
         model.keywords_ = {int(t): v for t, v in settings["keywords"].items()}
         model.lsa_ = tuple(load_fitted(root / _LSA)) if (root / _LSA).is_file() else None
+        if model.lsa_ is not None and (root / _VOCABULARY).is_file():  # older models keep it inside lsa.skops
+            terms = json.loads((root / _VOCABULARY).read_text(encoding="utf-8"))
+            model.lsa_[0].vocabulary_ = {term: i for i, term in enumerate(terms)}
         bins = settings.get("time_bins")  # absent in models saved before time bins
         model.time_bins_ = TimeBins.from_dict(bins) if bins else None
         return model

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -262,15 +263,20 @@ OVERRIDES_TAG, CONFIG_NAME_TAG = "topiclab.overrides", "topiclab.config_name"
 
 def track_experiment(config: ExperimentConfig, config_path: str | Path | None = None,
                      progress: bool = False, embedder=None, run_name: str | None = None,
-                     overrides: list[str] | None = None, tags: dict[str, str] | None = None) -> tuple[Result, str]:
+                     overrides: list[str] | None = None, tags: dict[str, str] | None = None,
+                     startup_s: float | None = None) -> tuple[Result, str]:
     """Run one experiment inside an MLflow run; returns the Result and the run id.
 
     The run is named ``run_name``, else by the config's name and the ``overrides`` that made ``config``
     from its file (``config.run_name``: ``seed_news[seed=7]``); those are tagged too, with ``tags``.
+    Besides the pipeline's stage times the run logs ``time_logging_s`` (params, artifacts, figures and the
+    topic model's registration: all the tracking, measured up to its last metric) and, given
+    ``startup_s`` (the process's seconds before the command began, ``topiclab run``), ``time_startup_s``.
     """
     from ..config import override_label
     from ..config import run_name as overridden_name
 
+    started = time.perf_counter()
     all_tags = {CONFIG_NAME_TAG: config.name, **(tags or {})}
     if overrides and override_label(overrides):
         all_tags[OVERRIDES_TAG] = override_label(overrides)
@@ -282,11 +288,15 @@ def track_experiment(config: ExperimentConfig, config_path: str | Path | None = 
         if config_text is not None:
             mlflow.log_text(config_text, f"config/{Path(config_path).name}")
         result = run_experiment(config, embedder=embedder, progress=progress)
+        if startup_s is not None:
+            result.metrics["time_startup_s"] = startup_s
         log_result(result)
         if result.topic_model is not None:  # a version of <experiment>-topics (_registry: when it is champion)
             from ._registry import register_topic_model
 
             register_topic_model(client(), run.info.run_id, config.tracking.experiment)
+        result.metrics["time_logging_s"] = time.perf_counter() - started - sum(result.timings.values())
+        mlflow.log_metric("time_logging_s", result.metrics["time_logging_s"])
         return result, run.info.run_id
 
 

@@ -1,13 +1,16 @@
-"""``backend: auto``: time the backends once per machine, keep the fastest that agrees with torch, remember it.
+"""``backend: auto`` (the default): time the faithful backends once per machine, keep the fastest, remember it.
 
 The first use on a machine embeds a fixed sample (``AUTO_SAMPLE`` texts built
-from a fixed list, nothing read from disk) twice with every candidate (``torch-bf16``
-only on a CPU with AMX or AVX512-BF16), keeps the
-fastest whose rows have mean cosine >= ``AGREEMENT`` with torch's (so
-``static`` never qualifies), and writes the choice, the timings and the CPU to
-``data/interim/embedding_backend.json``. Later runs read it back and never time
-again, so one machine gives the same numbers run after run; a record made on
-another CPU is timed afresh. Delete the file to time again.
+from a fixed list, nothing read from disk) twice with every candidate
+(``CANDIDATES``: torch, onnx fp32, and ``torch-bf16`` only on a CPU with AMX or
+AVX512-BF16), keeps the fastest whose rows have mean cosine >= ``AGREEMENT``
+with torch's, and writes the choice, its cosine, the timings, the seconds the
+timing took and the CPU to ``data/interim/embedding_backend.json``
+(``TOPICLAB_AUTO_RECORD`` names another file). ``onnx-int8`` and ``static``
+trade quality for speed and are never chosen: a user asks for them by name.
+Later runs read the record back and never time again, so one machine gives the
+same numbers run after run; a record made on another CPU, or under other
+candidates or tolerance, is timed afresh. Delete the file to time again.
 """
 
 from __future__ import annotations
@@ -25,13 +28,19 @@ from ..config import DEFAULT_EMBEDDING_MODEL
 from ..paths import INTERIM_DIR, write_atomically
 from ._backends import backend_embedder
 
-__all__ = ["AGREEMENT", "AUTO_RECORD", "AUTO_SAMPLE", "CANDIDATES", "auto_choice", "backend_params", "concrete_backend", "cpu_model", "has_bf16_units", "machine",
-           "resolve_backend", "sample_texts"]
+__all__ = ["AGREEMENT", "AUTO_RECORD", "AUTO_SAMPLE", "CANDIDATES", "auto_choice", "auto_entry", "auto_record",
+           "backend_params", "concrete_backend", "cpu_model", "has_bf16_units", "machine", "resolve_backend",
+           "sample_texts"]
 
 AUTO_RECORD = INTERIM_DIR / "embedding_backend.json"
 AUTO_SAMPLE = 256
-AGREEMENT = 0.99  # mean cosine with torch's rows
-CANDIDATES = ("torch", "onnx", "onnx-int8", "torch-bf16", "static")  # torch-bf16 only on CPUs with bf16 units
+AGREEMENT = 0.999  # mean cosine with torch's rows: what "faithful" means (int8 gives about 0.992)
+CANDIDATES = ("torch", "onnx", "torch-bf16")  # the faithful ones; torch-bf16 only on CPUs with bf16 units
+
+
+def auto_record() -> Path:
+    """Where ``auto`` keeps its choice: ``TOPICLAB_AUTO_RECORD``, else ``data/interim/embedding_backend.json``."""
+    return Path(os.environ.get("TOPICLAB_AUTO_RECORD", AUTO_RECORD))
 
 _SUBJECTS = ["the central bank", "a football club", "the new smartphone", "parliament", "the film festival",
              "oil prices", "a research team", "the airline", "voters in the capital", "the chip maker",
@@ -91,6 +100,7 @@ def machine() -> str:
 
 def auto_choice(model: str = DEFAULT_EMBEDDING_MODEL, candidates=CANDIDATES, n: int = AUTO_SAMPLE) -> dict:
     """Time each candidate on the fixed sample; the record of the fastest that agrees with torch."""
+    started = time.perf_counter()
     texts = sample_texts(n)
     reference = None
     timings, agreement = {}, {}
@@ -111,28 +121,51 @@ def auto_choice(model: str = DEFAULT_EMBEDDING_MODEL, candidates=CANDIDATES, n: 
         agreement[backend] = round(float((vectors * reference).sum(axis=1).mean()), 5) if comparable else None
     agreeing = [b for b in timings if timings[b] and agreement[b] is not None and agreement[b] >= AGREEMENT]
     chosen = max(agreeing, key=lambda b: timings[b])
-    return {"model": model, "backend": chosen, "cpu": machine(), "texts_per_second": timings,
-            "cosine_with_torch": agreement, "sample": n, "agreement_needed": AGREEMENT}
+    return {"model": model, "backend": chosen, "cosine": agreement[chosen], "cpu": machine(),
+            "texts_per_second": timings, "cosine_with_torch": agreement, "sample": n, "agreement_needed": AGREEMENT,
+            "candidates": list(candidates), "timing_seconds": round(time.perf_counter() - started, 1)}
 
 
-def resolve_backend(model: str = DEFAULT_EMBEDDING_MODEL, record: Path = AUTO_RECORD, candidates=CANDIDATES,
-                    n: int = AUTO_SAMPLE) -> str:
-    """The backend ``auto`` stands for on this machine: read from ``record``, or timed once and written there."""
+def _still_valid(entry: dict | None, candidates) -> bool:
+    """A record counts on the CPU it was made on, for the same candidates and tolerance."""
+    return (entry is not None and entry.get("cpu") == machine() and entry.get("agreement_needed") == AGREEMENT
+            and entry.get("candidates") == list(candidates) and "cosine" in entry)
+
+
+def auto_entry(model: str = DEFAULT_EMBEDDING_MODEL, record: Path | None = None, candidates=CANDIDATES,
+               n: int = AUTO_SAMPLE) -> dict:
+    """This machine's record for ``model`` (backend, cosine, timings): read from ``record``, or timed once
+    and written there."""
+    if model.split("/")[-1] != DEFAULT_EMBEDDING_MODEL:  # only torch runs other models: nothing to time
+        return {"model": model, "backend": "torch", "cosine": 1.0}
+    record = auto_record() if record is None else record
     entries = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
     entry = entries.get(model)
-    if entry is None or entry.get("cpu") != machine():
+    if not _still_valid(entry, candidates):
         entry = auto_choice(model, candidates, n)
         entries[model] = entry
         write_atomically(record, json.dumps(entries, indent=2) + "\n")
-    return entry["backend"]
+    return entry
 
 
-def concrete_backend(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch") -> str:
+def resolve_backend(model: str = DEFAULT_EMBEDDING_MODEL, record: Path | None = None, candidates=CANDIDATES,
+                    n: int = AUTO_SAMPLE) -> str:
+    """The backend ``auto`` stands for on this machine: read from ``record``, or timed once and written there."""
+    return auto_entry(model, record, candidates, n)["backend"]
+
+
+def concrete_backend(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "auto") -> str:
     """``backend`` itself, or for ``auto`` the backend this machine's record names (timed once)."""
     return resolve_backend(model) if backend == "auto" else backend
 
 
-def backend_params(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "torch",
+def backend_params(model: str = DEFAULT_EMBEDDING_MODEL, backend: str = "auto",
                    prefix: str = "vectorize.embedding.") -> dict[str, str]:
-    """What a run logs beside its config: the backend that really runs (``auto`` resolved) and the CPU."""
-    return {f"{prefix}backend_resolved": concrete_backend(model, backend), f"{prefix}cpu": machine()}
+    """What a run logs beside its config: the backend that really runs (``auto`` resolved), its mean cosine
+    with torch on auto's sample where measured (torch: 1), and the CPU."""
+    params = {f"{prefix}backend_resolved": concrete_backend(model, backend), f"{prefix}cpu": machine()}
+    if backend == "auto":
+        params[f"{prefix}backend_cosine"] = auto_entry(model)["cosine"]
+    elif backend == "torch":
+        params[f"{prefix}backend_cosine"] = 1.0
+    return params

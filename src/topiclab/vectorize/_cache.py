@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import DEFAULT_EMBEDDING_MODEL
+from ..config import DEFAULT_EMBEDDING_BACKEND, DEFAULT_EMBEDDING_MODEL
 from ..paths import EMBEDDING_CACHE_DIR, atomic_file
 from ._chunks import ChunkedEmbedder
 from ._auto import concrete_backend
@@ -82,7 +82,7 @@ class CachedEmbedder(BaseEmbedder):
 
 def make_embedder(model: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 32, progress: bool = False,
                   cache_dir: Path | None = EMBEDDING_CACHE_DIR, chunk_words: int | None = None,
-                  backend: str = "torch") -> BaseEmbedder:
+                  backend: str = DEFAULT_EMBEDDING_BACKEND) -> BaseEmbedder:
     """``model`` on ``backend`` behind the cache (one cache folder per model and backend); with
     ``chunk_words``, long texts as the mean of their chunks (cached per chunk)."""
     embedder = backend_embedder(model, concrete_backend(model, backend), batch_size, progress)

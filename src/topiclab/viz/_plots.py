@@ -59,7 +59,7 @@ def document_map(result):
 
 
 def _umap_min_documents() -> int:
-    from ..pipeline import UMAP_MIN_DOCUMENTS  # viz sits above pipeline in the layers
+    from ..cluster import UMAP_MIN_DOCUMENTS
 
     return UMAP_MIN_DOCUMENTS
 
