@@ -71,6 +71,17 @@ def tracking_uri(tmp_path, monkeypatch) -> str:
     return uri
 
 
+@pytest.fixture(scope="module")
+def module_store(tmp_path_factory):
+    """A temporary SQLite MLflow store shared by one test module: (its URI, its folder), with
+    MLFLOW_TRACKING_URI pointing at it while the module runs."""
+    folder = tmp_path_factory.mktemp("module-store")
+    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        yield uri, folder
+
+
 @pytest.fixture(scope="session")
 def shared_tracking_uri() -> str:
     """The session's MLflow store (creating a SQLite store costs seconds)."""

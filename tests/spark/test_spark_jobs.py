@@ -54,12 +54,8 @@ def news_texts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("spark-store")
-    uri = f"sqlite:///{folder / 'mlflow.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_TRACKING_URI", uri)
-        yield uri, folder
+def store(module_store):
+    return module_store
 
 
 @pytest.fixture(scope="module")

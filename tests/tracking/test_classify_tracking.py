@@ -40,13 +40,9 @@ CLASSIFIERS = [{"kind": "embedding_logreg"}, {"kind": "embedding_knn", "n_neighb
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """A temporary MLflow store for the whole module (MLFLOW_TRACKING_URI points at it)."""
-    folder = tmp_path_factory.mktemp("classify-store")
-    with pytest.MonkeyPatch.context() as patch:
-        uri = f"sqlite:///{folder / 'mlflow.db'}"
-        patch.setenv("MLFLOW_TRACKING_URI", uri)
-        yield uri, folder
+def store(module_store):
+    """A temporary MLflow store for the whole module (MLFLOW_TRACKING_URI points at it): (URI, folder)."""
+    return module_store
 
 
 @pytest.fixture(scope="module")

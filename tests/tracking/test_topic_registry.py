@@ -25,13 +25,10 @@ NAME = "toyreg-topics"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """A temporary store for the module; the toy config's experiment is ``toyreg``."""
-    folder = tmp_path_factory.mktemp("topic-registry")
-    with pytest.MonkeyPatch.context() as patch:
-        uri = f"sqlite:///{folder / 'mlflow.db'}"
-        patch.setenv("MLFLOW_TRACKING_URI", uri)
-        yield uri, toy_config(folder, EXPERIMENT)
+def store(module_store):
+    """The module's store and the toy config, whose experiment is ``toyreg``."""
+    uri, folder = module_store
+    return uri, toy_config(folder, EXPERIMENT)
 
 
 @pytest.fixture(scope="module")
