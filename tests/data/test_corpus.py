@@ -158,6 +158,14 @@ def test_csv_without_text_column(tmp_path):
         load_corpus(table)
 
 
+def test_a_column_name_with_a_line_break_keeps_the_error_on_one_line(tmp_path):
+    table = tmp_path / "x.csv"
+    table.write_text('"\n"\n')  # the header is one column named "\n" (found by test_fuzz)
+    with pytest.raises(TopiclabError) as error:
+        load_corpus(table)
+    assert "\n" not in str(error.value) and str(error.value).endswith("(columns: '\\n')")
+
+
 def test_labels_on_only_some_rows(tmp_path):
     table = tmp_path / "x.csv"
     table.write_text("text,label\nhello,a\nworld,\n")

@@ -208,12 +208,20 @@ class MissingTextColumn(TopiclabError):
         self.likely = likely
 
 
+def _shown(column) -> str:
+    """A column's name for a one-line message: as it is, or quoted where it holds a line break or other
+    control character (a CSV header can)."""
+    name = str(column)
+    return name if name.isprintable() else repr(name)
+
+
 def _likely_text_column(frame: pd.DataFrame) -> str | None:
     """The column of longest text on average (the body of an article, not its id or label)."""
     lengths = {column: frame[column].dropna().astype(str).str.len().mean() for column in frame.columns
                if not pd.api.types.is_numeric_dtype(frame[column])}
     lengths = {column: length for column, length in lengths.items() if length == length and length > 0}
-    return max(lengths, key=lengths.get) if lengths else None
+    likely = max(lengths, key=lengths.get) if lengths else None
+    return likely if likely is not None and str(likely).isprintable() else None  # --set takes it on one line
 
 
 def read_table(path: str | Path, fmt: str = "csv", text_column: str = "text") -> pd.DataFrame:
@@ -238,7 +246,7 @@ def _parse_table(file: Path, text: str, fmt: str, text_column: str) -> pd.DataFr
         raise TopiclabError(f"{file} is not a readable {fmt.upper()} table: {reason}") from None
     if text_column not in frame.columns:
         raise MissingTextColumn(
-            f"{file} has no {text_column!r} column (columns: {', '.join(map(str, frame.columns))})",
+            f"{file} has no {text_column!r} column (columns: {', '.join(map(_shown, frame.columns))})",
             _likely_text_column(frame))
     return frame
 
