@@ -99,43 +99,32 @@ java:
 	    || echo "warning: could not install openjdk-17-jre-headless; tests/spark will skip its Spark jobs"; \
 	else echo "warning: java is missing and needs root and apt-get to install; tests/spark will skip its Spark jobs"; fi
 
-# Serving under load: 2,000 requests, 8 at a time, against `topiclab serve` on 127.0.0.1 from a second
+# bench-serve: serving under load: 2,000 requests, 8 at a time, against `topiclab serve` on 127.0.0.1 from a second
 # process; writes the `serving` section of BENCHMARKS.md.
-bench-serve: setup
-	$(VENV)/bin/topiclab bench-serve --out BENCHMARKS.md
 
-# Scale: the whole pipeline (warm static embeddings) at 2k, 8k, 32k and 128k articles recombined from the
+# bench-scale: the whole pipeline (warm static embeddings) at 2k, 8k, 32k and 128k articles recombined from the
 # sentences of ../shared/datasets, and Spark classify/embed on 1,000,000 of them on local[1] and local[2]
 # (MiniLM tiers at 50,000, projected to 1M); writes section `scale` of BENCHMARKS.md. Smoke run:
 # topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000 --out /tmp/B.md
-bench-scale: setup
-	$(VENV)/bin/topiclab bench-scale --out BENCHMARKS.md
 
-# Embedding backends side by side on AG News 4k and BBC (needs ../shared): texts/s against plain
+# bench-backends: embedding backends side by side on AG News 4k and BBC (needs ../shared): texts/s against plain
 # sentence-transformers, k-means NMI, cosine with torch; writes the `embedding-backends` section of BENCHMARKS.md.
-bench-backends: setup
-	$(VENV)/bin/topiclab bench-backends --out BENCHMARKS.md
 
-# Cold-run speed: a cold `topiclab run` of the AG and BBC configs against BERTopic's defaults cold on the same
+# bench-speed: cold-run speed: a cold `topiclab run` of the AG and BBC configs against BERTopic's defaults cold on the same
 # texts, as processes, alternated, 3 rounds (needs ../shared; a quiet machine); writes section `speed-cold`.
 # Smoke run: topiclab bench-speed --config ag_news_4k --rounds 1 --sample 300 --out /tmp/speed.md
-bench-speed: setup
-	$(VENV)/bin/topiclab bench-speed --out BENCHMARKS.md
 
-# Naming benchmark: topics named after experiments/taxonomies/iptc.yaml, topics.label_threshold chosen
+# bench-naming: topics named after experiments/taxonomies/iptc.yaml, topics.label_threshold chosen
 # leave-one-corpus-out on BBC, AG News, 20 Newsgroups and HuffPost (needs ../shared); logged to MLflow.
-bench-naming: setup
-	$(VENV)/bin/topiclab bench-naming --out BENCHMARKS.md
 
-# k: auto: every criterion side by side on the four labelled corpora, the rule chosen leave-one-corpus-out,
+# bench-k: k: auto, every criterion side by side on the four labelled corpora, the rule chosen leave-one-corpus-out,
 # Turftopic's Topeax beside it (needs ../shared); writes section `choosing-k`; logged to MLflow.
-bench-k: setup
-	$(VENV)/bin/topiclab bench-k --out BENCHMARKS.md
 
-# Outliers of density clusters: keep or reassign, chosen leave-one-corpus-out (needs ../shared).
-bench-outliers: setup
-	$(VENV)/bin/topiclab bench-outliers --out BENCHMARKS.md
+# bench-outliers: outliers of density clusters: keep or reassign, chosen leave-one-corpus-out (needs ../shared).
 
-# Boilerplate marker on real pages, leave one source out, beside jusText's rule (needs ../shared).
-bench-boilerplate: setup
-	$(VENV)/bin/topiclab bench-boilerplate --out BENCHMARKS.md
+# bench-boilerplate: the boilerplate marker on real pages, leave one source out, beside jusText's rule (needs ../shared).
+
+# Each of the benchmark commands above writes its own section of BENCHMARKS.md.
+SECTION_BENCHES := bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate
+$(SECTION_BENCHES): setup
+	$(VENV)/bin/topiclab $@ --out BENCHMARKS.md
