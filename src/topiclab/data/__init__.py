@@ -6,8 +6,9 @@ starts from a ``Corpus``.
 
 from ._analyzer import (NEWS_STOP_WORDS, STOP_LISTS, STOP_WORDS, TOKEN_PATTERN, StopList, stop_words, tokenize,
                         word_vectorizer)
-from ._corpus import (TABLE_FORMATS, MissingTextColumn, Corpus, Document, Gold, check_gold, detect_format, label_from_gold, load_corpus,
-                      load_dump, load_folder, load_gold, load_table, read_lines, read_table, read_text, split_lines)
+from ._corpus import (TABLE_FORMATS, MissingTextColumn, Corpus, Document, detect_format, load_corpus, load_dump,
+                      load_folder, load_table, read_lines, read_table, read_text, split_lines)
+from ._gold import Gold, check_gold, label_from_gold, load_gold
 from ._datasets import (DATASETS, DatasetInfo, DataSource, check_dataset_name, dataset_names, load_shared_sample,
                         load_data, load_dataset, load_shared_csv)
 from ._sentences import split_sentences
