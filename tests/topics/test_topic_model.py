@@ -55,10 +55,12 @@ def test_all_outliers_give_no_model():
         model.fit(np.zeros((3, 2)), np.array([-1, -1, -1]), {}, {})
 
 
-def test_the_vocabulary_is_saved_as_json_beside_the_lsa_and_older_saves_still_load(corpus_csv, tmp_path):
+def test_the_lsa_parts_are_saved_without_pickle_or_skops_and_older_saves_still_load(corpus_csv, tmp_path):
     import json
+    import subprocess
+    import sys
 
-    from topiclab.persist import load_fitted, save_fitted
+    from topiclab.persist import save_fitted
 
     config = config_from_dict({"name": "small", "data": {"path": str(corpus_csv)},
                                "vectorize": {"representation": "combined"},
@@ -66,12 +68,18 @@ def test_the_vocabulary_is_saved_as_json_beside_the_lsa_and_older_saves_still_lo
     model = run_experiment(config).topic_model
     vocabulary = dict(model.lsa_[0].vocabulary_)
     folder = model.save(tmp_path / "saved")
-    assert model.lsa_[0].vocabulary_ == vocabulary  # the live model keeps its words
-    terms = json.loads((folder / "lsa_vocabulary.json").read_text())
+    assert not list(folder.glob("*.skops"))
+    terms = json.loads((folder / "lsa.json").read_text())["vocabulary"]
     assert {t: i for i, t in enumerate(terms)} == vocabulary
-    assert load_fitted(folder / "lsa.skops")[0].vocabulary_ == {}  # not written twice (skops is slow at dicts)
-    assert TopicModel.load(folder).lsa_[0].vocabulary_ == vocabulary
-    (folder / "lsa_vocabulary.json").unlink()  # a model saved before: its vocabulary inside lsa.skops
+    loaded = TopicModel.load(folder)
+    assert np.array_equal(loaded.features_of(SPORT), model.features_of(SPORT))
+    # saving and loading never imports skops (its import walks all of scikit-learn: seconds per run)
+    code = (f"import sys; from topiclab.topics import TopicModel; m = TopicModel.load({str(folder)!r}); "
+            f"m.save({str(tmp_path / 'again')!r}); print('skops' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+    for name in ("lsa.json", "lsa_idf.npy", "lsa_components.npy"):  # a model saved before: lsa.skops
+        (folder / name).unlink()
     save_fitted(model.lsa_, folder / "lsa.skops")
     old = TopicModel.load(folder)
     assert old.lsa_[0].vocabulary_ == vocabulary

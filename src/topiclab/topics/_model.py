@@ -11,7 +11,8 @@ to that centroid.
 
 On disk (``save``/``load``): ``topic_model.json`` (settings, labels,
 keywords, time bins), ``centroids.npy`` (no pickle) and, for TF-IDF features,
-the fitted scikit-learn parts as a skops file (``persist.save_fitted``).
+the fitted vectoriser and LSA as ``lsa.json`` and arrays (``vectorize.save_lsa``; models saved
+before it hold a skops file, still read).
 
 When the run's documents had dates, ``time_bins_`` holds its ``TimeBins``:
 ``transform(texts, dates)`` then also gives each text its ``time_bin``.
@@ -19,7 +20,6 @@ When the run's documents had dates, ``time_bins_`` holds its ``TimeBins``:
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -30,8 +30,8 @@ from sklearn.preprocessing import normalize
 from ..cluster import OUTLIER
 from ..errors import TopiclabError
 from ..paths import atomic_file, write_atomically
-from ..persist import load_fitted, save_fitted
-from ..vectorize import BaseEmbedder, lsa_vectors, make_embedder
+from ..persist import load_fitted
+from ..vectorize import LSA_SETTINGS, BaseEmbedder, load_lsa, lsa_vectors, make_embedder, save_lsa
 from ._over_time import TimeBins, parse_dates
 
 __all__ = ["TEXT_COLUMN", "DATE_COLUMN", "TopicModel"]
@@ -40,8 +40,8 @@ TEXT_COLUMN = "text"
 DATE_COLUMN = "date"
 _SETTINGS = "topic_model.json"
 _CENTROIDS = "centroids.npy"
-_LSA = "lsa.skops"
-_VOCABULARY = "lsa_vocabulary.json"  # the TF-IDF vectoriser's words, in column order
+_OLD_LSA = "lsa.skops"  # models saved before lsa.json: read, never written
+_OLD_VOCABULARY = "lsa_vocabulary.json"
 
 
 class TopicModel:
@@ -122,13 +122,7 @@ class TopicModel:
         with atomic_file(out / _CENTROIDS) as file:
             np.save(file, self.centroids_, allow_pickle=False)
         if self.lsa_ is not None:
-            vectorizer, svd = self.lsa_
-            # The vocabulary as a JSON list: skops writes a dict entry by entry (5 s for AG's 14,000 words)
-            bare = copy.copy(vectorizer)
-            bare.vocabulary_ = {}
-            save_fitted((bare, svd), out / _LSA)
-            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
-            write_atomically(out / _VOCABULARY, json.dumps(terms, ensure_ascii=False))
+            save_lsa(*self.lsa_, out)
         settings = {"embedding_model": self.embedding_model, "representation": self.representation,
                     "tfidf_weight": self.tfidf_weight, "batch_size": self.batch_size,
                     "embedding_backend": self.embedding_backend,
@@ -151,10 +145,20 @@ class TopicModel:
         model.centroids_ = np.load(root / _CENTROIDS, allow_pickle=False)
         model.labels_ = {int(t): v for t, v in settings["labels"].items()}
         model.keywords_ = {int(t): v for t, v in settings["keywords"].items()}
-        model.lsa_ = tuple(load_fitted(root / _LSA)) if (root / _LSA).is_file() else None
-        if model.lsa_ is not None and (root / _VOCABULARY).is_file():  # older models keep it inside lsa.skops
-            terms = json.loads((root / _VOCABULARY).read_text(encoding="utf-8"))
-            model.lsa_[0].vocabulary_ = {term: i for i, term in enumerate(terms)}
+        model.lsa_ = _load_lsa_parts(root)
         bins = settings.get("time_bins")  # absent in models saved before time bins
         model.time_bins_ = TimeBins.from_dict(bins) if bins else None
         return model
+
+
+def _load_lsa_parts(root: Path) -> tuple | None:
+    """The TF-IDF/LSA parts: JSON and arrays, or the skops file of models saved before them."""
+    if (root / LSA_SETTINGS).is_file():
+        return load_lsa(root)
+    if not (root / _OLD_LSA).is_file():
+        return None
+    parts = tuple(load_fitted(root / _OLD_LSA))
+    if (root / _OLD_VOCABULARY).is_file():  # the vocabulary beside lsa.skops; older still: inside it
+        terms = json.loads((root / _OLD_VOCABULARY).read_text(encoding="utf-8"))
+        parts[0].vocabulary_ = {term: i for i, term in enumerate(terms)}
+    return parts

@@ -13,6 +13,7 @@ from ._chunks import CHUNK_WORDS, MAX_CHUNKS, ChunkedEmbedder, text_chunks
 from ._cache import CachedEmbedder, EmbeddingCache, make_embedder
 from ._embedders import BaseEmbedder, SentenceEmbedder, default_model_path, unload_models
 from ._features import Vectors, fit_lsa, lsa_vectors, smooth_in_context, tfidf_vectors, vectorize
+from ._lsa_files import LSA_SETTINGS, load_lsa, save_lsa
 from ._onnx import OnnxEmbedder, export_onnx
 from ._static import StaticEmbedder, distill_static
 
@@ -20,4 +21,5 @@ __all__ = ["BACKENDS", "backend_embedder", "backend_params", "concrete_backend",
            "StaticEmbedder", "distill_static", "AGREEMENT", "AUTO_RECORD", "CANDIDATES", "auto_entry", "auto_record", "auto_choice", "resolve_backend", "sample_texts",
            "cpu_model", "has_bf16_units", "machine",
            "BaseEmbedder", "SentenceEmbedder", "default_model_path", "unload_models", "EmbeddingCache",
-           "CHUNK_WORDS", "MAX_CHUNKS", "ChunkedEmbedder", "text_chunks", "CachedEmbedder", "make_embedder", "fit_lsa", "lsa_vectors", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize"]
+           "CHUNK_WORDS", "MAX_CHUNKS", "ChunkedEmbedder", "text_chunks", "CachedEmbedder", "make_embedder", "fit_lsa", "lsa_vectors", "tfidf_vectors", "smooth_in_context", "Vectors", "vectorize",
+           "LSA_SETTINGS", "save_lsa", "load_lsa"]
