@@ -62,7 +62,7 @@ def update(
     """Update a topic model with a new batch: documents close enough join their topic (ids and names kept),
     dense groups of the rest become new topics; logs a child run and the next registered version.
 
-    Example: topiclab update models:/seed_news-topics@champion --file data/tuesday.csv
+    Example: topiclab update models:/stream_news-topics@champion --file data/stream/tuesday.csv
     """
     from ..tracking import check_tags, track_update
 

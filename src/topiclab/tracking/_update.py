@@ -156,16 +156,18 @@ def prepare_update(model_uri: str, file: str, config_path: str | None = None, ov
     check_updatable(model)  # an older model: one line, before the batch is read
     config = _run_config(parent_run, config_path, overrides or [])
     _check_embedding(config, model)
-    data = config.data.model_copy(update={"path": file, "dataset": None, "gold": None, "sample": None,
-                                          "limit": None})
-    config = config.model_copy(update={"data": data})
+    given = {item.partition("=")[0].strip() for item in overrides or []}
+    batch = {"path": file, "dataset": None, "gold": None, "sample": None, "limit": None}
+    if "data.format" not in given and not config_path:  # the fit's table or dump format says nothing of the batch
+        batch["format"] = "auto"
+    config = config.model_copy(update={"data": config.data.model_copy(update=batch)})
     started = time.perf_counter()
     taxonomy = load_taxonomy(config.topics.taxonomy) if config.topics.taxonomy else None
+    corpus = load_batch(config)  # one-line errors: no such file, no text column, nothing in it
+    texts = corpus.texts
     embedder = None
     if model.representation != "tfidf" or taxonomy:
         embedder = make_embedder(model.embedding_model, model.batch_size, progress, backend=model.embedding_backend)
-    corpus = load_batch(config, embedder)  # one-line errors: no such file, no text column, nothing in it
-    texts = corpus.texts
     features = model.features_of(texts, embedder)
     naming = None
     if taxonomy:
