@@ -4,12 +4,14 @@
 from its own training documents (the pipeline calls it for every run):
 
 * ``sizes_``: documents per topic (outliers not counted);
-* ``member_quantiles_``: per topic, the cosine of its members to their centroid at
-  the quantiles ``QUANTILES`` (0, 0.01, ..., 1), and ``global_quantiles_`` over every
-  member of every topic: the **join rule** reads a low quantile of these (a topic with
-  fewer than ``MIN_OWN_MEMBERS`` members uses the global one);
-* ``cohesion_``: per topic, the mean cosine between two of its members: how loose a
-  group may be and still be a topic (new topics are cut no looser than the loosest);
+* ``member_quantiles_``: per topic, the cosine of each member to the centroid of the
+  other members (leave-one-out: what a new document of the topic would score) at the
+  quantiles ``QUANTILES`` (0, 0.01, ..., 1), and ``global_quantiles_`` over every member
+  of every topic: the **join rule** reads a low quantile of these (a topic with fewer
+  than ``MIN_OWN_MEMBERS`` members uses the global one);
+* ``cohesion_``: per topic, the cosine at which average linkage joins all its members
+  (at most ``MAX_LINKED``) into one group: how loose a group may be and still be a topic
+  (new topics are cut by the same linkage, no looser than the loosest topic);
 * ``merge_cosine_``: the **merge rule**, the cosine of the two half-centroids of one
   topic (its members at even and at odd positions), the lowest over the topics of at
   least four members: two topics merge only when their centroids are as close as two
@@ -35,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.cluster.hierarchy import linkage
 from sklearn.preprocessing import normalize
 
 from ..cluster import OUTLIER
@@ -42,7 +45,7 @@ from ..errors import TopiclabError
 from ..paths import atomic_file, write_atomically
 from ._naming import ctfidf_counts
 
-__all__ = ["QUANTILES", "MIN_OWN_MEMBERS", "FIT_BATCH", "learn_update_rules", "member_statistics", "split_half_cosine",
+__all__ = ["QUANTILES", "MIN_OWN_MEMBERS", "FIT_BATCH", "learn_update_rules", "member_statistics", "leave_one_out_cosines", "split_half_cosine",
            "check_updatable", "count_scores", "keyword_weights", "save_update_state", "load_update_state", "history_over_time"]
 
 QUANTILES = np.round(np.linspace(0.0, 1.0, 101), 2)
@@ -54,13 +57,29 @@ _NEEDED = ("sizes_", "member_quantiles_", "global_quantiles_", "cohesion_", "mer
            "words_", "count_topics_", "batches_", "naming_")
 
 
-def member_statistics(unit: np.ndarray, centroid: np.ndarray) -> tuple[np.ndarray, float]:
-    """(cosine quantiles at ``QUANTILES``, mean pairwise cosine) of unit-length rows around ``centroid``."""
-    cosines = unit @ normalize(centroid.reshape(1, -1))[0]
-    n = len(unit)
-    total = unit.sum(axis=0)
-    cohesion = float((total @ total - n) / (n * (n - 1))) if n > 1 else 1.0
-    return np.quantile(cosines, QUANTILES), cohesion
+MAX_LINKED = 400  # members of a topic linked to measure its looseness (an even stride through them)
+
+
+def leave_one_out_cosines(members: np.ndarray) -> np.ndarray:
+    """Each member's cosine to the centroid of the other members: what a new document of the topic would
+    score (with the member in, a topic of ten documents looks far tighter than it is)."""
+    members = np.asarray(members, dtype=np.float64)
+    if len(members) < 2:
+        return np.ones(len(members))
+    others = normalize(members.sum(axis=0, keepdims=True) - members)
+    return (normalize(members) * others).sum(axis=1)
+
+
+def member_statistics(members: np.ndarray) -> tuple[np.ndarray, float]:
+    """(quantiles at ``QUANTILES`` of ``leave_one_out_cosines``, the cosine at which average linkage joins all
+    members, at most ``MAX_LINKED`` of them, into one group) of a topic's feature rows."""
+    n = len(members)
+    if n < 2:
+        return np.ones(len(QUANTILES)), 1.0
+    linked = normalize(np.asarray(members, dtype=np.float64)[np.linspace(0, n - 1, min(n, MAX_LINKED)).round()
+                                                             .astype(int)])
+    joined = 1.0 - float(linkage(linked, method="average", metric="cosine")[-1, 2])
+    return np.quantile(leave_one_out_cosines(members), QUANTILES), joined
 
 
 def split_half_cosine(members: np.ndarray) -> float | None:
@@ -79,16 +98,13 @@ def learn_update_rules(model, features: np.ndarray, labels: np.ndarray, texts: l
     """Set the update attributes on ``model`` (fitted on ``features``/``labels``) from its training documents;
     ``time_bins``: each document's time bin (``TimeBins.assign``), when they had dates. Returns ``model``."""
     labels = np.asarray(labels, dtype=int)
-    unit = normalize(np.asarray(features, dtype=np.float64))
     model.sizes_ = {int(t): int((labels == t).sum()) for t in model.topic_ids_}
     model.member_quantiles_, model.cohesion_ = {}, {}
-    for t, centroid in zip(model.topic_ids_, model.centroids_):
-        quantiles, cohesion = member_statistics(unit[labels == t], centroid)
+    for t in model.topic_ids_:
+        quantiles, cohesion = member_statistics(features[labels == t])
         model.member_quantiles_[int(t)], model.cohesion_[int(t)] = quantiles, cohesion
-    inliers = labels != OUTLIER
-    row_of = {int(t): i for i, t in enumerate(model.topic_ids_)}
-    own = normalize(model.centroids_)[[row_of[int(t)] for t in labels[inliers]]]
-    model.global_quantiles_ = np.quantile((unit[inliers] * own).sum(axis=1), QUANTILES)
+    every = np.concatenate([leave_one_out_cosines(features[labels == t]) for t in model.topic_ids_])
+    model.global_quantiles_ = np.quantile(every, QUANTILES)
     halves = [split_half_cosine(np.asarray(features)[labels == t]) for t in model.topic_ids_]
     model.merge_cosine_ = min((h for h in halves if h is not None), default=None)
     model.count_topics_, counts, words = ctfidf_counts(texts, labels, stop_words)

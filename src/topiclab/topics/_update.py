@@ -9,10 +9,11 @@ training documents (``_history``), none is set per corpus:
    own training members' cosines (the global quantile of every member for a topic with
    fewer than ``MIN_OWN_MEMBERS``, and for a topic born in an update, whose members the
    clustering picked from the core of the story): a document as close as all but the
-   loosest ``join_quantile`` of the topic's members.
+   loosest ``join_quantile`` of the topic's members were to the centroid of the others.
 2. **New topics.** The rest are clustered among themselves (average linkage on cosine,
-   cut where a group would be looser than the model's loosest topic: mean pairwise
-   cosine below the ``cohesion_quantile`` quantile of its topics' ``cohesion_``). A group
+   cut where a group would be looser than the model's loosest topic: below the
+   ``cohesion_quantile`` quantile of the cosines at which the same linkage joins each
+   topic's own members into one group, ``cohesion_``). A group
    of at least ``min_new_topic_size`` documents (default: ``size_ratio`` times the fit's
    smallest topic's share of the fit, times the batch's size; never under ``MIN_GROUP``)
    becomes a new topic with the next id, its c-TF-IDF keywords and a name (the taxonomy
@@ -148,7 +149,7 @@ def _leftover_groups(unit: np.ndarray, cut_cosine: float, min_size: int, seed: i
         centres, thresholds = [], []
         for new in range(len(kept)):
             members = unit[groups == new]
-            quantiles, _ = member_statistics(members, members.mean(axis=0))
+            quantiles, _ = member_statistics(members)
             centres.append(normalize(members.mean(axis=0, keepdims=True))[0])
             thresholds.append(np.interp(join_quantile, QUANTILES, quantiles))
         cosine = unit[rest] @ np.array(centres).T
@@ -238,7 +239,7 @@ def update_topic_model(model, texts: list[str], features: np.ndarray, *, seed: i
     new.sizes_ = {t: counts[t] for t in all_ids}
     new.member_quantiles_, new.cohesion_ = dict(model.member_quantiles_), dict(model.cohesion_)
     for t in new_ids:  # no quantiles of its own: its members were picked by the clustering, the tight core
-        _, new.cohesion_[t] = member_statistics(unit[topics == t], sums[t] / counts[t])
+        _, new.cohesion_[t] = member_statistics(features[topics == t])
     centroid = {t: sums[t] / counts[t] for t in all_ids}
     rows = list(dict.fromkeys([*model.count_topics_, *all_ids, *sorted(set(topics.tolist()))]))
     new.word_counts_, new.words_ = _merged_counts(model, texts, topics, rows)
