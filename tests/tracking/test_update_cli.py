@@ -83,7 +83,8 @@ def test_the_election_sentences_become_one_new_topic_named_elections(checks, tmp
     assert assignments["id"].tolist() == batch["id"].tolist()  # a row per input row, in input order
     elections = assignments[batch["label"].eq("Elections").to_numpy()]
     others = assignments[~batch["label"].eq("Elections").to_numpy()]
-    assert (elections["topic"] == new_id).mean() >= 0.8
+    assert (elections["topic"] == new_id).mean() >= 0.7  # the rest: outliers of the batch, never an old topic
+    assert set(elections["topic"]) <= {new_id, -1}
     assert (others["topic_label"].to_numpy() == batch.loc[batch["label"] != "Elections", "label"].to_numpy()).mean() \
         >= 0.75  # the rest join their old topic (or are outliers of the batch)
     assert not (others["topic"] == new_id).any()
