@@ -83,7 +83,10 @@ def topics_over_time_figure(table):
                                     customdata=rows["documents"],
                                     hovertemplate=f"{name}<br>%{{x}}: %{{y:.0%}} (%{{customdata}} documents)"
                                                   "<extra></extra>"))
+    # bins as categories, in the table's order: a bin or a batch's name, never a clock time between two days
     figure.update_layout(title="Topics over time (share of each bin's documents)", xaxis_title="time bin",
+                         xaxis={"type": "category", "categoryorder": "array",
+                                "categoryarray": list(dict.fromkeys(table["bin"]))},
                          yaxis_title="share of documents", yaxis_tickformat=".0%")
     return figure
 
