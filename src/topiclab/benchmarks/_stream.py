@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import ExperimentConfig, apply_overrides, config_from_dict
-from ..data import load_dataset
+from ..data import load_dataset, sample_corpus
 from ..errors import TopiclabError
 from ..pipeline import run_experiment
 from ..topics import parse_dates
@@ -106,10 +106,13 @@ def stream_batches(order: np.ndarray, held: np.ndarray, n_batches: int = N_BATCH
 
 def load_stream(dataset: str, seed: int = 42, n_batches: int = N_BATCHES, first_new: int = FIRST_NEW,
                 limit: int | None = None) -> Stream:
-    """A labelled corpus as a stream: dated documents by date (ties seeded), else a seeded shuffle."""
+    """A labelled corpus as a stream: dated documents by date (ties seeded), else a seeded shuffle;
+    ``limit``: a seeded sample of that many documents (smoke runs)."""
     from ._auto_k import gold_labels
 
-    corpus = load_dataset(dataset, limit=limit)
+    corpus = load_dataset(dataset)
+    if limit is not None:
+        corpus = sample_corpus(corpus, limit, seed)
     if not corpus.has_labels:
         raise TopiclabError(f"stream benchmark corpus {dataset!r} has no gold labels")
     gold = np.asarray(gold_labels(dataset, corpus.labels), dtype=object)

@@ -33,7 +33,8 @@ def bench_stream(
                                       "chosen leave-one-corpus-out when there are two or more)"),
     batches: int = typer.Option(6, min=3, help="Batches per stream: the fitted one and the updates (the "
                                                "held-back label appears from batch 3)"),
-    limit: Optional[int] = typer.Option(None, min=30, help="Use the first N documents of each corpus (smoke runs)"),
+    limit: Optional[int] = typer.Option(None, min=30, help="A seeded sample of N documents of each corpus "
+                                                           "(smoke runs)"),
     anchors: bool = typer.Option(True, help="Run BERTopic's partial_fit and merge_models beside topiclab update"),
     history: bool = typer.Option(True, help="Measure an update's cost against the history (AG News 4k)"),
     history_sizes: str = typer.Option("1k,10k,100k", help="History sizes for the cost measurement"),
