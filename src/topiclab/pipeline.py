@@ -29,7 +29,8 @@ from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
 from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
                       segment_report)
-from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similarity, ctfidf_weights, describe_topics, load_taxonomy,
+from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similarity, ctfidf_weights, describe_topics,
+                     learn_update_rules, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
                      topic_rows, topics_over_time, topics_per_class, with_given_names)
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
@@ -166,16 +167,22 @@ def _shares_taxonomy_names(labels: list, entries: list[TaxonomyEntry] | None) ->
 
 
 def _fit_topic_model(config: ExperimentConfig, vectors, labels: np.ndarray, names: dict,
-                     keywords: dict, time_bins: TimeBins | None = None) -> TopicModel | None:
-    """The saved-object form of the run's topics; None when every document is an outlier."""
+                     keywords: dict, texts: list[str], time_bins: TimeBins | None = None,
+                     dates: pd.Series | None = None) -> TopicModel | None:
+    """The saved-object form of the run's topics, with what updates need (``topics.learn_update_rules``);
+    None when every document is an outlier."""
     if not (labels != -1).any():
         return None
     settings = config.vectorize
     embedding = settings.embedding
     model = TopicModel(embedding.model, settings.representation, settings.tfidf_weight, embedding.batch_size,
                        concrete_backend(embedding.model, embedding.backend))
-    return model.fit(vectors.features, labels, {t: n[0] for t, n in names.items()}, keywords, vectors.lsa,
-                     time_bins)
+    model.fit(vectors.features, labels, {t: n[0] for t, n in names.items()}, keywords, vectors.lsa, time_bins)
+    topics = config.topics
+    return learn_update_rules(model, vectors.features, labels, texts, stop_words=topics.stop_words,
+                              n_keywords=topics.n_keywords, keywords=topics.keywords, taxonomy=topics.taxonomy,
+                              label_threshold=topics.label_threshold,
+                              time_bins=time_bins.assign(dates) if time_bins is not None else None)
 
 
 def _corpus_dates(corpus: Corpus) -> pd.Series | None:
@@ -274,7 +281,7 @@ def run_experiment(config: ExperimentConfig, embedder: BaseEmbedder | None = Non
         weights = ctfidf_weights(texts, labels, keywords, config.topics.stop_words)
         topics = describe_topics(texts, labels, vectors.features, names, keywords, weights)
         bins = TimeBins.fit(dates, config.topics.time_bins) if dates is not None else None
-        topic_model = _fit_topic_model(config, vectors, labels, names, keywords, bins)
+        topic_model = _fit_topic_model(config, vectors, labels, names, keywords, texts, bins, dates)
         label_names = {t: n[0] for t, n in names.items()}
         tree = (topic_tree(vectors.features, labels, texts, label_names, keywords, config.topics.n_keywords,
                            config.topics.stop_words) if topic_model is not None else None)

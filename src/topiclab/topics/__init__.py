@@ -5,7 +5,8 @@ project's analyzer; with a taxonomy named (``experiments/taxonomies/*.yaml``;
 none by default), a topic is named after the entry most of its documents are
 nearest to when that share clears the threshold, else after its keywords. Topics can be reduced or merged (``_reduce``), arranged in a tree
 (``_hierarchy``), counted per time bin and per class (``_over_time``), and
-saved as an object that assigns new text (``_model``).
+saved as an object that assigns new text (``_model``) and that new batches update, old
+topics keeping their ids and new stories becoming new topics (``_update``, ``_history``).
 """
 
 from ._model import DATE_COLUMN, TEXT_COLUMN, TopicModel
@@ -16,6 +17,9 @@ from ._naming import (REPRESENTATIVES, TaxonomyEntry, Topic, centroids, ctfidf_c
 from ._reduce import apply_mapping, merge_topics, reduce_topics, topic_ids_of
 from ._hierarchy import topic_tree
 from ._over_time import TimeBins, parse_dates, topics_over_time, topics_per_class
+from ._history import FIT_BATCH, check_updatable, history_over_time, learn_update_rules
+from ._update import (DEFAULT_JOIN_QUANTILE, DEFAULT_SIZE_RATIO, TaxonomyNaming, TopicUpdate, join_thresholds,
+                      new_topic_min_size, update_topic_model)
 
 __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_keywords", "ctfidf_counts",
            "ctfidf_scores", "ctfidf_weights", "REPRESENTATIVES", "centre_similarity", "topic_rows", "top_words", "centroids",
@@ -24,4 +28,6 @@ __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_
            "window_npmi",
            "topic_keywords", "TEXT_COLUMN", "DATE_COLUMN", "TopicModel", "topic_ids_of", "reduce_topics",
            "merge_topics", "apply_mapping", "topic_tree", "TimeBins", "parse_dates", "topics_over_time",
-           "topics_per_class"]
+           "topics_per_class", "FIT_BATCH", "check_updatable", "history_over_time", "learn_update_rules",
+           "DEFAULT_JOIN_QUANTILE", "DEFAULT_SIZE_RATIO", "TaxonomyNaming", "TopicUpdate", "join_thresholds",
+           "new_topic_min_size", "update_topic_model"]

@@ -13,6 +13,10 @@ On disk (``save``/``load``): ``topic_model.json`` (settings, labels,
 keywords, time bins), ``centroids.npy`` (no pickle) and, for TF-IDF features,
 the fitted scikit-learn parts as a skops file (``persist.save_fitted``).
 
+Fitted by a run, it also keeps what ``update_topic_model`` needs to take new
+batches (``_history.learn_update_rules``: sizes, join and merge rules, word
+counts, each batch's counts), saved beside the rest.
+
 When the run's documents had dates, ``time_bins_`` holds its ``TimeBins``:
 ``transform(texts, dates)`` then also gives each text its ``time_bin``.
 """
@@ -32,6 +36,7 @@ from ..errors import TopiclabError
 from ..paths import atomic_file, write_atomically
 from ..persist import load_fitted, save_fitted
 from ..vectorize import BaseEmbedder, lsa_vectors, make_embedder
+from ._history import load_update_state, save_update_state
 from ._over_time import TimeBins, parse_dates
 
 __all__ = ["TEXT_COLUMN", "DATE_COLUMN", "TopicModel"]
@@ -136,6 +141,7 @@ class TopicModel:
                     "labels": {str(t): v for t, v in self.labels_.items()},
                     "keywords": {str(t): v for t, v in self.keywords_.items()},
                     "time_bins": self.time_bins_.to_dict() if getattr(self, "time_bins_", None) else None}
+        save_update_state(self, out)  # what update_topic_model needs (topics/_history.py)
         write_atomically(out / _SETTINGS, json.dumps(settings, indent=1))
         return out
 
@@ -157,4 +163,5 @@ class TopicModel:
             model.lsa_[0].vocabulary_ = {term: i for i, term in enumerate(terms)}
         bins = settings.get("time_bins")  # absent in models saved before time bins
         model.time_bins_ = TimeBins.from_dict(bins) if bins else None
+        load_update_state(model, root)  # absent in models saved before updates
         return model

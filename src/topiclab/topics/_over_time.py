@@ -11,6 +11,7 @@ start (``2024-01-01`` or, for periods, ``2024-01``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,22 @@ class TimeBins:
         index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, max(len(edges) - 2, 0))
         inside = (values >= edges[0]) & (values <= edges[-1])
         return [_bin_name(edges[i]) if ok else None for i, ok in zip(index, inside)]
+
+    def covering(self, dates: pd.Series, most: int = 1000) -> "TimeBins":
+        """These bins, count bins extended by bins of their own width (a day when they have none) until they
+        cover ``dates`` (a batch of an update), ``most`` new bins at most on each side; periods as they are."""
+        if self.freq is not None or not len(dates) or len(self.edges) < 2:
+            return self
+        edges = list(pd.to_datetime(pd.Series(self.edges)))
+        width = (edges[1] - edges[0]) or pd.Timedelta(days=1)
+        before = min(most, max(0, math.ceil((edges[0] - dates.min()) / width)))
+        after = min(most, max(0, math.ceil((dates.max() - edges[-1]) / width)))
+        if edges[0] == edges[-1] and (before or after):  # one date at fit: a day-wide bin first
+            edges = [edges[0], edges[0] + width]
+            after = min(most, max(0, math.ceil((dates.max() - edges[-1]) / width)))
+        edges = ([edges[0] - width * i for i in range(before, 0, -1)] + edges
+                 + [edges[-1] + width * i for i in range(1, after + 1)])
+        return TimeBins(edges=tuple(pd.Timestamp(e).isoformat() for e in edges))
 
     def names(self) -> list[str] | None:
         """Every bin's name in order for count bins (empty bins included); None for periods."""

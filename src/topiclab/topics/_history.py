@@ -1,0 +1,179 @@
+"""What a topic model keeps so that new batches can update it (``update_topic_model``), saved with it.
+
+``learn_update_rules`` sets these learned attributes on a fitted ``TopicModel``
+from its own training documents (the pipeline calls it for every run):
+
+* ``sizes_``: documents per topic (outliers not counted);
+* ``member_quantiles_``: per topic, the cosine of its members to their centroid at
+  the quantiles ``QUANTILES`` (0, 0.01, ..., 1), and ``global_quantiles_`` over every
+  member of every topic: the **join rule** reads a low quantile of these (a topic with
+  fewer than ``MIN_OWN_MEMBERS`` members uses the global one);
+* ``cohesion_``: per topic, the mean cosine between two of its members: how loose a
+  group may be and still be a topic (new topics are cut no looser than the loosest);
+* ``merge_cosine_``: the **merge rule**, the cosine of the two half-centroids of one
+  topic (its members at even and at odd positions), the lowest over the topics of at
+  least four members: two topics merge only when their centroids are as close as two
+  halves of one of the model's topics (None when no topic has four: never);
+* ``word_counts_`` (topics x ``words_``, rows in ``count_topics_`` order, outliers
+  included) for c-TF-IDF keywords of topics that grow;
+* ``batches_``: each batch's documents per topic (and per time bin when the
+  documents had dates), the fit first: topics over time across updates;
+* ``naming_``: how topics are named (keywords, stop words, taxonomy, threshold);
+* ``merged_``: topics merged away by updates (``{id: {"into": id, "label": name}}``), and
+  ``birth_closeness_``: each topic born in an update, its cosine to the nearest centroid at birth.
+
+On disk: ``update_state.json`` and ``word_counts.npz`` (no pickle) beside the model's
+other files. A model saved without them (an older topiclab) loads and assigns as
+before; ``check_updatable`` names what it lacks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.preprocessing import normalize
+
+from ..cluster import OUTLIER
+from ..errors import TopiclabError
+from ..paths import atomic_file, write_atomically
+from ._naming import ctfidf_counts
+
+__all__ = ["QUANTILES", "MIN_OWN_MEMBERS", "FIT_BATCH", "learn_update_rules", "member_statistics", "split_half_cosine",
+           "check_updatable", "save_update_state", "load_update_state", "history_over_time"]
+
+QUANTILES = np.round(np.linspace(0.0, 1.0, 101), 2)
+MIN_OWN_MEMBERS = 10  # below this many training members a topic's own quantile is noise: the global one is used
+FIT_BATCH = "fit"
+STATE_FILE = "update_state.json"
+COUNTS_FILE = "word_counts.npz"
+_NEEDED = ("sizes_", "member_quantiles_", "global_quantiles_", "cohesion_", "merge_cosine_", "word_counts_",
+           "words_", "count_topics_", "batches_", "naming_")
+
+
+def member_statistics(unit: np.ndarray, centroid: np.ndarray) -> tuple[np.ndarray, float]:
+    """(cosine quantiles at ``QUANTILES``, mean pairwise cosine) of unit-length rows around ``centroid``."""
+    cosines = unit @ normalize(centroid.reshape(1, -1))[0]
+    n = len(unit)
+    total = unit.sum(axis=0)
+    cohesion = float((total @ total - n) / (n * (n - 1))) if n > 1 else 1.0
+    return np.quantile(cosines, QUANTILES), cohesion
+
+
+def split_half_cosine(members: np.ndarray) -> float | None:
+    """The cosine of the centroids of ``members``' even and odd rows (None under four rows): how close two
+    samples of one topic are."""
+    if len(members) < 4:
+        return None
+    halves = normalize(np.vstack([members[0::2].mean(axis=0), members[1::2].mean(axis=0)]))
+    return float(halves[0] @ halves[1])
+
+
+def learn_update_rules(model, features: np.ndarray, labels: np.ndarray, texts: list[str], *,
+                       stop_words: str = "english+news", n_keywords: int = 10, keywords: str = "ctfidf",
+                       taxonomy: str | None = None, label_threshold: float | None = None,
+                       time_bins: list | None = None, batch_name: str = FIT_BATCH):
+    """Set the update attributes on ``model`` (fitted on ``features``/``labels``) from its training documents;
+    ``time_bins``: each document's time bin (``TimeBins.assign``), when they had dates. Returns ``model``."""
+    labels = np.asarray(labels, dtype=int)
+    unit = normalize(np.asarray(features, dtype=np.float64))
+    model.sizes_ = {int(t): int((labels == t).sum()) for t in model.topic_ids_}
+    model.member_quantiles_, model.cohesion_ = {}, {}
+    for t, centroid in zip(model.topic_ids_, model.centroids_):
+        quantiles, cohesion = member_statistics(unit[labels == t], centroid)
+        model.member_quantiles_[int(t)], model.cohesion_[int(t)] = quantiles, cohesion
+    inliers = labels != OUTLIER
+    row_of = {int(t): i for i, t in enumerate(model.topic_ids_)}
+    own = normalize(model.centroids_)[[row_of[int(t)] for t in labels[inliers]]]
+    model.global_quantiles_ = np.quantile((unit[inliers] * own).sum(axis=1), QUANTILES)
+    halves = [split_half_cosine(np.asarray(features)[labels == t]) for t in model.topic_ids_]
+    model.merge_cosine_ = min((h for h in halves if h is not None), default=None)
+    model.count_topics_, counts, words = ctfidf_counts(texts, labels, stop_words)
+    model.word_counts_ = sparse.csr_matrix(counts)
+    model.words_ = np.asarray(words, dtype=object)
+    model.naming_ = {"n_keywords": int(n_keywords), "stop_words": stop_words, "keywords": keywords,
+                     "taxonomy": taxonomy, "label_threshold": label_threshold}
+    model.batches_ = [batch_record(batch_name, labels, time_bins)]
+    model.merged_, model.birth_closeness_ = {}, {}
+    return model
+
+
+def batch_record(name: str, labels: np.ndarray, time_bins: list | None = None) -> dict:
+    """``{"name", "rows": [[bin or None, topic, documents], ...]}``: one batch's documents per topic (and bin)."""
+    frame = pd.DataFrame({"bin": time_bins if time_bins is not None else [None] * len(labels),
+                          "topic": np.asarray(labels, dtype=int)})
+    counts = frame.groupby(["bin", "topic"], dropna=False).size()
+    return {"name": str(name), "rows": [[None if pd.isna(b) else str(b), int(t), int(n)]
+                                        for (b, t), n in counts.items()]}
+
+
+def check_updatable(model) -> None:
+    """A one-line error when ``model`` lacks what an update needs (saved by an older topiclab)."""
+    missing = [name for name in _NEEDED if not hasattr(model, name)]
+    if missing:
+        raise TopiclabError("this topic model was saved by an older topiclab without what update needs (topic "
+                            "sizes, join rule, word counts, batch history): fit it again with topiclab run")
+
+
+def save_update_state(model, folder: Path) -> None:
+    """``update_state.json`` and ``word_counts.npz`` in ``folder``; nothing for a model without the state."""
+    if not all(hasattr(model, name) for name in _NEEDED):
+        return
+    counts = model.word_counts_.tocsr()
+    with atomic_file(folder / COUNTS_FILE) as file:
+        np.savez(file, data=counts.data, indices=counts.indices, indptr=counts.indptr,
+                 shape=np.array(counts.shape), allow_pickle=False)
+    state = {"sizes": {str(t): n for t, n in model.sizes_.items()},
+             "member_quantiles": {str(t): np.round(q, 6).tolist() for t, q in model.member_quantiles_.items()},
+             "global_quantiles": np.round(model.global_quantiles_, 6).tolist(),
+             "cohesion": {str(t): round(c, 6) for t, c in model.cohesion_.items()},
+             "merge_cosine": model.merge_cosine_, "count_topics": [int(t) for t in model.count_topics_],
+             "words": [str(w) for w in model.words_], "naming": model.naming_, "batches": model.batches_,
+             "merged": {str(t): m for t, m in getattr(model, "merged_", {}).items()},
+             "birth_closeness": {str(t): c for t, c in getattr(model, "birth_closeness_", {}).items()}}
+    write_atomically(folder / STATE_FILE, json.dumps(state, ensure_ascii=False))
+
+
+def load_update_state(model, folder: Path) -> None:
+    """The update attributes from ``folder`` onto ``model``, when it holds them (older models do not)."""
+    if not (folder / STATE_FILE).is_file() or not (folder / COUNTS_FILE).is_file():
+        return
+    state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+    with np.load(folder / COUNTS_FILE, allow_pickle=False) as saved:
+        model.word_counts_ = sparse.csr_matrix((saved["data"], saved["indices"], saved["indptr"]),
+                                               shape=tuple(saved["shape"]))
+    model.sizes_ = {int(t): int(n) for t, n in state["sizes"].items()}
+    model.member_quantiles_ = {int(t): np.array(q) for t, q in state["member_quantiles"].items()}
+    model.global_quantiles_ = np.array(state["global_quantiles"])
+    model.cohesion_ = {int(t): float(c) for t, c in state["cohesion"].items()}
+    model.merge_cosine_ = state["merge_cosine"]
+    model.count_topics_ = [int(t) for t in state["count_topics"]]
+    model.words_ = np.asarray(state["words"], dtype=object)
+    model.naming_ = state["naming"]
+    model.batches_ = state["batches"]
+    model.merged_ = {int(t): m for t, m in state.get("merged", {}).items()}
+    model.birth_closeness_ = {int(t): c for t, c in state.get("birth_closeness", {}).items()}
+
+
+def history_over_time(model) -> pd.DataFrame:
+    """Documents per topic across the fit and every update: ``bin, topic, topic_label, documents, share`` (as
+    ``topics_over_time``), by time bin when every batch's documents had dates, else by batch."""
+    check_updatable(model)
+    dated = all(row[0] is not None for batch in model.batches_ for row in batch["rows"])
+    rows = [(bin_ if dated else batch["name"], int(topic), int(count))
+            for batch in model.batches_ for bin_, topic, count in batch["rows"]]
+    frame = pd.DataFrame(rows, columns=["bin", "topic", "documents"])
+    order = sorted(set(frame["bin"])) if dated else list(dict.fromkeys(b["name"] for b in model.batches_))
+    topics = sorted(set(frame["topic"].tolist()), key=lambda t: (t == OUTLIER, t))
+    index = pd.MultiIndex.from_product([order, topics], names=["bin", "topic"])
+    table = frame.groupby(["bin", "topic"])["documents"].sum().reindex(index, fill_value=0).reset_index()
+    totals = table.groupby("bin")["documents"].transform("sum")
+    table["share"] = np.where(totals > 0, table["documents"] / totals.where(totals > 0, 1), 0.0)
+    names = {int(t): m["label"] for t, m in getattr(model, "merged_", {}).items()}
+    names.update(model.labels_)
+    table.insert(2, "topic_label", [names.get(int(t), "outliers" if t == OUTLIER else f"topic {t}")
+                                    for t in table["topic"]])
+    return table.astype({"documents": int})
