@@ -144,6 +144,9 @@ def _fit(stream: Stream, method: ExperimentConfig, batches: list[np.ndarray], em
         table = Path(folder) / f"{stem}.csv"
         frame.to_csv(table, index=False)
         result = run_experiment(stream_config(method, table, k), embedder=embedder)
+    if len(result.assignments) != len(frame):  # the table reader drops empty texts: none may be
+        raise TopiclabError(f"{stream.name}: {len(frame) - len(result.assignments)} documents of the stream were "
+                            "dropped when read back (empty texts)")
     seconds = sum(s for stage, s in result.timings.items() if stage not in _UNTIMED_STAGES)
     return result, seconds
 

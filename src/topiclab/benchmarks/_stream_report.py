@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import normalized_mutual_info_score
 
+from ..paths import atomic_file
 from ..viz import markdown_table
 from . import _stream as st
 
@@ -247,29 +249,47 @@ def stream_section(results: list[CorpusStream], history: pd.DataFrame | None = N
     return "\n".join(parts), targets, table
 
 
+def _kept(folder: Path | None, name: str, measure, log=print):
+    """``measure()``, or what an earlier run kept as ``folder/name.pkl`` (None: nothing kept)."""
+    import pickle
+
+    kept = None if folder is None else Path(folder) / f"{name}.pkl"
+    if kept is not None and kept.is_file():
+        log(f"[stream] {name}: measurements reused from {kept}")
+        return pickle.loads(kept.read_bytes())
+    value = measure()
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(kept) as handle:
+            pickle.dump(value, handle)
+    return value
+
+
 def run_stream_benchmark(out, datasets, method_for, embedder, seed: int = 42, n_batches: int = st.N_BATCHES,
                          limit: int | None = None, anchors: bool = True, history: bool = True,
-                         history_sizes: tuple[int, ...] | None = None, log=print):
+                         history_sizes: tuple[int, ...] | None = None, measurements: Path | None = None, log=print):
     """``topiclab bench-stream``: measure ``datasets`` (and the history cost), write the section to ``out``
-    (None: write nothing); returns (Targets rows, the chosen rows, every update, the history points)."""
+    (None: write nothing); returns (Targets rows, the chosen rows, every update, the history points).
+    ``measurements``: a folder where each corpus's measurements (and the history's) are kept and reused when
+    present, so the section can be rewritten without measuring again."""
     from ._run import machine_info
     from ._sections import write_section
-    from ._stream_history import HISTORY_SIZES, history_cost
+    from ._stream_history import HISTORY_DATASET, HISTORY_SIZES, history_cost
 
     info = machine_info()
     machine = (f"{info['cpu']}, {info['cores available to this process']} cores, load average at start (1 min) "
                f"{info['load average at start (1 min)']}, BERTopic {info['bertopic']}")
-    results = [measure_stream(name, method_for, embedder, seed, n_batches, limit=limit, anchors=anchors, log=log)
-               for name in datasets]
+    results = [_kept(measurements, name.replace("/", "_"), lambda name=name: measure_stream(
+        name, method_for, embedder, seed, n_batches, limit=limit, anchors=anchors, log=log), log)
+        for name in datasets]
     points = None
     if history:
         rows = pd.DataFrame([r for c in results for r in c.rows])
         _, chosen = choose_loco(rows, OURS)
         constants = next(c for c in STREAM_SETTINGS if setting_name(c) == chosen)
-        from ._stream_history import HISTORY_DATASET
-
-        points = history_cost(method_for(HISTORY_DATASET, 4), embedder, seed, constants,
-                              sizes=history_sizes or HISTORY_SIZES, log=log)
+        sizes = history_sizes or HISTORY_SIZES
+        points = _kept(measurements, "history-" + "-".join(map(str, sizes)), lambda: history_cost(
+            method_for(HISTORY_DATASET, 4), embedder, seed, constants, sizes=sizes, log=log), log)
     body, targets, table = stream_section(results, points, machine, seed)
     if out is not None:
         write_section(out, st.SECTION, body, targets)

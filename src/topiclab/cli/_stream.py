@@ -39,6 +39,8 @@ def bench_stream(
     history: bool = typer.Option(True, help="Measure an update's cost against the history (AG News 4k)"),
     history_sizes: str = typer.Option("1k,10k,100k", help="History sizes for the cost measurement"),
     seed: int = typer.Option(42, help="Seed of the stream's order and of every fit"),
+    measurements: Optional[str] = typer.Option(None, help="Folder where each corpus's measurements are kept and "
+                                                          "reused when present (rewrite without measuring)"),
 ):
     """Topics that follow the news: fit on a first batch, update with the next ones, a held-back label
     appearing from batch 3; new-story recall and precision, stability, NMI and time against a refit, beside
@@ -66,7 +68,7 @@ def bench_stream(
     settings = BenchmarkSettings()
     targets, table, updates, points = run_stream_benchmark(
         target, names, lambda name, n_labels: dataset_config(name, settings, n_labels), make_embedder(), seed,
-        batches, limit, anchors, history, sizes, log=lambda line: typer.echo(line, err=True))
+        batches, limit, anchors, history, sizes, measurements, log=lambda line: typer.echo(line, err=True))
     for row in targets.itertuples():
         typer.echo(f"{row.status:6s} {row.target}: {row.measured}")
     tables = {"stream_methods": table, "stream_updates": updates, "stream_targets": targets}
