@@ -41,6 +41,8 @@ PARAMETERS = {
                               "overrides": LEAN, "param": "cluster.k", "metric": "silhouette",
                               "report_experiment": "nb-03-comparisons"},
     "02-topic-clustering.ipynb": {"overrides": [*LEAN, "tracking.experiment=nb-02-topic-clustering"]},
+    # the stream's own config (embeddings and the news taxonomy, 52 sentences): the new story is named
+    "06-topics-over-time.ipynb": {"overrides": ["tracking.experiment=nb-06-topics-over-time"]},
 }
 
 
@@ -393,3 +395,22 @@ def test_05_benchmarks(executed):
 
     artifacts = {a.path for a in client().list_artifacts(reports.loc[0, "run_id"])}
     assert {"new_quality_seed.csv", "new_topic_quality_seed_3_topics.csv", "new.png"} <= artifacts
+
+
+def test_06_topics_over_time(executed):
+    notebook, experiment = executed["06-topics-over-time.ipynb"].result(), "nb-06-topics-over-time"
+    runs = runs_of(experiment)
+    assert len(runs) == 4 and set(runs["status"]) == {"FINISHED"}
+    fit = runs[runs["tags.topiclab.update"].isna()]["run_id"].tolist()
+    updates = runs[runs["tags.topiclab.update"].notna()]
+    assert len(fit) == 1 and updates["tags.topiclab.update"].tolist() == ["tuesday", "wednesday", "thursday"]
+    assert updates["tags.mlflow.parentRunId"].tolist() == [*fit, *updates["run_id"].tolist()[:2]]  # a chain
+    assert updates["metrics.n_new_topics"].iloc[0] >= 1  # Tuesday's elections
+    first = " ".join(data_of(outputs_of(notebook, "first.topic_table()"), "text/html"))
+    assert "Elections" in first and ">new<" in first
+    for fragment in ("first.update.lineage", "second.update.lineage", "third.update.lineage"):
+        assert "size_before" in data_of(outputs_of(notebook, fragment), "text/html")[0]
+    figure = data_of(outputs_of(notebook, "viz.topics_over_time_figure(third.history)"),
+                     "application/vnd.plotly.v1+json")[0]
+    days = {x for trace in figure["data"] for x in trace["x"]}
+    assert days == {"2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07"}  # the fit and every update

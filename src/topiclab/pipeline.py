@@ -36,7 +36,7 @@ from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similari
 from .vectorize import BaseEmbedder, concrete_backend, make_embedder, vectorize
 
 __all__ = ["RUN_METRICS", "LOWER_IS_BETTER", "Result", "run_experiment", "load_with_gold",
-           "labelled_by_gold", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file"]
+           "labelled_by_gold", "line_accuracy", "segmentation_embedder", "find_articles", "segment_file", "load_batch"]
 
 
 # Every metric a run logs (some only with gold labels, a taxonomy, a dump's gold file, density clusters
@@ -156,6 +156,11 @@ def _segment(corpus: Corpus, config: SegmentConfig, embedder: BaseEmbedder | Non
         return corpus
     segmenter = make_segmenter(config)
     return segment_corpus(corpus, config, segmenter, segmentation_embedder(segmenter, embedder))
+
+
+def load_batch(config: ExperimentConfig, embedder: BaseEmbedder | None = None) -> Corpus:
+    """A new batch (``topiclab update``): ``config.data`` loaded and, a dump, segmented as a run's would be."""
+    return _segment(load_data(config.data), config.segment, embedder)
 
 
 def _shares_taxonomy_names(labels: list, entries: list[TaxonomyEntry] | None) -> bool:

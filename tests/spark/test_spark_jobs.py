@@ -151,6 +151,33 @@ def test_spark_assign_equals_one_process_assign(store, corpus, topic_model_uri, 
         assert got.loc[corpus.loc[i, "id"]].isna().all()
 
 
+def test_spark_assign_of_an_updated_model_equals_one_process_assign(store, corpus, topic_model_uri, tmp_path):
+    """``topiclab update`` makes a new model version; Spark assigns with it exactly as one process does."""
+    from topiclab.tracking import assign_texts, track_update
+
+    _java_or_skip()
+    uri, _ = store
+    batch = tmp_path / "batch.csv"
+    corpus.iloc[1000:1400].dropna().query("text != ''").to_csv(batch, index=False)
+    result, run_id = track_update(topic_model_uri, str(batch))
+    assert "grew" in set(result.update.lineage["status"])
+    updated = f"runs:/{run_id}/topic_model"
+    table = tmp_path / "corpus.parquet"
+    corpus.iloc[:600].to_parquet(table)
+    out = tmp_path / "topics"
+    done, seconds = spark_cli(["assign", str(table), str(out), "--model", updated, "--master", "local[2]"], uri)
+    assert done.returncode == 0, done.stderr[-3000:]
+    print(f"spark assign with an updated model, 600 rows on local[2]: {seconds:.1f} s")
+    got = pd.read_parquet(out).set_index("id")
+    filled = corpus.iloc[:600][corpus["text"].iloc[:600].fillna("").str.strip() != ""]
+    want = assign_texts(filled["text"].tolist(), updated)
+    mine = got.loc[filled["id"]]
+    assert mine["topic"].astype(int).tolist() == want["topic"].tolist()
+    assert mine["topic_label"].tolist() == want["topic_label"].tolist()
+    assert np.allclose(mine["score"].to_numpy(float), want["score"].to_numpy(float), atol=1e-12, rtol=0)
+    assert set(want["topic"]) <= set(result.model.topic_ids_.tolist())
+
+
 def test_spark_embed_equals_make_embedder(store, corpus, tmp_path):
     from topiclab.vectorize import make_embedder
 

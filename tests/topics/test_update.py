@@ -188,3 +188,12 @@ def test_every_run_fits_an_updatable_topic_model(tmp_path):
     batch = sport[:4]
     new, update = update_topic_model(model, batch, model.features_of(batch), seed=3)
     assert update.n_new_topics == 0 and set(update.topics.tolist()) <= {*model.topic_ids_.tolist(), OUTLIER}
+
+
+def test_documents_with_zero_vectors_are_outliers(fitted):
+    """A TF-IDF/LSA vector of words the model never saw is all zeros: an outlier, never a group."""
+    model, rng = fitted
+    texts, features, _ = _batch(rng, {0: 5})
+    zeros = np.zeros((6, DIM))
+    _, update = update_topic_model(model, texts + ["unseen words"] * 6, np.vstack([features, zeros]), seed=1)
+    assert (update.topics[5:] == OUTLIER).all() and update.n_new_topics == 0

@@ -17,7 +17,7 @@ from ._naming import (REPRESENTATIVES, TaxonomyEntry, Topic, centroids, ctfidf_c
 from ._reduce import apply_mapping, merge_topics, reduce_topics, topic_ids_of
 from ._hierarchy import topic_tree
 from ._over_time import TimeBins, parse_dates, topics_over_time, topics_per_class
-from ._history import FIT_BATCH, check_updatable, history_over_time, learn_update_rules
+from ._history import FIT_BATCH, check_updatable, history_over_time, keyword_weights, learn_update_rules
 from ._update import (DEFAULT_JOIN_QUANTILE, DEFAULT_SIZE_RATIO, TaxonomyNaming, TopicUpdate, join_thresholds,
                       new_topic_min_size, update_topic_model)
 
@@ -28,6 +28,6 @@ __all__ = ["Topic", "TaxonomyEntry", "load_taxonomy", "taxonomy_texts", "ctfidf_
            "window_npmi",
            "topic_keywords", "TEXT_COLUMN", "DATE_COLUMN", "TopicModel", "topic_ids_of", "reduce_topics",
            "merge_topics", "apply_mapping", "topic_tree", "TimeBins", "parse_dates", "topics_over_time",
-           "topics_per_class", "FIT_BATCH", "check_updatable", "history_over_time", "learn_update_rules",
+           "topics_per_class", "FIT_BATCH", "check_updatable", "history_over_time", "keyword_weights", "learn_update_rules",
            "DEFAULT_JOIN_QUANTILE", "DEFAULT_SIZE_RATIO", "TaxonomyNaming", "TopicUpdate", "join_thresholds",
            "new_topic_min_size", "update_topic_model"]

@@ -43,7 +43,7 @@ from ..paths import atomic_file, write_atomically
 from ._naming import ctfidf_counts
 
 __all__ = ["QUANTILES", "MIN_OWN_MEMBERS", "FIT_BATCH", "learn_update_rules", "member_statistics", "split_half_cosine",
-           "check_updatable", "save_update_state", "load_update_state", "history_over_time"]
+           "check_updatable", "count_scores", "keyword_weights", "save_update_state", "load_update_state", "history_over_time"]
 
 QUANTILES = np.round(np.linspace(0.0, 1.0, 101), 2)
 MIN_OWN_MEMBERS = 10  # below this many training members a topic's own quantile is noise: the global one is used
@@ -156,6 +156,27 @@ def load_update_state(model, folder: Path) -> None:
     model.batches_ = state["batches"]
     model.merged_ = {int(t): m for t, m in state.get("merged", {}).items()}
     model.birth_closeness_ = {int(t): c for t, c in state.get("birth_closeness", {}).items()}
+
+
+def count_scores(counts: sparse.csr_matrix, rows: list[int]) -> list[np.ndarray]:
+    """c-TF-IDF of each of ``rows`` of the word counts against every row (``ctfidf_scores``' formula, sparse)."""
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    idf = np.log(1 + totals.sum() / max(counts.shape[0], 1) / np.maximum(totals, 1))
+    out = []
+    for row in rows:
+        own = counts[row].toarray().ravel()
+        out.append(own / max(own.sum(), 1) * idf)
+    return out
+
+
+def keyword_weights(model) -> dict[int, list[float]]:
+    """The c-TF-IDF weight of each topic's keywords from the model's word counts (the top-words bars)."""
+    check_updatable(model)
+    column = {str(w): i for i, w in enumerate(model.words_)}
+    ids = [int(t) for t in model.topic_ids_]
+    scores = count_scores(model.word_counts_, [model.count_topics_.index(t) for t in ids])
+    return {t: [float(row[column[w]]) if w in column else 0.0 for w in model.keywords_.get(t, [])]
+            for t, row in zip(ids, scores)}
 
 
 def history_over_time(model) -> pd.DataFrame:

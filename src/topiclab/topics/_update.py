@@ -46,7 +46,7 @@ from sklearn.preprocessing import normalize
 
 from ..cluster import OUTLIER
 from ..errors import TopiclabError
-from ._history import MIN_OWN_MEMBERS, QUANTILES, batch_record, check_updatable, member_statistics
+from ._history import MIN_OWN_MEMBERS, QUANTILES, batch_record, check_updatable, count_scores, member_statistics
 from ._naming import TaxonomyEntry, ctfidf_counts, name_topics, top_words
 from ._over_time import parse_dates
 
@@ -182,14 +182,8 @@ def _merged_counts(model, texts: list[str], topics: np.ndarray, rows: list[int])
 
 
 def _keywords(counts: sparse.csr_matrix, words: np.ndarray, rows: list[int], n_keywords: int) -> list[list[str]]:
-    """c-TF-IDF top words of each of ``rows`` against every row (``ctfidf_scores``' formula, on sparse counts)."""
-    totals = np.asarray(counts.sum(axis=0)).ravel()
-    idf = np.log(1 + totals.sum() / max(counts.shape[0], 1) / np.maximum(totals, 1))
-    out = []
-    for row in rows:
-        own = counts[row].toarray().ravel()
-        out.append(top_words(own / max(own.sum(), 1) * idf, words, n_keywords))
-    return out
+    """c-TF-IDF top words of each of ``rows`` against every row of the word counts."""
+    return [top_words(scores, words, n_keywords) for scores in count_scores(counts, rows)]
 
 
 def _unique_name(name: str, keywords: list[str], taken: set[str]) -> str:
@@ -213,7 +207,8 @@ def update_topic_model(model, texts: list[str], features: np.ndarray, *, seed: i
     unit = normalize(features)
     cosine = unit @ normalize(model.centroids_).T
     nearest = cosine.argmax(axis=1)
-    joined = cosine[np.arange(n), nearest] >= join_thresholds(model, join_quantile)[nearest]
+    has_direction = np.linalg.norm(features, axis=1) > 0  # a zero vector (no word the model knows): an outlier
+    joined = has_direction & (cosine[np.arange(n), nearest] >= join_thresholds(model, join_quantile)[nearest])
     topics = np.full(n, OUTLIER)
     topics[joined] = ids[nearest[joined]]
 
@@ -225,7 +220,7 @@ def update_topic_model(model, texts: list[str], features: np.ndarray, *, seed: i
         sums[int(t)] = sums[int(t)] + features[members].sum(axis=0)
         counts[int(t)] += int(members.sum())
 
-    left = np.flatnonzero(~joined)
+    left = np.flatnonzero(~joined & has_direction)
     needed = min_new_topic_size if min_new_topic_size is not None else new_topic_min_size(model, n, size_ratio)
     cut = float(np.quantile(list(model.cohesion_.values()), cohesion_quantile))
     groups = _leftover_groups(unit[left], cut, needed, seed, join_quantile)

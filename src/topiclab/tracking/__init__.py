@@ -9,6 +9,7 @@ store, runs, experiment runs), ``_lifecycle`` (schema once under a lock,
 locked-database retries, SIGTERM, dead runs), ``_harness`` (evaluations, sweeps,
 segmentation), ``_models`` (topic classifiers: train, register, load, serve),
 ``_topic_models``/``_assign``/``_merge`` (topic models: log, assign, merge or name topics of a run),
+``_update`` (a topic model updated with a new batch, in a child run),
 ``_registry``/``_promote`` (registered versions, ``<experiment>-topics``, the champion, promote),
 ``_auth`` (logins on a team server: its config, users, permissions, refused credentials),
 ``_predictors`` (model copies and plain predict callables for Spark workers), ``_runs`` (runs as plain
@@ -29,6 +30,7 @@ from ._promote import is_run_id, topic_model_registration, version_of_run
 from ._predictors import local_text_model, local_topic_model, text_model_predictor, topic_model_predictor
 from ._merge import PARENT_TAG, parse_topic_ids, parse_topic_names, parent_topics, track_label, track_merge
 from ._topic_models import TOPIC_MODEL_ARTIFACT, log_k_curve, log_topic_model, log_topic_views
+from ._update import UPDATE_TAG, UpdateResult, prepare_update, track_update
 from ._runs import RERUN_TAG, get_run, list_runs, logged_config, run_page_url, run_record, track_rerun, ui_url
 from ._store import (EXPERIMENT_KIND_TAG, MAX_PARAM_LENGTH, artifact_root, check_tags, client, ensure_experiment,
                      git_commit, log_dataset, log_params, log_result, server_command, server_store_uri,
@@ -57,6 +59,7 @@ __all__ = ["tracking_uri", "artifact_root", "use_store", "ensure_experiment", "t
            "load_topic_model", "champion_topic_model", "assign_texts", "CHAMPION", "register_topic_model",
            "topic_model_name", "is_run_id", "topic_model_registration", "version_of_run",
            "local_text_model", "local_topic_model", "text_model_predictor", "topic_model_predictor", "PARENT_TAG", "parse_topic_ids",
-           "parent_topics", "track_merge", "parse_topic_names", "track_label",
+           "parent_topics", "track_merge", "parse_topic_names", "track_label", "UPDATE_TAG", "UpdateResult",
+           "prepare_update", "track_update",
            "EXPERIMENT_KIND_TAG", "check_tags", "RERUN_TAG", "get_run", "list_runs", "logged_config", "run_page_url",
            "run_record", "track_rerun", "ui_url"]

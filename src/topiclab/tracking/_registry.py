@@ -83,14 +83,15 @@ def _new_version(model_uri: str, name: str, tags: dict[str, str], attempts: int 
     raise AssertionError("unreachable")
 
 
-def register_topic_model(store, run_id: str, experiment: str, champion: bool | None = None):
-    """Run ``run_id``'s ``topic_model`` as a new version of ``<experiment>-topics``; returns it.
+def register_topic_model(store, run_id: str, experiment: str, champion: bool | None = None,
+                         name: str | None = None):
+    """Run ``run_id``'s ``topic_model`` as a new version of ``name`` (default ``<experiment>-topics``); returns it.
 
     ``champion``: True moves the alias to it, False leaves it, None (the default)
     makes it the champion only when there is none yet. The run is tagged
     ``registered_model`` (``name/version``), as a classifier training is.
     """
-    name = topic_model_name(experiment)
+    name = name or topic_model_name(experiment)
     tags = {"topiclab.kind": "topic-model", "run_id": run_id, "experiment": experiment}
     version = _new_version(f"runs:/{run_id}/{TOPIC_MODEL_ARTIFACT}", name, tags)
     if champion or (champion is None and alias_version(store, name) is None):
