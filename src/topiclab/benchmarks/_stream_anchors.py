@@ -50,6 +50,7 @@ def partial_fit_stream(stream: Stream, embeddings: np.ndarray, seed: int) -> Str
     from sklearn.decomposition import IncrementalPCA
 
     _quiet()
+    embeddings = np.asarray(embeddings, dtype=np.float64)  # MiniBatchKMeans after IncrementalPCA: one dtype
     k = len(set(stream.gold.tolist()))
     model = BERTopic(umap_model=IncrementalPCA(n_components=5),
                      hdbscan_model=MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3),
