@@ -56,7 +56,7 @@ def partial_fit_stream(stream: Stream, embeddings: np.ndarray, seed: int) -> Str
                      hdbscan_model=MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3),
                      vectorizer_model=OnlineCountVectorizer(stop_words="english", decay=0.01))
     recorded = np.full(len(stream.texts), -2, dtype=int)
-    run = StreamRun("BERTopic partial_fit", f"MiniBatchKMeans k={k}", recorded, set())
+    run = StreamRun("BERTopic partial_fit", "MiniBatchKMeans, k = all labels", recorded, set())
     first = stream.batches[0]
     start = time.perf_counter()
     model.partial_fit([stream.texts[i] for i in first], embeddings[first])

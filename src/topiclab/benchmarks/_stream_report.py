@@ -122,7 +122,7 @@ def choose_loco(rows: pd.DataFrame, method: str) -> tuple[pd.DataFrame, str]:
     def best(frame: pd.DataFrame) -> str:
         if frame.empty:
             return order[0]
-        scores = frame.groupby("setting", sort=False)[["met", "f1"]].mean().reindex(order)
+        scores = frame.groupby("setting", sort=False)[["met", "f1"]].mean().reindex(order).fillna(-1.0)
         return max(order, key=lambda s: (scores.loc[s, "met"], scores.loc[s, "f1"], -order.index(s)))
 
     chosen = []
@@ -184,8 +184,9 @@ def stream_section(results: list[CorpusStream], history: pd.DataFrame | None = N
             picked, everywhere = choose_loco(rows, method)
             chosen.append(picked)
             merge_all = everywhere if method.endswith("merge_models") else merge_all
-    table = pd.concat(chosen).sort_values(["corpus", "method"], key=lambda s: s.map(
-        {c.dataset: i for i, c in enumerate(results)}) if s.name == "corpus" else s)
+    rank = {"corpus": {c.dataset: i for i, c in enumerate(results)},
+            "method": {OURS: 0, "BERTopic partial_fit": 1, "BERTopic merge_models": 2}}
+    table = pd.concat(chosen).sort_values(["corpus", "method"], key=lambda s: s.map(rank[s.name]))
     exponents = history_exponents(history) if history is not None and len(history) else None
     targets = _targets(ours, exponents)
     updates = pd.DataFrame([u for c in results for u in c.updates])
@@ -230,7 +231,9 @@ def stream_section(results: list[CorpusStream], history: pd.DataFrame | None = N
         "documentation (IncrementalPCA, MiniBatchKMeans told the number of labels of the whole stream, "
         "OnlineCountVectorizer with decay 0.01): k-means's k is fixed at the first batch, so a new story has no "
         "topic to be born into. `merge_models`: one default BERTopic (UMAP with the seed, HDBSCAN) per batch, "
-        "merged one batch at a time; its time per update is that batch's fit plus the merge.", "",
+        "merged one batch at a time; its time per update is that batch's fit plus the merge. Its stability after the "
+        "first merge compares the batch-1 model's `transform` (HDBSCAN's approximate_predict, which leaves many "
+        "documents outliers) with the merged model's (cosine to the topic embeddings, no outliers).", "",
         "### Each update (`topiclab update`, setting chosen leave-one-corpus-out)", "",
         markdown_table(loco_updates.drop(columns=["method"]).round(3)), ""]
     if exponents:
@@ -276,9 +279,12 @@ def run_stream_benchmark(out, datasets, method_for, embedder, seed: int = 42, n_
     from ._sections import write_section
     from ._stream_history import HISTORY_DATASET, HISTORY_SIZES, history_cost
 
-    info = machine_info()
-    machine = (f"{info['cpu']}, {info['cores available to this process']} cores, load average at start (1 min) "
-               f"{info['load average at start (1 min)']}, BERTopic {info['bertopic']}")
+    def machine_line() -> str:
+        info = machine_info()
+        return (f"{info['cpu']}, {info['cores available to this process']} cores, load average at start (1 min) "
+                f"{info['load average at start (1 min)']}, BERTopic {info['bertopic']}")
+
+    machine = _kept(measurements, "machine", machine_line, log)  # the measuring run's machine, kept with it
     results = [_kept(measurements, name.replace("/", "_"), lambda name=name: measure_stream(
         name, method_for, embedder, seed, n_batches, limit=limit, anchors=anchors, log=log), log)
         for name in datasets]
