@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate
+.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate bench-stream
 
 setup: $(STAMP)
 
@@ -124,7 +124,13 @@ java:
 
 # bench-boilerplate: the boilerplate marker on real pages, leave one source out, beside jusText's rule (needs ../shared).
 
+# bench-stream: a topic model updated batch by batch (`topiclab update`): a held-back label from batch 3 of 6, new-story
+# recall and precision, stability, NMI and time against a refit, beside BERTopic's partial_fit and merge_models; the
+# update's constants chosen leave-one-corpus-out; an update's cost at 1k, 10k and 100k documents of history (needs ../shared).
+# Smoke run: topiclab bench-stream --datasets bbc_news,ag_news_4k --limit 600 --no-history --out /tmp/B.md
+
 # Each of the benchmark commands above writes its own section of BENCHMARKS.md.
-SECTION_BENCHES := bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate
+SECTION_BENCHES := bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate \
+	bench-stream
 $(SECTION_BENCHES): setup
 	$(VENV)/bin/topiclab $@ --out BENCHMARKS.md

@@ -6,7 +6,8 @@ TF-IDF k-means, LDA, NMF) through the same scorer, a supervised ceiling
 targets as a table of data (``_targets``), the report and its MLflow logging
 (``_report``), serving under load (``_serving``), scale (``_scale``: a synthetic corpus of up to a million articles,
 the whole pipeline at growing sizes, Spark), embedding backends side by side (``_backends``),
-naming after a general taxonomy with a threshold chosen leave-one-corpus-out (``_naming``), and the report's tables read back for notebooks (``_tables``).
+naming after a general taxonomy with a threshold chosen leave-one-corpus-out (``_naming``), a topic model
+updated batch by batch against a refit and BERTopic's online modes (``_stream``), and the report's tables read back for notebooks (``_tables``).
 """
 
 from ._backends import (BACKEND_CORPORA, BACKEND_SECTION, EXACT_BACKENDS, backend_rows, backend_targets,
@@ -37,6 +38,12 @@ from ._speed import (ColdWarm, Overhead, Scaling, ScalingPoint, SpeedResults, be
                      cold_vs_warm, growth_exponent, peak_rss_bytes, resample_embeddings, warm_up_numba)
 from ._tables import markdown_tables, overview_figure, report_tables, slug
 from ._targets import TARGETS, Target, evaluate_targets, targets_frame
+from ._stream import (SECTION as STREAM_SECTION, Stream, StreamRun, follow_merges, held_back_label, load_stream,
+                      new_story_scores, run_update_stream, stability, stream_batches, stream_metrics)
+from ._stream_anchors import MERGE_SIMILARITIES, merge_stream, partial_fit_stream
+from ._stream_history import HISTORY_SIZES, history_cost, history_exponents
+from ._stream_report import (STREAM_SETTINGS, CorpusStream, choose_loco, measure_stream, run_stream_benchmark,
+                             stream_section)
 
 __all__ = [
     "SPEED_CONFIGS", "SPEED_SECTION", "ColdRun", "SideBySide", "cold_side_by_side", "run_speed_benchmark",
@@ -63,5 +70,9 @@ __all__ = [
     "PipelinePoint", "PipelineScaling", "fit_exponent", "pipeline_scaling",
     "NAMING_LABEL_MAPS", "NAMING_SECTION", "topic_records", "naming_figures", "choose_threshold",
     "leave_one_corpus_out", "naming_targets", "naming_section", "run_naming_benchmark",
+    "STREAM_SECTION", "Stream", "StreamRun", "follow_merges", "held_back_label", "load_stream", "new_story_scores",
+    "run_update_stream", "stability", "stream_batches", "stream_metrics", "MERGE_SIMILARITIES", "merge_stream",
+    "partial_fit_stream", "HISTORY_SIZES", "history_cost", "history_exponents", "STREAM_SETTINGS", "CorpusStream",
+    "choose_loco", "measure_stream", "run_stream_benchmark", "stream_section",
     "BACKEND_SECTION", "BACKEND_CORPORA", "EXACT_BACKENDS", "backend_rows", "backend_targets", "run_backend_benchmark",
 ]

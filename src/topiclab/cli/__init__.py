@@ -4,7 +4,7 @@ Errors a user can fix are printed as one line on stderr with exit code 1;
 ``--traceback`` shows the whole stack for debugging. Every command's help ends
 with an example. Commands live in one module per area (``_experiments``,
 ``_segmentation``, ``_classifiers``, ``_fewshot``, ``_store``, ``_runs``, ``_spark``, ``_scale``, ``_backends``,
-``_naming``, ``_users``, ``_updates``); each registers on ``app``.
+``_naming``, ``_stream``, ``_users``, ``_updates``); each registers on ``app``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import typer
 from ..errors import Terminated, TopiclabError
 # Each module registers its commands on `app`, in the order `--help` lists them.
 from . import (_experiments, _segmentation, _boilerplate, _classifiers, _fewshot, _store, _runs,  # noqa: F401,I001
-               _serving, _topics, _updates, _spark, _scale, _backends, _speed, _naming, _users)
+               _serving, _topics, _updates, _spark, _scale, _backends, _speed, _naming, _stream, _users)
 from ._app import app, fail, state
 
 __all__ = ["app", "entrypoint"]
