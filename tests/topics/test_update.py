@@ -9,6 +9,7 @@ from topiclab.cluster import OUTLIER
 from topiclab.errors import TopiclabError
 from topiclab.topics import (TimeBins, TopicModel, TopicUpdate, check_updatable, history_over_time,
                              join_thresholds, learn_update_rules, new_topic_min_size, update_topic_model)
+from topiclab.topics._history import split_half_cosine
 
 WORDS = {0: "goal match striker keeper league cup", 1: "bank rates inflation bonds markets shares",
          2: "election vote ballot candidate poll turnout", 3: "storm flood rain wind hurricane coast"}
@@ -131,6 +132,31 @@ def test_the_merge_rule_merges_only_topics_as_close_as_two_halves_of_a_topic(fit
     assert set(update.topics.tolist()) <= {0, OUTLIER}
     assert {t: m["into"] for t, m in new.merged_.items()} == {1: 0, 2: 0}
     assert set(history_over_time(new).topic_label) >= {"Money", "Politics"}  # history keeps their names
+
+
+def test_one_loose_topic_does_not_let_two_close_topics_of_the_fit_merge():
+    """The merge bound is the median split-half cosine: with the lowest, one loose topic (its halves at ~0.7)
+    would make any two topics closer than that merge as soon as a batch touches one of them."""
+    rng = np.random.default_rng(5)
+    near = _blob(rng, 1, 1)[0] + 0.25 * np.eye(DIM)[5]  # a centre between topics 0 and 1's
+    parts = [_blob(rng, 0, 40), _blob(rng, 1, 40), _blob(rng, 2, 40), _blob(rng, 3, 40, spread=0.6),
+             normalize_rows(near + 0.15 * rng.standard_normal((40, DIM)))]
+    features, labels = np.vstack(parts), np.repeat(np.arange(5), 40)
+    texts = [" ".join(rng.choice(WORDS[t % 4].split(), 5)) for t in labels]
+    model = TopicModel("all-MiniLM-L6-v2", "embedding").fit(
+        features, labels, {t: f"T{t}" for t in range(5)}, {t: [] for t in range(5)})
+    learn_update_rules(model, features, labels, texts, n_keywords=5)
+    unit = normalize_rows(model.centroids_)
+    halves = [split_half_cosine(features[labels == t]) for t in range(5)]
+    batch_texts, batch, _ = _batch(rng, {1: 30})
+    _, update = update_topic_model(model, batch_texts, batch, seed=1)
+    assert "merged" not in set(update.lineage.status) and update.lineage.status[1] == "grew"
+    assert min(halves) < unit[1] @ unit[4] < model.merge_cosine_ == pytest.approx(np.median(halves))
+
+
+def normalize_rows(x: np.ndarray) -> np.ndarray:
+    x = np.atleast_2d(x)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
 def test_the_rules_come_from_the_training_documents(fitted):

@@ -13,9 +13,10 @@ from its own training documents (the pipeline calls it for every run):
   (at most ``MAX_LINKED``) into one group: how loose a group may be and still be a topic
   (new topics are cut by the same linkage, no looser than the loosest topic);
 * ``merge_cosine_``: the **merge rule**, the cosine of the two half-centroids of one
-  topic (its members at even and at odd positions), the lowest over the topics of at
+  topic (its members at even and at odd positions), the median over the topics of at
   least four members: two topics merge only when their centroids are as close as two
-  halves of one of the model's topics (None when no topic has four: never);
+  halves of a typical topic of the model (None when no topic has four: never; the
+  lowest, the loosest topic's, merged distinct topics of the fit on 20NG and HuffPost);
 * ``word_counts_`` (topics x ``words_``, rows in ``count_topics_`` order, outliers
   included) for c-TF-IDF keywords of topics that grow;
 * ``batches_``: each batch's documents per topic (and per time bin when the
@@ -106,7 +107,8 @@ def learn_update_rules(model, features: np.ndarray, labels: np.ndarray, texts: l
     every = np.concatenate([leave_one_out_cosines(features[labels == t]) for t in model.topic_ids_])
     model.global_quantiles_ = np.quantile(every, QUANTILES)
     halves = [split_half_cosine(np.asarray(features)[labels == t]) for t in model.topic_ids_]
-    model.merge_cosine_ = min((h for h in halves if h is not None), default=None)
+    halves = [h for h in halves if h is not None]
+    model.merge_cosine_ = float(np.median(halves)) if halves else None
     model.count_topics_, counts, words = ctfidf_counts(texts, labels, stop_words)
     model.word_counts_ = sparse.csr_matrix(counts)
     model.words_ = np.asarray(words, dtype=object)

@@ -24,7 +24,8 @@ training documents (``_history``), none is set per corpus:
 3. **Grow.** Centroids become size-weighted running means; keywords of topics that
    changed are the c-TF-IDF top words of their accumulated word counts; names and ids stay.
 4. **Merge.** Two existing topics, one of which grew, merge only when their centroids are
-   now as close (cosine) as two halves of one of the model's topics (``merge_cosine_``) and, for
+   now as close (cosine) as two halves of a typical topic of the model (``merge_cosine_``, the median
+   split-half cosine of its topics) and, for
    a topic born in an update, than it was to its nearest topic at birth
    (``birth_closeness_``); the smaller one is then ``merged`` into the larger (its id
    retired, its documents of this batch moved). A topic born in this batch does not merge.
