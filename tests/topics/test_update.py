@@ -1,6 +1,8 @@
 """update_topic_model on small synthetic topics (unit vectors around orthogonal centres, words per topic):
 old ids kept, a new story becomes one new topic, the rules come from the model, nothing is changed in place."""
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -163,10 +165,33 @@ def test_the_rules_come_from_the_training_documents(fitted):
     model, _ = fitted
     low, high = join_thresholds(model, 0.0), join_thresholds(model, 0.5)
     assert (low < high).all() and (high < 1).all()
-    assert new_topic_min_size(model, 1000) == 500 * 30 // 110 + 1  # half the smallest topic's share (30 of 110)
+    assert new_topic_min_size(model, 1000) == 500 * 40 // 110 + 1  # half the median topic's share (40 of 110)
     assert new_topic_min_size(model, 4) == 3
     with pytest.raises(TopiclabError, match="join_quantile"):
         join_thresholds(model, 1.5)
+
+
+def test_a_side_of_an_old_topic_is_no_new_story_but_a_distinct_one_is(fitted):
+    """The birth rule (``margin_``): a tight group at cosine 0.74 to Sport's centroid, past Sport's join
+    threshold for a third of it, stands less apart from Sport than the model's topics do from each other: no
+    new topic (without the rule it would be one); a distinct story of as many documents is, and claims its
+    documents that first joined an old topic."""
+    model, rng = fitted
+    assert 0.0 < model.margin_ < 1.0
+    sport = model.centroids_[0] / np.linalg.norm(model.centroids_[0])
+    side = sport + np.eye(DIM)[10]
+    side = side / np.linalg.norm(side) + 0.05 * rng.standard_normal((30, DIM))
+    side /= np.linalg.norm(side, axis=1, keepdims=True)
+    texts, features, _ = _batch(rng, {0: 20, 1: 20})
+    batch = (texts + _texts(rng, 0, 30), np.vstack([features, side]))
+    _, update = update_topic_model(model, *batch, seed=1)
+    assert update.n_new_topics == 0 and set(update.topics[40:].tolist()) <= {0, OUTLIER}
+    without_rule = copy.copy(model)
+    without_rule.margin_ = None  # as a state saved before the rule: the side group is born
+    assert update_topic_model(without_rule, *batch, seed=1)[1].n_new_topics == 1
+    texts, features, truth = _batch(rng, {0: 20, 1: 20, 3: 30})
+    _, update = update_topic_model(model, texts, features, seed=1)
+    assert update.n_new_topics == 1 and (update.topics[truth == 3] == 3).mean() >= 0.9
 
 
 def test_bad_batches_are_one_line_errors(fitted):

@@ -17,6 +17,10 @@ from its own training documents (the pipeline calls it for every run):
   least four members: two topics merge only when their centroids are as close as two
   halves of a typical topic of the model (None when no topic has four: never; the
   lowest, the loosest topic's, merged distinct topics of the fit on 20NG and HuffPost);
+* ``margin_``: the **birth rule**, how distinct the least distinct topic is (its members'
+  leave-one-out cosine to it minus their cosine to the nearest other centroid, on average,
+  ``topic_margin``): a group of a batch becomes a topic only when it stands as far apart
+  from the old topics (None in states saved before it: no such test);
 * ``word_counts_`` (topics x ``words_``, rows in ``count_topics_`` order, outliers
   included) for c-TF-IDF keywords of topics that grow;
 * ``batches_``: each batch's documents per topic (and per time bin when the
@@ -46,7 +50,7 @@ from ..errors import TopiclabError
 from ..paths import atomic_file, write_atomically
 from ._naming import ctfidf_counts
 
-__all__ = ["QUANTILES", "MIN_OWN_MEMBERS", "FIT_BATCH", "learn_update_rules", "member_statistics", "leave_one_out_cosines", "split_half_cosine",
+__all__ = ["QUANTILES", "MIN_OWN_MEMBERS", "FIT_BATCH", "learn_update_rules", "member_statistics", "leave_one_out_cosines", "topic_margin", "centre_cosine", "split_half_cosine",
            "check_updatable", "count_scores", "keyword_weights", "save_update_state", "load_update_state", "history_over_time"]
 
 QUANTILES = np.round(np.linspace(0.0, 1.0, 101), 2)
@@ -71,6 +75,17 @@ def leave_one_out_cosines(members: np.ndarray) -> np.ndarray:
     return (normalize(members) * others).sum(axis=1)
 
 
+def centre_cosine(members: np.ndarray) -> float:
+    """The cosine of a topic's members to its centre, free of the topic's size: the square root of their mean
+    pairwise cosine (no member paired with itself), which a centroid of any size only estimates."""
+    unit = normalize(np.asarray(members, dtype=np.float64))
+    n = len(unit)
+    if n < 2:
+        return 1.0
+    pairwise = (float(np.sum(unit.sum(axis=0) ** 2)) - n) / (n * (n - 1))
+    return float(np.sqrt(max(pairwise, 0.0)))
+
+
 def member_statistics(members: np.ndarray) -> tuple[np.ndarray, float]:
     """(quantiles at ``QUANTILES`` of ``leave_one_out_cosines``, the cosine at which average linkage joins all
     members, at most ``MAX_LINKED`` of them, into one group) of a topic's feature rows."""
@@ -92,6 +107,23 @@ def split_half_cosine(members: np.ndarray) -> float | None:
     return float(halves[0] @ halves[1])
 
 
+def topic_margin(centroids: np.ndarray, features: np.ndarray, labels: np.ndarray, topic_ids) -> float | None:
+    """How distinct the model's least distinct topic is: its members' cosine to its centre (``centre_cosine``)
+    minus their mean cosine to the nearest other topic's centroid; the lowest over topics of at least two
+    members (None with fewer than two topics)."""
+    if len(topic_ids) < 2:
+        return None
+    unit_centroids = normalize(np.asarray(centroids, dtype=np.float64))
+    margins = []
+    for i, t in enumerate(topic_ids):
+        members = np.asarray(features)[labels == t]
+        if len(members) < 2:
+            continue
+        other = np.delete(normalize(members.astype(np.float64)) @ unit_centroids.T, i, axis=1).max(axis=1)
+        margins.append(centre_cosine(members) - float(np.mean(other)))
+    return min(margins) if margins else None
+
+
 def learn_update_rules(model, features: np.ndarray, labels: np.ndarray, texts: list[str], *,
                        stop_words: str = "english+news", n_keywords: int = 10, keywords: str = "ctfidf",
                        taxonomy: str | None = None, label_threshold: float | None = None,
@@ -109,6 +141,7 @@ def learn_update_rules(model, features: np.ndarray, labels: np.ndarray, texts: l
     halves = [split_half_cosine(np.asarray(features)[labels == t]) for t in model.topic_ids_]
     halves = [h for h in halves if h is not None]
     model.merge_cosine_ = float(np.median(halves)) if halves else None
+    model.margin_ = topic_margin(model.centroids_, features, labels, model.topic_ids_)
     model.count_topics_, counts, words = ctfidf_counts(texts, labels, stop_words)
     model.word_counts_ = sparse.csr_matrix(counts)
     model.words_ = np.asarray(words, dtype=object)
@@ -148,7 +181,8 @@ def save_update_state(model, folder: Path) -> None:
              "member_quantiles": {str(t): np.round(q, 6).tolist() for t, q in model.member_quantiles_.items()},
              "global_quantiles": np.round(model.global_quantiles_, 6).tolist(),
              "cohesion": {str(t): round(c, 6) for t, c in model.cohesion_.items()},
-             "merge_cosine": model.merge_cosine_, "count_topics": [int(t) for t in model.count_topics_],
+             "merge_cosine": model.merge_cosine_, "margin": getattr(model, "margin_", None),
+             "count_topics": [int(t) for t in model.count_topics_],
              "words": [str(w) for w in model.words_], "naming": model.naming_, "batches": model.batches_,
              "merged": {str(t): m for t, m in getattr(model, "merged_", {}).items()},
              "birth_closeness": {str(t): c for t, c in getattr(model, "birth_closeness_", {}).items()}}
@@ -168,6 +202,7 @@ def load_update_state(model, folder: Path) -> None:
     model.global_quantiles_ = np.array(state["global_quantiles"])
     model.cohesion_ = {int(t): float(c) for t, c in state["cohesion"].items()}
     model.merge_cosine_ = state["merge_cosine"]
+    model.margin_ = state.get("margin")  # None in a state saved before the birth rule had it: no margin test
     model.count_topics_ = [int(t) for t in state["count_topics"]]
     model.words_ = np.asarray(state["words"], dtype=object)
     model.naming_ = state["naming"]

@@ -11,16 +11,19 @@ training documents (``_history``), none is set per corpus:
    clustering picked from the core of the story): a document as close as all but the
    loosest ``join_quantile`` of the topic's members were to the centroid of the others.
 2. **New topics.** The rest are clustered among themselves (average linkage on cosine,
-   cut where a group would be looser than the model's loosest topic: below the
-   ``cohesion_quantile`` quantile of the cosines at which the same linkage joins each
-   topic's own members into one group, ``cohesion_``). A group
-   of at least ``min_new_topic_size`` documents (default: ``size_ratio`` times the fit's
-   smallest topic's share of the fit, times the batch's size; never under ``MIN_GROUP``)
-   becomes a new topic with the next id, its c-TF-IDF keywords and a name (the taxonomy
-   when one is given, else its keywords). Documents in no such group are this batch's
-   outliers (``cluster.OUTLIER``).
-   At most ``MAX_CLUSTERED`` leftovers are clustered (a seeded sample); the others join
-   the new group they would join as a document joins a topic, or stay outliers.
+   cut below the ``cohesion_quantile`` quantile of the cosines at which the same linkage
+   joins each topic's own members, ``cohesion_``): candidate groups of ``MIN_GROUP`` or more
+   (at most ``MAX_CLUSTERED`` leftovers are clustered, a seeded sample; the others join the
+   group they would join as a document joins a topic). Each group's centroid then claims
+   the batch's documents closer to it than to the topic they joined (a new story's first
+   documents mostly join an old topic). A group becomes a new topic (next id, c-TF-IDF
+   keywords, a name from the taxonomy or its keywords) when it then holds at least
+   ``min_new_topic_size`` documents (default: ``size_ratio`` times the fit's median
+   topic's share, times the batch's size) **and** stands apart from the old topics as
+   the model's least distinct topic does from its neighbours (``margin_``: its members'
+   leave-one-out cosine to it minus their cosine to the nearest old topic, on average, is
+   at least that topic's): groups of loose ends of old topics are not stories. Documents
+   in no topic are this batch's outliers (``cluster.OUTLIER``).
 3. **Grow.** Centroids become size-weighted running means; keywords of topics that
    changed are the c-TF-IDF top words of their accumulated word counts; names and ids stay.
 4. **Merge.** Two existing topics, one of which grew, merge only when their centroids are
@@ -48,7 +51,8 @@ from sklearn.preprocessing import normalize
 
 from ..cluster import OUTLIER
 from ..errors import TopiclabError
-from ._history import MIN_OWN_MEMBERS, QUANTILES, batch_record, check_updatable, count_scores, member_statistics
+from ._history import (MIN_OWN_MEMBERS, QUANTILES, batch_record, check_updatable, count_scores,
+                       centre_cosine, member_statistics)
 from ._naming import TaxonomyEntry, ctfidf_counts, name_topics, top_words
 from ._over_time import parse_dates
 
@@ -102,12 +106,13 @@ def join_thresholds(model, join_quantile: float = DEFAULT_JOIN_QUANTILE) -> np.n
 
 def new_topic_min_size(model, n_documents: int, size_ratio: float = DEFAULT_SIZE_RATIO) -> int:
     """Documents a group of a batch of ``n_documents`` needs to become a topic: ``size_ratio`` times the share
-    of the fit's smallest topic (outliers not counted) of the batch, at least ``MIN_GROUP``."""
+    of the fit's median topic (outliers not counted) of the batch, at least ``MIN_GROUP`` (the smallest
+    topic's share let noise groups of three headlines be born on HuffPost)."""
     fit = {}
     for _, topic, count in model.batches_[0]["rows"]:
         if topic != OUTLIER:
             fit[topic] = fit.get(topic, 0) + count
-    share = min(fit.values()) / max(sum(fit.values()), 1) if fit else 0.0
+    share = float(np.median(list(fit.values()))) / max(sum(fit.values()), 1) if fit else 0.0
     return max(MIN_GROUP, math.ceil(size_ratio * share * n_documents))
 
 
@@ -158,6 +163,42 @@ def _leftover_groups(unit: np.ndarray, cut_cosine: float, min_size: int, seed: i
         joined = cosine[np.arange(len(rest)), best] >= np.array(thresholds)[best]
         groups[rest[joined]] = best[joined]
     return groups
+
+
+def _claim(unit: np.ndarray, current: np.ndarray, best_old: np.ndarray, left: np.ndarray, groups: np.ndarray,
+           needed: int, join_quantile: float, margin: float | None) -> list[np.ndarray]:
+    """Members of each candidate group that becomes a topic: a group's centroid also claims the batch's
+    documents closer to it than to the topic they joined (``current``: their cosine to it, -inf for
+    leftovers), when as close as a member of the group (its ``join_quantile`` quantile); a group that
+    then holds ``needed`` documents is a topic (largest first)."""
+    n_groups = groups.max() + 1 if len(groups) else 0
+    if n_groups == 0:
+        return []
+    centres, thresholds = [], []
+    for g in range(n_groups):
+        members = unit[left[groups == g]]
+        quantiles, _ = member_statistics(members)
+        centres.append(normalize(members.mean(axis=0, keepdims=True))[0])
+        thresholds.append(np.interp(join_quantile, QUANTILES, quantiles))
+    to_group = unit @ np.array(centres).T
+    best = to_group.argmax(axis=1)
+    best_cosine = to_group[np.arange(len(unit)), best]
+    claim = np.full(len(unit), -1)
+    closer = (best_cosine > current) & (best_cosine >= np.array(thresholds)[best])
+    claim[closer] = best[closer]
+    claim[left[groups >= 0]] = groups[groups >= 0]
+    sizes = np.bincount(claim[claim >= 0], minlength=n_groups)
+    kept = []
+    for g in sorted(range(n_groups), key=lambda g: (-sizes[g], g)):
+        members = np.flatnonzero(claim == g)
+        if sizes[g] < needed:
+            continue
+        gain = centre_cosine(unit[members]) - float(np.mean(best_old[members]))
+        centre = normalize(unit[members].mean(axis=0, keepdims=True))[0]  # not significantly less distinct:
+        error = float(np.std(unit[members] @ centre - best_old[members])) / math.sqrt(len(members))  # one s.e.
+        if margin is None or gain + error >= margin:
+            kept.append(members)
+    return kept
 
 
 def _merged_counts(model, texts: list[str], topics: np.ndarray, rows: list[int]):
@@ -214,26 +255,28 @@ def update_topic_model(model, texts: list[str], features: np.ndarray, *, seed: i
     topics = np.full(n, OUTLIER)
     topics[joined] = ids[nearest[joined]]
 
-    sizes = {int(t): int(model.sizes_[int(t)]) for t in ids}
-    sums = {int(t): c * sizes[int(t)] for t, c in zip(ids, model.centroids_.astype(np.float64))}
-    counts = dict(sizes)
-    for t in ids[np.unique(nearest[joined])] if joined.any() else []:
-        members = topics == t
-        sums[int(t)] = sums[int(t)] + features[members].sum(axis=0)
-        counts[int(t)] += int(members.sum())
-
     left = np.flatnonzero(~joined & has_direction)
     needed = min_new_topic_size if min_new_topic_size is not None else new_topic_min_size(model, n, size_ratio)
     cut = float(np.quantile(list(model.cohesion_.values()), cohesion_quantile))
-    groups = _leftover_groups(unit[left], cut, needed, seed, join_quantile)
+    groups = _leftover_groups(unit[left], cut, MIN_GROUP, seed, join_quantile)  # candidates, judged by _claim
+    current = np.where(joined, cosine[np.arange(n), nearest], np.where(has_direction, -np.inf, np.inf))
+    found = _claim(unit, current, cosine.max(axis=1), left, groups, needed, join_quantile,
+                   getattr(model, "margin_", None))
     next_id = max([*ids.tolist(), *getattr(model, "merged_", {}), *model.count_topics_, OUTLIER]) + 1
+    sizes = {int(t): int(model.sizes_[int(t)]) for t in ids}
+    sums = {int(t): c * sizes[int(t)] for t, c in zip(ids, model.centroids_.astype(np.float64))}
+    counts = dict(sizes)
     new_ids = []
-    for g in range(groups.max() + 1 if len(groups) else 0):
-        members = left[groups == g]
+    for members in found:
         topics[members] = next_id
         sums[next_id], counts[next_id] = features[members].sum(axis=0), len(members)
         new_ids.append(next_id)
         next_id += 1
+    for t in ids:
+        members = topics == t
+        if members.any():
+            sums[int(t)] = sums[int(t)] + features[members].sum(axis=0)
+            counts[int(t)] += int(members.sum())
 
     new = copy.copy(model)
     all_ids = [*map(int, ids), *new_ids]
@@ -286,7 +329,7 @@ def update_topic_model(model, texts: list[str], features: np.ndarray, *, seed: i
     if inside.any():
         row = np.searchsorted(new.topic_ids_, topics[inside])
         similarity[inside] = (unit[inside] * normalize(new.centroids_)[row]).sum(axis=1)
-    assigned = float(joined.sum()) / n
+    assigned = float(np.isin(topics, ids).sum()) / n
     return new, TopicUpdate(topics.astype(int), similarity, lineage, assigned, len(born),
                             float((topics == OUTLIER).sum()) / n)
 
