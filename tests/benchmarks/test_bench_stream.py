@@ -115,11 +115,16 @@ def check_stream(tmp_path):
 def test_a_small_real_run_writes_the_section(check_stream, tmp_path, module_store):
     from topiclab.cli import app
 
-    out = tmp_path / "B.md"
-    done = CliRunner().invoke(app, ["bench-stream", "--datasets", str(check_stream), "--batches", "4",
-                                    "--no-history", "--out", str(out)])
+    out, kept = tmp_path / "B.md", tmp_path / "measurements"
+    command = ["bench-stream", "--datasets", str(check_stream), "--batches", "4", "--no-history", "--out", str(out),
+               "--measurements", str(kept)]
+    done = CliRunner().invoke(app, command)
     assert done.exit_code == 0, done.output[-3000:]
     rows, body = read_sections(out)[STREAM_SECTION]
+    assert sorted(p.suffix for p in kept.iterdir()) == [".json", ".json"]  # the machine and the corpus, no pickle
+    again = CliRunner().invoke(app, command)  # rewritten from what was kept: the same section
+    assert again.exit_code == 0 and "measurements reused" in again.output
+    assert read_sections(out)[STREAM_SECTION][1] == body
     assert [r["target"].split(": ", 1)[1] for r in rows] == [
         "new-story recall >= 0.70 and precision >= 0.70", "stability >= 0.95 after every update",
         "final NMI within 0.03 of a refit's", "update time <= 0.2 of a refit's"]

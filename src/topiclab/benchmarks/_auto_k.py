@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import normalized_mutual_info_score
 
 from ..config import ExperimentConfig, apply_overrides, config_from_dict
 from ..data import load_dataset
+from ..evaluation import nmi as nmi_of
 from ..paths import EMBEDDING_CACHE_DIR, atomic_file
 from ..pipeline import run_experiment
 from ..vectorize import make_embedder, vectorize
@@ -69,7 +69,7 @@ def _pipeline_nmi(config: ExperimentConfig, k: int, gold: list[str], embedder) -
     raw["name"] = f"{config.name}:k{k}"
     raw["topics"].update(coherence=False, keywords="ctfidf")  # the section scores the clustering only
     result = run_experiment(config_from_dict(raw, source=f"k{k}"), embedder=embedder)
-    return float(normalized_mutual_info_score(gold, result.assignments))
+    return nmi_of(gold, result.assignments)
 
 
 class _Encoder:
@@ -126,7 +126,7 @@ def measure_corpus(dataset: str, config_for, log=print, cache_dir=EMBEDDING_CACH
     log(f"[{dataset}] configured pipeline at k = {n_labels}")
     nmi = _pipeline_nmi(config, n_labels, gold, embedder)
     return CorpusK(dataset, len(corpus.texts), n_labels, config, curves, counts, nmi,
-                   int(len(set(topeax.tolist()))), float(normalized_mutual_info_score(gold, topeax)), gold)
+                   int(len(set(topeax.tolist()))), nmi_of(gold, topeax), gold)
 
 
 def _loco_input(results: list[CorpusK]) -> dict[str, dict]:

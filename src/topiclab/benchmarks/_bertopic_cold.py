@@ -20,10 +20,10 @@ def main(config_path: str, out: str, sample: int | None = None) -> None:
     started = time.perf_counter()
     from bertopic import BERTopic
     from sentence_transformers import SentenceTransformer
-    from sklearn.metrics import normalized_mutual_info_score
 
     from ..config import load_config
     from ..data import load_data, sample_corpus
+    from ..evaluation import nmi as nmi_of
     from ..vectorize import default_model_path
 
     config = load_config(config_path)
@@ -32,7 +32,7 @@ def main(config_path: str, out: str, sample: int | None = None) -> None:
     model = BERTopic(embedding_model=SentenceTransformer(str(default_model_path()), device="cpu"))
     topics, _ = model.fit_transform(corpus.texts)
     fit_s = time.perf_counter() - fit_started
-    nmi = normalized_mutual_info_score(corpus.labels, topics) if corpus.has_labels else float("nan")
+    nmi = nmi_of(corpus.labels, topics) if corpus.has_labels else float("nan")
     with open(out, "w", encoding="utf-8") as file:
         json.dump({"fit_s": fit_s, "in_process_s": time.perf_counter() - started, "nmi": nmi,
                    "n_documents": len(corpus.texts), "n_topics": len(set(topics) - {-1})}, file)

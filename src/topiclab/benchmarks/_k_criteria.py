@@ -29,11 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, normalized_mutual_info_score
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
 from sklearn.cluster import KMeans
 
 from ..cluster import candidate_ks, consensus_curve, gmm_bic, laplacian_eigenvalues, pick_k, silhouette_with_error
+from ..evaluation import nmi
 
 __all__ = ["Setting", "SETTINGS", "criterion_curves", "hdbscan_counts", "choose", "setting_score",
            "leave_one_corpus_out", "BIC_DIMS", "HDBSCAN_SHARES"]
@@ -63,7 +64,7 @@ def criterion_curves(features: np.ndarray, gold, seed: int, candidates: list[int
                "eigengap": float(eigenvalues[k] - eigenvalues[k - 1])}
         row.update({f"bic@{d}": float(bics[d][i]) for d in bic_dims})
         if gold is not None:
-            row["nmi"] = normalized_mutual_info_score(gold, labels)
+            row["nmi"] = nmi(gold, labels)
         out.append(row)
     return pd.DataFrame(out)
 

@@ -34,6 +34,7 @@ import pandas as pd
 from ..config import ExperimentConfig, apply_overrides, config_from_dict
 from ..data import load_dataset, sample_corpus
 from ..errors import TopiclabError
+from ..evaluation import nmi
 from ..pipeline import run_experiment
 from ..topics import parse_dates
 
@@ -245,20 +246,17 @@ def run_update_stream(stream: Stream, fitted, embedder, seed: int, setting: str 
 def stream_metrics(stream: Stream, run: StreamRun, refit: np.ndarray | None, refit_seconds: float,
                    refit_nmi: float) -> dict:
     """One row: the method's figures on the stream (``refit``: the refit's topic per document, stream order)."""
-    from sklearn.metrics import normalized_mutual_info_score
-
     seen = run.topics != -2
     recall, precision, in_born = new_story_scores(run.topics[seen], run.born, stream.held[seen])
     updates = pd.DataFrame(run.updates)
-    nmi = float(normalized_mutual_info_score(stream.gold[seen], run.topics[seen]))
+    final_nmi = nmi(stream.gold[seen], run.topics[seen])
     return {"corpus": stream.name, "method": run.method, "setting": run.setting,
             "recall": recall, "precision": precision, "born topics": len(run.born), "in born topics": in_born,
             "stability (min)": float(updates["stability"].min()),
             "stability (mean)": float(updates["stability"].mean()),
             "stability recorded (min)": float(updates["stability_recorded"].min()),
-            "NMI": nmi, "NMI refit": refit_nmi,
-            "NMI vs refit": (float(normalized_mutual_info_score(refit[seen], run.topics[seen]))
-                             if refit is not None else float("nan")),
+            "NMI": final_nmi, "NMI refit": refit_nmi,
+            "NMI vs refit": nmi(refit[seen], run.topics[seen]) if refit is not None else float("nan"),
             "update s (mean)": float(updates["seconds"].mean()), "update s (max)": float(updates["seconds"].max()),
             "refit s": refit_seconds, "fit s": run.fit_seconds,
             "update / refit": float(updates["seconds"].max()) / refit_seconds if refit_seconds else float("nan")}

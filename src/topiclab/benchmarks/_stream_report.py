@@ -11,15 +11,16 @@ checked against the targets.
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import normalized_mutual_info_score
 
-from ..paths import atomic_file
+from ..evaluation import nmi
+from ..paths import write_atomically
 from ..viz import markdown_table
 from . import _stream as st
 
@@ -28,7 +29,7 @@ __all__ = ["STREAM_SETTINGS", "JOIN_QUANTILES", "SIZE_RATIOS", "TARGETS", "Corpu
 
 # The update's constants tried, each a dict of keyword arguments of ``update_topic_model``: the quantile of a
 # topic's own members' cosines a document needs to join it, and the smallest new topic as a share of the fit's
-# smallest topic's share of the batch (0.05 and 0.5: the core's defaults).
+# median topic's share of the batch (0.02 and 0.5: the core's defaults).
 JOIN_QUANTILES = (0.02, 0.05, 0.10)
 SIZE_RATIOS = (0.25, 0.5, 1.0)
 STREAM_SETTINGS: tuple[dict, ...] = tuple({"join_quantile": q, "size_ratio": r}
@@ -89,7 +90,7 @@ def measure_stream(dataset: str, method_for, embedder, seed: int = 42, n_batches
     refit, refit_seconds = st.refit_everything(stream, method, embedder)
     refit_topics = np.full(len(stream.texts), -2, dtype=int)
     refit_topics[np.concatenate(stream.batches)] = refit.assignments
-    refit_nmi = float(normalized_mutual_info_score(stream.gold, refit_topics))
+    refit_nmi = nmi(stream.gold, refit_topics)
     log(f"[stream] {dataset}: fit on batch 1 (k={k_first})")
     fitted = st.fit_first_batch(stream, method, embedder)
     runs = []
@@ -252,19 +253,33 @@ def stream_section(results: list[CorpusStream], history: pd.DataFrame | None = N
     return "\n".join(parts), targets, table
 
 
-def _kept(folder: Path | None, name: str, measure, log=print):
-    """``measure()``, or what an earlier run kept as ``folder/name.pkl`` (None: nothing kept)."""
-    import pickle
+def _to_json(value) -> str:
+    if isinstance(value, CorpusStream):
+        kind, data = "corpus", asdict(value)
+    elif isinstance(value, pd.DataFrame):
+        kind, data = "frame", value.to_dict(orient="records")
+    else:
+        kind, data = "text", str(value)
+    return json.dumps({"kind": kind, "value": data}, default=lambda o: o.item() if hasattr(o, "item") else str(o))
 
-    kept = None if folder is None else Path(folder) / f"{name}.pkl"
+
+def _from_json(text: str):
+    kept = json.loads(text)
+    if kept["kind"] == "corpus":
+        return CorpusStream(**kept["value"])
+    return pd.DataFrame(kept["value"]) if kept["kind"] == "frame" else kept["value"]
+
+
+def _kept(folder: Path | None, name: str, measure, log=print):
+    """``measure()``, or what an earlier run kept as ``folder/name.json`` (None: nothing kept)."""
+    kept = None if folder is None else Path(folder) / f"{name}.json"
     if kept is not None and kept.is_file():
         log(f"[stream] {name}: measurements reused from {kept}")
-        return pickle.loads(kept.read_bytes())
+        return _from_json(kept.read_text(encoding="utf-8"))
     value = measure()
     if kept is not None:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_file(kept) as handle:
-            pickle.dump(value, handle)
+        write_atomically(kept, _to_json(value))
     return value
 
 

@@ -29,15 +29,12 @@ from its own training documents (the pipeline calls it for every run):
 * ``merged_``: topics merged away by updates (``{id: {"into": id, "label": name}}``), and
   ``birth_closeness_``: each topic born in an update, its cosine to the nearest centroid at birth.
 
-On disk: ``update_state.json`` and ``word_counts.npz`` (no pickle) beside the model's
-other files. A model saved without them (an older topiclab) loads and assigns as
-before; ``check_updatable`` names what it lacks.
+On disk (``_update_state``): ``update_state.json`` and ``word_counts.npz`` (no pickle)
+beside the model's other files. A model saved without them (an older topiclab) loads
+and assigns as before; ``check_updatable`` names what it lacks.
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,18 +44,15 @@ from sklearn.preprocessing import normalize
 
 from ..cluster import OUTLIER
 from ..errors import TopiclabError
-from ..paths import atomic_file, write_atomically
 from ._naming import ctfidf_counts
 
 __all__ = ["QUANTILES", "MIN_OWN_MEMBERS", "FIT_BATCH", "learn_update_rules", "member_statistics", "leave_one_out_cosines", "topic_margin", "centre_cosine", "split_half_cosine",
-           "check_updatable", "count_scores", "keyword_weights", "save_update_state", "load_update_state", "history_over_time"]
+           "check_updatable", "count_scores", "keyword_weights", "history_over_time", "UPDATE_ATTRIBUTES"]
 
 QUANTILES = np.round(np.linspace(0.0, 1.0, 101), 2)
 MIN_OWN_MEMBERS = 10  # below this many training members a topic's own quantile is noise: the global one is used
 FIT_BATCH = "fit"
-STATE_FILE = "update_state.json"
-COUNTS_FILE = "word_counts.npz"
-_NEEDED = ("sizes_", "member_quantiles_", "global_quantiles_", "cohesion_", "merge_cosine_", "word_counts_",
+UPDATE_ATTRIBUTES = ("sizes_", "member_quantiles_", "global_quantiles_", "cohesion_", "merge_cosine_", "word_counts_",
            "words_", "count_topics_", "batches_", "naming_")
 
 
@@ -163,52 +157,10 @@ def batch_record(name: str, labels: np.ndarray, time_bins: list | None = None) -
 
 def check_updatable(model) -> None:
     """A one-line error when ``model`` lacks what an update needs (saved by an older topiclab)."""
-    missing = [name for name in _NEEDED if not hasattr(model, name)]
+    missing = [name for name in UPDATE_ATTRIBUTES if not hasattr(model, name)]
     if missing:
         raise TopiclabError("this topic model was saved by an older topiclab without what update needs (topic "
                             "sizes, join rule, word counts, batch history): fit it again with topiclab run")
-
-
-def save_update_state(model, folder: Path) -> None:
-    """``update_state.json`` and ``word_counts.npz`` in ``folder``; nothing for a model without the state."""
-    if not all(hasattr(model, name) for name in _NEEDED):
-        return
-    counts = model.word_counts_.tocsr()
-    with atomic_file(folder / COUNTS_FILE) as file:
-        np.savez(file, data=counts.data, indices=counts.indices, indptr=counts.indptr,
-                 shape=np.array(counts.shape), allow_pickle=False)
-    state = {"sizes": {str(t): n for t, n in model.sizes_.items()},
-             "member_quantiles": {str(t): np.round(q, 6).tolist() for t, q in model.member_quantiles_.items()},
-             "global_quantiles": np.round(model.global_quantiles_, 6).tolist(),
-             "cohesion": {str(t): round(c, 6) for t, c in model.cohesion_.items()},
-             "merge_cosine": model.merge_cosine_, "margin": getattr(model, "margin_", None),
-             "count_topics": [int(t) for t in model.count_topics_],
-             "words": [str(w) for w in model.words_], "naming": model.naming_, "batches": model.batches_,
-             "merged": {str(t): m for t, m in getattr(model, "merged_", {}).items()},
-             "birth_closeness": {str(t): c for t, c in getattr(model, "birth_closeness_", {}).items()}}
-    write_atomically(folder / STATE_FILE, json.dumps(state, ensure_ascii=False))
-
-
-def load_update_state(model, folder: Path) -> None:
-    """The update attributes from ``folder`` onto ``model``, when it holds them (older models do not)."""
-    if not (folder / STATE_FILE).is_file() or not (folder / COUNTS_FILE).is_file():
-        return
-    state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-    with np.load(folder / COUNTS_FILE, allow_pickle=False) as saved:
-        model.word_counts_ = sparse.csr_matrix((saved["data"], saved["indices"], saved["indptr"]),
-                                               shape=tuple(saved["shape"]))
-    model.sizes_ = {int(t): int(n) for t, n in state["sizes"].items()}
-    model.member_quantiles_ = {int(t): np.array(q) for t, q in state["member_quantiles"].items()}
-    model.global_quantiles_ = np.array(state["global_quantiles"])
-    model.cohesion_ = {int(t): float(c) for t, c in state["cohesion"].items()}
-    model.merge_cosine_ = state["merge_cosine"]
-    model.margin_ = state.get("margin")  # None in a state saved before the birth rule had it: no margin test
-    model.count_topics_ = [int(t) for t in state["count_topics"]]
-    model.words_ = np.asarray(state["words"], dtype=object)
-    model.naming_ = state["naming"]
-    model.batches_ = state["batches"]
-    model.merged_ = {int(t): m for t, m in state.get("merged", {}).items()}
-    model.birth_closeness_ = {int(t): c for t, c in state.get("birth_closeness", {}).items()}
 
 
 def count_scores(counts: sparse.csr_matrix, rows: list[int]) -> list[np.ndarray]:

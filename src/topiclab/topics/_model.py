@@ -36,7 +36,7 @@ from ..errors import TopiclabError
 from ..paths import atomic_file, write_atomically
 from ..persist import load_fitted
 from ..vectorize import LSA_SETTINGS, BaseEmbedder, load_lsa, lsa_vectors, make_embedder, save_lsa
-from ._history import load_update_state, save_update_state
+from ._update_state import load_update_state, save_update_state
 from ._over_time import TimeBins, parse_dates
 
 __all__ = ["TEXT_COLUMN", "DATE_COLUMN", "TopicModel"]
@@ -135,7 +135,7 @@ class TopicModel:
                     "labels": {str(t): v for t, v in self.labels_.items()},
                     "keywords": {str(t): v for t, v in self.keywords_.items()},
                     "time_bins": self.time_bins_.to_dict() if getattr(self, "time_bins_", None) else None}
-        save_update_state(self, out)  # what update_topic_model needs (topics/_history.py)
+        save_update_state(self, out)  # what update_topic_model needs (topics/_update_state.py)
         write_atomically(out / _SETTINGS, json.dumps(settings, indent=1))
         return out
 

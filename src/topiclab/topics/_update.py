@@ -46,24 +46,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
 from ..cluster import OUTLIER
 from ..errors import TopiclabError
-from ._history import (MIN_OWN_MEMBERS, QUANTILES, batch_record, check_updatable, count_scores,
-                       centre_cosine, member_statistics)
+from ._births import MAX_CLUSTERED, MIN_GROUP, claim_births, leftover_groups
+from ._history import MIN_OWN_MEMBERS, QUANTILES, batch_record, check_updatable, count_scores, member_statistics
 from ._naming import TaxonomyEntry, ctfidf_counts, name_topics, top_words
 from ._over_time import parse_dates
 
 __all__ = ["TopicUpdate", "TaxonomyNaming", "update_topic_model", "join_thresholds", "new_topic_min_size",
            "DEFAULT_JOIN_QUANTILE", "DEFAULT_SIZE_RATIO", "DEFAULT_COHESION_QUANTILE", "MIN_GROUP", "MAX_CLUSTERED"]
 
-DEFAULT_JOIN_QUANTILE = 0.05  # a document joins when as close as 95% of the topic's own training members
-DEFAULT_SIZE_RATIO = 0.5  # a new topic: at least half the fit's smallest topic's share of the batch
+DEFAULT_JOIN_QUANTILE = 0.02  # a document joins when as close as 98% of the topic's own training members
+DEFAULT_SIZE_RATIO = 0.5  # a new topic: at least half the fit's median topic's share of the batch
 DEFAULT_COHESION_QUANTILE = 0.0  # new topics no looser than the loosest topic of the model
-MIN_GROUP = 3  # no topic of one or two documents, whatever the batch's size
-MAX_CLUSTERED = 4000  # leftovers clustered at once (average linkage needs n^2 memory)
 STATUSES = ("kept", "grew", "new", "merged")
 
 
@@ -132,75 +129,6 @@ def _check(model, texts: list[str], features: np.ndarray, dates) -> np.ndarray:
     return features.astype(np.float64)
 
 
-def _leftover_groups(unit: np.ndarray, cut_cosine: float, min_size: int, seed: int,
-                     join_quantile: float) -> np.ndarray:
-    """Group index of each row of ``unit`` (-1: in no group of ``min_size``), average linkage cut at
-    cosine ``cut_cosine``; beyond ``MAX_CLUSTERED`` rows a seeded sample is clustered and the rest join."""
-    n = len(unit)
-    groups = np.full(n, -1)
-    if n < min_size or n < 2:
-        return groups
-    sample = np.arange(n)
-    if n > MAX_CLUSTERED:
-        sample = np.sort(np.random.default_rng(seed).choice(n, MAX_CLUSTERED, replace=False))
-    found = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                    distance_threshold=max(1.0 - cut_cosine, 1e-9)).fit_predict(unit[sample])
-    needed = max(MIN_GROUP, math.ceil(min_size * len(sample) / n))
-    ids, sizes = np.unique(found, return_counts=True)
-    kept = [g for g, size in sorted(zip(ids, sizes), key=lambda p: (-p[1], p[0])) if size >= needed]
-    for new, g in enumerate(kept):
-        groups[sample[found == g]] = new
-    rest = np.setdiff1d(np.arange(n), sample)
-    if len(rest) and kept:  # the unsampled join a group as documents join a topic
-        centres, thresholds = [], []
-        for new in range(len(kept)):
-            members = unit[groups == new]
-            quantiles, _ = member_statistics(members)
-            centres.append(normalize(members.mean(axis=0, keepdims=True))[0])
-            thresholds.append(np.interp(join_quantile, QUANTILES, quantiles))
-        cosine = unit[rest] @ np.array(centres).T
-        best = cosine.argmax(axis=1)
-        joined = cosine[np.arange(len(rest)), best] >= np.array(thresholds)[best]
-        groups[rest[joined]] = best[joined]
-    return groups
-
-
-def _claim(unit: np.ndarray, current: np.ndarray, best_old: np.ndarray, left: np.ndarray, groups: np.ndarray,
-           needed: int, join_quantile: float, margin: float | None) -> list[np.ndarray]:
-    """Members of each candidate group that becomes a topic: a group's centroid also claims the batch's
-    documents closer to it than to the topic they joined (``current``: their cosine to it, -inf for
-    leftovers), when as close as a member of the group (its ``join_quantile`` quantile); a group that
-    then holds ``needed`` documents is a topic (largest first)."""
-    n_groups = groups.max() + 1 if len(groups) else 0
-    if n_groups == 0:
-        return []
-    centres, thresholds = [], []
-    for g in range(n_groups):
-        members = unit[left[groups == g]]
-        quantiles, _ = member_statistics(members)
-        centres.append(normalize(members.mean(axis=0, keepdims=True))[0])
-        thresholds.append(np.interp(join_quantile, QUANTILES, quantiles))
-    to_group = unit @ np.array(centres).T
-    best = to_group.argmax(axis=1)
-    best_cosine = to_group[np.arange(len(unit)), best]
-    claim = np.full(len(unit), -1)
-    closer = (best_cosine > current) & (best_cosine >= np.array(thresholds)[best])
-    claim[closer] = best[closer]
-    claim[left[groups >= 0]] = groups[groups >= 0]
-    sizes = np.bincount(claim[claim >= 0], minlength=n_groups)
-    kept = []
-    for g in sorted(range(n_groups), key=lambda g: (-sizes[g], g)):
-        members = np.flatnonzero(claim == g)
-        if sizes[g] < needed:
-            continue
-        gain = centre_cosine(unit[members]) - float(np.mean(best_old[members]))
-        centre = normalize(unit[members].mean(axis=0, keepdims=True))[0]  # not significantly less distinct:
-        error = float(np.std(unit[members] @ centre - best_old[members])) / math.sqrt(len(members))  # one s.e.
-        if margin is None or gain + error >= margin:
-            kept.append(members)
-    return kept
-
-
 def _merged_counts(model, texts: list[str], topics: np.ndarray, rows: list[int]):
     """The model's word counts plus the batch's (``topics``), over the union of the vocabularies;
     rows in ``rows`` order (every topic id that has counts, outliers included)."""
@@ -258,9 +186,9 @@ def update_topic_model(model, texts: list[str], features: np.ndarray, *, seed: i
     left = np.flatnonzero(~joined & has_direction)
     needed = min_new_topic_size if min_new_topic_size is not None else new_topic_min_size(model, n, size_ratio)
     cut = float(np.quantile(list(model.cohesion_.values()), cohesion_quantile))
-    groups = _leftover_groups(unit[left], cut, MIN_GROUP, seed, join_quantile)  # candidates, judged by _claim
+    groups = leftover_groups(unit[left], cut, MIN_GROUP, seed, join_quantile)  # candidates, judged by claim_births
     current = np.where(joined, cosine[np.arange(n), nearest], np.where(has_direction, -np.inf, np.inf))
-    found = _claim(unit, current, cosine.max(axis=1), left, groups, needed, join_quantile,
+    found = claim_births(unit, current, cosine.max(axis=1), left, groups, needed, join_quantile,
                    getattr(model, "margin_", None))
     next_id = max([*ids.tolist(), *getattr(model, "merged_", {}), *model.count_topics_, OUTLIER]) + 1
     sizes = {int(t): int(model.sizes_[int(t)]) for t in ids}

@@ -22,7 +22,6 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 
 from ..config import DEFAULT_EMBEDDING_MODEL
 from ..paths import INTERIM_DIR, write_atomically
