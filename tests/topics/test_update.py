@@ -165,7 +165,7 @@ def test_the_rules_come_from_the_training_documents(fitted):
     model, _ = fitted
     low, high = join_thresholds(model, 0.0), join_thresholds(model, 0.5)
     assert (low < high).all() and (high < 1).all()
-    assert new_topic_min_size(model, 1000) == 500 * 40 // 110 + 1  # half the median topic's share (40 of 110)
+    assert new_topic_min_size(model, 1000) == 250 * 40 // 110 + 1  # a quarter of the median topic's share (40 of 110)
     assert new_topic_min_size(model, 4) == 3
     with pytest.raises(TopiclabError, match="join_quantile"):
         join_thresholds(model, 1.5)

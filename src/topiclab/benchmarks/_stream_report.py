@@ -29,7 +29,7 @@ __all__ = ["STREAM_SETTINGS", "JOIN_QUANTILES", "SIZE_RATIOS", "TARGETS", "Corpu
 
 # The update's constants tried, each a dict of keyword arguments of ``update_topic_model``: the quantile of a
 # topic's own members' cosines a document needs to join it, and the smallest new topic as a share of the fit's
-# median topic's share of the batch (0.02 and 0.5: the core's defaults).
+# median topic's share of the batch (0.02 and 0.25: the core's defaults).
 JOIN_QUANTILES = (0.02, 0.05, 0.10)
 SIZE_RATIOS = (0.25, 0.5, 1.0)
 STREAM_SETTINGS: tuple[dict, ...] = tuple({"join_quantile": q, "size_ratio": r}

@@ -59,7 +59,7 @@ __all__ = ["TopicUpdate", "TaxonomyNaming", "update_topic_model", "join_threshol
            "DEFAULT_JOIN_QUANTILE", "DEFAULT_SIZE_RATIO", "DEFAULT_COHESION_QUANTILE", "MIN_GROUP", "MAX_CLUSTERED"]
 
 DEFAULT_JOIN_QUANTILE = 0.02  # a document joins when as close as 98% of the topic's own training members
-DEFAULT_SIZE_RATIO = 0.5  # a new topic: at least half the fit's median topic's share of the batch
+DEFAULT_SIZE_RATIO = 0.25  # a new topic: at least a quarter of the fit's median topic's share of the batch
 DEFAULT_COHESION_QUANTILE = 0.0  # new topics no looser than the loosest topic of the model
 STATUSES = ("kept", "grew", "new", "merged")
 
