@@ -50,12 +50,15 @@ def leftover_groups(unit: np.ndarray, cut_cosine: float, min_size: int, seed: in
     return groups
 
 
-def claim_births(unit: np.ndarray, current: np.ndarray, best_old: np.ndarray, left: np.ndarray, groups: np.ndarray,
-           needed: int, join_quantile: float, margin: float | None) -> list[np.ndarray]:
-    """Members of each candidate group that becomes a topic: a group's centroid also claims the batch's
-    documents closer to it than to the topic they joined (``current``: their cosine to it, -inf for
-    leftovers), when as close as a member of the group (its ``join_quantile`` quantile); a group that
-    then holds ``needed`` documents is a topic (largest first)."""
+def claim_births(unit: np.ndarray, current: np.ndarray, best_old: np.ndarray, left: np.ndarray,
+                 groups: np.ndarray, needed: int, join_quantile: float, margin: float | None) -> list[np.ndarray]:
+    """Members of each candidate group (``groups`` of the rows ``left`` of ``unit``) that becomes a topic,
+    largest first. A group's centroid also claims the batch's documents closer to it than to the topic they
+    joined (``current``: their cosine to it; -inf for leftovers, +inf for documents that may join nothing)
+    when as close as a member of the group (its ``join_quantile`` quantile). A group is a topic when it then
+    holds ``needed`` documents and stands apart from the old topics (``best_old``: each document's cosine to
+    its nearest old centroid) not significantly less than the model's least distinct topic (``margin``;
+    None: no such test)."""
     n_groups = groups.max() + 1 if len(groups) else 0
     if n_groups == 0:
         return []

@@ -189,7 +189,7 @@ def update_topic_model(model, texts: list[str], features: np.ndarray, *, seed: i
     groups = leftover_groups(unit[left], cut, MIN_GROUP, seed, join_quantile)  # candidates, judged by claim_births
     current = np.where(joined, cosine[np.arange(n), nearest], np.where(has_direction, -np.inf, np.inf))
     found = claim_births(unit, current, cosine.max(axis=1), left, groups, needed, join_quantile,
-                   getattr(model, "margin_", None))
+                         getattr(model, "margin_", None))
     next_id = max([*ids.tolist(), *getattr(model, "merged_", {}), *model.count_topics_, OUTLIER]) + 1
     sizes = {int(t): int(model.sizes_[int(t)]) for t in ids}
     sums = {int(t): c * sizes[int(t)] for t, c in zip(ids, model.centroids_.astype(np.float64))}
