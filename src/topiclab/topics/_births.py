@@ -9,12 +9,21 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
-from ._history import QUANTILES, centre_cosine, member_statistics
+from ._history import QUANTILES, centre_cosine, leave_one_out_cosines
 
 __all__ = ["MIN_GROUP", "MAX_CLUSTERED", "leftover_groups", "claim_births"]
 
 MIN_GROUP = 3  # no topic of one or two documents, whatever the batch's size
 MAX_CLUSTERED = 4000  # leftovers clustered at once (average linkage needs n^2 memory)
+
+
+def _centres_and_thresholds(groups: list[np.ndarray], join_quantile: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's unit centroid and the cosine a document needs to join it (the ``join_quantile`` quantile of
+    its members' leave-one-out cosines, read on the ``QUANTILES`` grid as a topic's join threshold is)."""
+    centres = np.vstack([normalize(members.mean(axis=0, keepdims=True)) for members in groups])
+    thresholds = np.array([np.interp(join_quantile, QUANTILES, np.quantile(leave_one_out_cosines(members), QUANTILES))
+                           for members in groups])
+    return centres, thresholds
 
 
 def leftover_groups(unit: np.ndarray, cut_cosine: float, min_size: int, seed: int,
@@ -37,15 +46,11 @@ def leftover_groups(unit: np.ndarray, cut_cosine: float, min_size: int, seed: in
         groups[sample[found == g]] = new
     rest = np.setdiff1d(np.arange(n), sample)
     if len(rest) and kept:  # the unsampled join a group as documents join a topic
-        centres, thresholds = [], []
-        for new in range(len(kept)):
-            members = unit[groups == new]
-            quantiles, _ = member_statistics(members)
-            centres.append(normalize(members.mean(axis=0, keepdims=True))[0])
-            thresholds.append(np.interp(join_quantile, QUANTILES, quantiles))
-        cosine = unit[rest] @ np.array(centres).T
+        centres, thresholds = _centres_and_thresholds([unit[groups == new] for new in range(len(kept))],
+                                                      join_quantile)
+        cosine = unit[rest] @ centres.T
         best = cosine.argmax(axis=1)
-        joined = cosine[np.arange(len(rest)), best] >= np.array(thresholds)[best]
+        joined = cosine[np.arange(len(rest)), best] >= thresholds[best]
         groups[rest[joined]] = best[joined]
     return groups
 
@@ -62,17 +67,13 @@ def claim_births(unit: np.ndarray, current: np.ndarray, best_old: np.ndarray, le
     n_groups = groups.max() + 1 if len(groups) else 0
     if n_groups == 0:
         return []
-    centres, thresholds = [], []
-    for g in range(n_groups):
-        members = unit[left[groups == g]]
-        quantiles, _ = member_statistics(members)
-        centres.append(normalize(members.mean(axis=0, keepdims=True))[0])
-        thresholds.append(np.interp(join_quantile, QUANTILES, quantiles))
-    to_group = unit @ np.array(centres).T
+    centres, thresholds = _centres_and_thresholds([unit[left[groups == g]] for g in range(n_groups)],
+                                                  join_quantile)
+    to_group = unit @ centres.T
     best = to_group.argmax(axis=1)
     best_cosine = to_group[np.arange(len(unit)), best]
     claim = np.full(len(unit), -1)
-    closer = (best_cosine > current) & (best_cosine >= np.array(thresholds)[best])
+    closer = (best_cosine > current) & (best_cosine >= thresholds[best])
     claim[closer] = best[closer]
     claim[left[groups >= 0]] = groups[groups >= 0]
     sizes = np.bincount(claim[claim >= 0], minlength=n_groups)

@@ -18,8 +18,8 @@ from its own training documents (the pipeline calls it for every run):
   halves of a typical topic of the model (None when no topic has four: never; the
   lowest, the loosest topic's, merged distinct topics of the fit on 20NG and HuffPost);
 * ``margin_``: the **birth rule**, how distinct the least distinct topic is (its members'
-  leave-one-out cosine to it minus their cosine to the nearest other centroid, on average,
-  ``topic_margin``): a group of a batch becomes a topic only when it stands as far apart
+  cosine to its centre, ``centre_cosine``, minus their mean cosine to the nearest other
+  centroid, ``topic_margin``): a group of a batch becomes a topic only when it stands as far apart
   from the old topics (None in states saved before it: no such test);
 * ``word_counts_`` (topics x ``words_``, rows in ``count_topics_`` order, outliers
   included) for c-TF-IDF keywords of topics that grow;
