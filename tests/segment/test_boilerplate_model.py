@@ -135,3 +135,16 @@ def test_shipped_model_on_real_eval_pages_beats_the_old_cues():
     marks = np.concatenate([BoilerplateMarker().transform(p.lines) for p in pages])
     cues = np.concatenate([[is_boilerplate(line) for line in p.lines] for p in pages])
     assert marks[boiler].mean() > cues[boiler].mean() + 0.05 and marks[~boiler].mean() < 0.1
+
+
+def test_ceiling_marks_keep_to_their_allowance_of_article_lines():
+    from topiclab.benchmarks._boilerplate import ceiling_marks, score_marks
+    from topiclab.data import WebPage
+
+    model = fit_boilerplate_model([page(seed) for seed in range(30)], seed=0)
+    pages = [WebPage(id=str(seed), source="toy", url="", lines=lines, main=~flags)
+             for seed, (lines, flags) in ((s, page(s)) for s in range(40, 50))]
+    strict = score_marks(pages, ceiling_marks(pages, model, 0.0))
+    assert strict["article_marked"] == 0.0 and strict["recall"] > 0.5
+    loose = score_marks(pages, ceiling_marks(pages, model, 0.5))
+    assert strict["recall"] <= loose["recall"] and loose["article_marked"] <= 0.5

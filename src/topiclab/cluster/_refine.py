@@ -72,11 +72,11 @@ def design_matrix(features: np.ndarray, texts: list[str] | None, view: str = "fe
                   tfidf_weight: float = 1.0):
     """What the classifier sees: the L2-normalised features, plus the weighted sparse TF-IDF
     of the texts when ``view`` is ``features+tfidf``."""
-    dense = normalize(features)
+    dense = normalize(features).astype(np.float32)
     if view == "features" or not texts:
         return dense
     words = _tfidf_view(texts)
-    return sparse.hstack([sparse.csr_matrix(dense), tfidf_weight * words]).tocsr()
+    return sparse.hstack([sparse.csr_matrix(dense), tfidf_weight * words], dtype=np.float32).tocsr()
 
 
 class SelfTrainingRefiner:

@@ -17,7 +17,7 @@ from ..paths import resolve
 from ._auth import server_refusals
 from ._registry import register_version
 from ._store import (check_can_listen, client, config_params, log_dataset, log_params, no_progress_bars,
-                     tracked_run, tracking_uri)
+                     pinned_requirements, tracked_run, tracking_uri)
 
 __all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",
@@ -118,7 +118,7 @@ def log_text_model(model, example_texts: list[str]):
     from ..classify import TEXT_COLUMN, pip_requirements
 
     package = Path(__file__).resolve().parents[1]  # the topiclab package, shipped with the model
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pinned_requirements():
         data = model.save(Path(folder) / "classifier")
         code = Path(folder) / "code" / package.name
         shutil.copytree(package, code, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import mlflow
 
+from ._store import pinned_requirements
+
 __all__ = ["TOPIC_MODEL_ARTIFACT", "TOPIC_MODEL_LOADER", "log_topic_model", "log_k_curve", "log_topic_views"]
 
 TOPIC_MODEL_ARTIFACT = "topic_model"
@@ -35,7 +37,7 @@ def log_topic_model(model, example_texts: list[str]):
     signature = ModelSignature(inputs=Schema(inputs), outputs=Schema(outputs))
     # Saved, then logged as plain run artifacts: the model sits in the run at exactly ``topic_model``
     # (MLflow 3's log_model would file it as a separate LoggedModel instead).
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pinned_requirements():
         data = model.save(Path(folder) / "data")
         saved = Path(folder) / TOPIC_MODEL_ARTIFACT
         mlflow.pyfunc.save_model(
