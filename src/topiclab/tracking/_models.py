@@ -16,8 +16,9 @@ from ..errors import TopiclabError
 from ..paths import resolve
 from ._auth import server_refusals
 from ._registry import register_version
+from ._requirements import pinned_requirements
 from ._store import (check_can_listen, client, config_params, log_dataset, log_params, no_progress_bars,
-                     pinned_requirements, tracked_run, tracking_uri)
+                     tracked_run, tracking_uri)
 
 __all__ = ["CLASSIFIER_ARTIFACT", "pseudo_labels", "load_training_data", "log_text_model", "log_classifier",
            "register_classifier", "TrainedClassifier", "Training", "track_training", "resolve_model_uri",

@@ -74,24 +74,6 @@ def no_progress_bars():
             os.environ[name] = before
 
 
-@contextmanager
-def pinned_requirements():
-    """MLflow's check that a model's pip requirements match this environment, skipped: ours are pinned
-    from the versions installed here (``classify.pip_requirements``), so it can only pass, and it maps
-    every installed distribution's files to find out (about 2 s of each run that logs a model)."""
-    from mlflow.utils import environment
-
-    check = getattr(environment, "warn_dependency_requirement_mismatches", None)
-    if check is None:  # another MLflow: nothing to skip
-        yield
-        return
-    environment.warn_dependency_requirement_mismatches = lambda requirements: None
-    try:
-        yield
-    finally:
-        environment.warn_dependency_requirement_mismatches = check
-
-
 # What the MLflow UI calls an experiment of "machine learning" (runs, params, metrics), not of GenAI (traces).
 EXPERIMENT_KIND_TAG, EXPERIMENT_KIND = "mlflow.experimentKind", "custom_model_development"
 

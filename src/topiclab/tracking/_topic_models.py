@@ -13,7 +13,7 @@ from pathlib import Path
 
 import mlflow
 
-from ._store import pinned_requirements
+from ._requirements import pinned_requirements
 
 __all__ = ["TOPIC_MODEL_ARTIFACT", "TOPIC_MODEL_LOADER", "log_topic_model", "log_k_curve", "log_topic_views"]
 
