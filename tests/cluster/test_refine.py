@@ -100,3 +100,23 @@ def test_refine_config_rejects_bad_values():
     for bad in ({"method": "magic"}, {"confident_share": 0}, {"iterations": 0}, {"view": "pixels"}):
         with pytest.raises(TopiclabError, match="cluster.refine"):
             config_from_dict({"name": "x", "data": {"path": "a.csv"}, "cluster": {"refine": bad}})
+
+
+
+def test_the_float32_design_gives_the_labels_a_float64_one_gives(monkeypatch):
+    from topiclab.cluster import _refine, design_matrix
+
+    features, truth = _blobs(seed=3, n=90)
+    texts = [f"word{t} common filler" for t in truth]
+    for view in ("features", "features+tfidf"):
+        assert design_matrix(features, texts, view).dtype == np.float32
+    noisy = _noisy(truth, 0.2, seed=4)
+
+    def refine():
+        return SelfTrainingRefiner(view="features+tfidf", folds=3, random_state=0).fit_predict(features, noisy, texts)
+
+    labels32 = refine()
+    monkeypatch.setattr(_refine, "design_matrix", lambda *args, **kwargs: design_matrix(*args, **kwargs).astype(float))
+    labels64 = refine()
+    assert (labels32 == labels64).mean() >= 0.98
+    assert (labels32 == truth).mean() > (noisy == truth).mean()

@@ -18,8 +18,7 @@ from ..segment._boilerplate_train import MAX_ARTICLE_MARKED, page_examples
 from ..segment._line_features import line_counts
 
 __all__ = ["SECTION", "MARKERS", "CEILING", "ceiling_marks", "is_english", "score_marks", "held_out_rows",
-           "boilerplate_section",
-           "run_boilerplate_benchmark", "synthetic_figures"]
+           "boilerplate_section", "run_boilerplate_benchmark", "synthetic_figures"]
 
 SECTION = "boilerplate"
 MARKERS = ("jusText rule", "regex cues (old marker)", "learned")
@@ -90,8 +89,8 @@ def held_out_rows(seed: int = 0, max_article_marked: float = MAX_ARTICLE_MARKED,
                              "pages": f"{name} ({len(pages)})", "marker": marker,
                              "threshold": model.threshold if marker == "learned" else float("nan"),
                              **score_marks(pages, _marks(marker, pages, model))})
-            rows.append({"held out": held_out, "trained on": f"{held_out} (train half)", "pages": f"{name} ({len(pages)})",
-                         "marker": CEILING, "threshold": float("nan"),
+            rows.append({"held out": held_out, "trained on": f"{held_out} (train half)",
+                         "pages": f"{name} ({len(pages)})", "marker": CEILING, "threshold": float("nan"),
                          **score_marks(pages, ceiling_marks(pages, own, MARKED_TARGET))})
     return pd.DataFrame(rows)
 
