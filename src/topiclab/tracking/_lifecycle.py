@@ -275,16 +275,30 @@ def on_stop(callback: Callable[[], None]):
 
 
 def _end_open_runs_and_exit(signum: int) -> None:
-    """The watchdog: the Terminated exception was lost and the run goes on; end its runs KILLED and exit."""
+    """The watchdog: the Terminated exception was lost and the run goes on; end its runs KILLED and exit.
+
+    A run the main thread is ending (``closing_run``) has left ``_open_runs``: the watchdog first waits
+    for that ending (a locked SQLite store can hold it past the grace period), and ends the run itself
+    only if the wait runs out, since exiting under it would leave the run RUNNING. Each write is retried
+    while SQLite is locked, as every other write of a run is, and one run's failure does not skip the rest.
+    """
     from mlflow.tracking import MlflowClient
 
     name = signal.Signals(signum).name
     try:
+        deadline = time.monotonic() + TERMINATE_GRACE_S
+        while _closing and time.monotonic() < deadline:
+            time.sleep(0.05)
         client = MlflowClient()
-        for run_id in reversed(list(_open_runs)):
-            client.set_tag(run_id, SIGNAL_TAG, name)
-            client.set_tag(run_id, "error", f"{type(_stop(signum)).__name__}: terminated by {name}")
-            client.set_terminated(run_id, status="KILLED")
+        pending = [*_open_runs, *(run_id for run_id in _closing if run_id != "(starting)")]
+        for run_id in reversed(list(dict.fromkeys(pending))):
+            try:
+                retry_locked(lambda: client.set_tag(run_id, SIGNAL_TAG, name))
+                retry_locked(lambda: client.set_tag(run_id, "error",
+                                                    f"{type(_stop(signum)).__name__}: terminated by {name}"))
+                retry_locked(lambda: client.set_terminated(run_id, status="KILLED"))
+            except Exception:  # noqa: BLE001 - the other runs are still ended; the process exits regardless
+                continue
     finally:
         os.write(2, f"error: terminated by {name}\n".encode())
         os._exit(128 + signum)
