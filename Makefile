@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate bench-stream
+.PHONY: setup run test ui lab kernel kernel-spec hooks browser postgres java clean-cache segment-benchmark bench bench-classifiers bench-serve bench-scale bench-spark-embed bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate bench-stream
 
 setup: $(STAMP)
 
@@ -107,6 +107,10 @@ java:
 # (MiniLM tiers at 50,000, projected to 1M); writes section `scale` of BENCHMARKS.md. Smoke run:
 # topiclab bench-scale --sizes 2k,8k --spark-documents 20000 --minilm-documents 2000 --out /tmp/B.md
 
+# bench-spark-embed: MiniLM through `topiclab spark embed` with the default backend (auto, resolved on the driver) at
+# 50,000 articles of the scale corpus on local[2], a million projected; writes section `spark-embed` (about 45 min;
+# a quiet machine). Smoke run: topiclab bench-spark-embed --documents 300 --out /tmp/B.md
+
 # bench-backends: embedding backends side by side on AG News 4k and BBC (needs ../shared): texts/s against plain
 # sentence-transformers, k-means NMI, cosine with torch; writes the `embedding-backends` section of BENCHMARKS.md.
 
@@ -130,7 +134,7 @@ java:
 # Smoke run: topiclab bench-stream --datasets bbc_news,ag_news_4k --limit 600 --no-history --out /tmp/B.md
 
 # Each of the benchmark commands above writes its own section of BENCHMARKS.md.
-SECTION_BENCHES := bench-serve bench-scale bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate \
+SECTION_BENCHES := bench-serve bench-scale bench-spark-embed bench-backends bench-speed bench-naming bench-k bench-outliers bench-boilerplate \
 	bench-stream
 $(SECTION_BENCHES): setup
 	$(VENV)/bin/topiclab $@ --out BENCHMARKS.md

@@ -56,3 +56,41 @@ def bench_scale(
                    f"peak {point.peak_bytes / 1e9:.2f} GB")
     if target is None:
         report_left("scale")
+
+
+@app.command("bench-spark-embed")
+def bench_spark_embed(
+    out: str = typer.Option(None, help="Markdown file whose `spark-embed` section is written (default: BENCHMARKS.md, "
+                                        "by the default run only)"),
+    documents: int = typer.Option(50_000, min=100, help="Documents embedded (the time for 1M is projected)"),
+    master: str = typer.Option("local[2]", help="Spark master; local[N] is pinned to N cores"),
+    seed: int = typer.Option(0, help="Seed of the synthetic corpus"),
+):
+    """MiniLM through `topiclab spark embed` with the default backend (auto); writes section `spark-embed`.
+
+    Example: topiclab bench-spark-embed --documents 2000 --out /tmp/spark.md
+    """
+    import pandas as pd
+
+    from ..benchmarks import write_section
+    from ..benchmarks._spark_embed import SECTION, run_spark_embed_benchmark, spark_embed_row, spark_embed_section
+    from ..tracking import log_report
+
+    target = report_file(out, documents == 50_000 and master == "local[2]" and seed == 0)
+    result = run_spark_embed_benchmark(documents, master, seed, progress=lambda line: typer.echo(line, err=True))
+    row = spark_embed_row(result)
+    body = spark_embed_section(result)
+    typer.echo(body)
+    run_id = log_report("benchmarks", "spark-embed", tables={"spark_embed": pd.DataFrame([row])},
+                        params={"documents": documents, "master": master, "seed": seed,
+                                "backend_resolved": result.backend, "cpu": result.machine},
+                        metrics={"documents_per_s": result.point.docs_per_s, "seconds": result.point.seconds,
+                                 "projected_1m_hours": result.point.projected_s / 3600,
+                                 "backend_cosine": result.cosine, "peak_gb": result.point.peak_bytes / 1e9},
+                        tags={"topiclab.benchmark": "spark-embed"})
+    typer.echo(f"logged as MLflow run {run_id} (experiment benchmarks)", err=True)
+    if target:
+        write_section(target, SECTION, body)
+        typer.echo(f"section {SECTION} written to {target}", err=True)
+    else:
+        report_left(SECTION)
