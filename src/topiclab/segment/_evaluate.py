@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from nltk.metrics.segmentation import pk, windowdiff
 
 from ..errors import TopiclabError
 from ._features import LineEncoder
@@ -45,6 +44,8 @@ def score_segmentation(reference: np.ndarray, hypothesis: np.ndarray,
     if n_gaps == 0:
         pk_value = wd_value = 0.0
     else:
+        from nltk.metrics.segmentation import pk, windowdiff  # here: importing nltk costs every run 0.4 s
+
         pk_value, wd_value = pk(ref, hyp, k=k), windowdiff(ref, hyp, k)
     return {"pk": float(pk_value), "windowdiff": float(wd_value), "precision": precision,
             "recall": recall, "f1": f1, "k": k, "n_reference": true, "n_predicted": predicted}
