@@ -148,3 +148,23 @@ def test_ceiling_marks_keep_to_their_allowance_of_article_lines():
     assert strict["article_marked"] == 0.0 and strict["recall"] > 0.5
     loose = score_marks(pages, ceiling_marks(pages, model, 0.5))
     assert strict["recall"] <= loose["recall"] and loose["article_marked"] <= 0.5
+
+
+def test_the_ceiling_marks_cue_lines_as_the_marker_does_and_counts_them_in_its_allowance():
+    from topiclab.benchmarks._boilerplate import ceiling_marks, score_marks
+    from topiclab.data import WebPage
+
+    model = fit_boilerplate_model([page(seed) for seed in range(30)], seed=0)
+    pages = []
+    for seed in range(40, 50):
+        lines, flags = page(seed)
+        at = int(np.flatnonzero(~flags)[1])
+        lines = [*lines[:at], "Sign up for our newsletter", *lines[at + 1:]]  # a cue line inside the article
+        pages.append(WebPage(id=str(seed), source="toy", url="", lines=lines, main=~flags))
+    cue = [page.lines.index("Sign up for our newsletter") for page in pages]
+    assert all(model.forced(p.lines)[i] for p, i in zip(pages, cue))
+    for allowance in (0.0, 0.5):
+        marks = ceiling_marks(pages, model, allowance)
+        assert all(m[i] for m, i in zip(marks, cue))  # marked as the marker itself marks them
+    strict = score_marks(pages, ceiling_marks(pages, model, 0.0))
+    assert 0 < strict["article_marked"] <= 10 / strict["article_lines"]  # only the forced cue lines

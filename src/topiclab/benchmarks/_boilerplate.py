@@ -8,6 +8,8 @@ as one dump, as the pipeline counts them in a user's dump.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -34,11 +36,16 @@ def is_english(page: WebPage) -> bool:
     return bool(words) and sum(word in stop for word in words) / len(words) >= _ENGLISH_STOP_SHARE
 
 
+def _line_masks(pages: list[WebPage]) -> tuple[np.ndarray, np.ndarray]:
+    """(boilerplate, article) per line of ``pages`` in order, blank lines in neither."""
+    text = np.concatenate([np.array([bool(line.strip()) for line in page.lines]) for page in pages])
+    main = np.concatenate([page.main for page in pages])
+    return ~main & text, main & text
+
+
 def score_marks(pages: list[WebPage], marks: list[np.ndarray]) -> dict:
     """Share of non-article lines marked (recall) and of gold article lines marked, over all lines."""
-    text = np.concatenate([np.array([bool(line.strip()) for line in page.lines]) for page in pages])
-    boiler = np.concatenate([~page.main for page in pages]) & text
-    article = np.concatenate([page.main for page in pages]) & text
+    boiler, article = _line_masks(pages)
     marked = np.concatenate(marks)
     return {"recall": float(marked[boiler].mean()), "article_marked": float(marked[article].mean()),
             "boilerplate_lines": int(boiler.sum()), "article_lines": int(article.sum())}
@@ -47,13 +54,15 @@ def score_marks(pages: list[WebPage], marks: list[np.ndarray]) -> dict:
 def ceiling_marks(pages: list[WebPage], model: BoilerplateModel, max_article_marked: float) -> list[np.ndarray]:
     """What line features can reach on ``pages`` at best: ``model`` (fitted on their own source's train
     half) with the threshold that marks at most ``max_article_marked`` of *these* pages' article lines,
-    chosen on the scored pages themselves. An oracle, for the record: never a target's figure."""
+    its cue-forced marks counted in, chosen on the scored pages themselves. An oracle, for the record:
+    never a target's figure."""
     counts = line_counts([line for page in pages for line in page.lines])
-    probabilities = [model.probabilities(page.lines, counts) for page in pages]
-    text = np.concatenate([np.array([bool(line.strip()) for line in page.lines]) for page in pages])
-    boiler = np.concatenate([~page.main for page in pages])
-    threshold = pick_threshold(np.concatenate(probabilities)[text], boiler[text], max_article_marked)
-    return [p >= threshold for p in probabilities]
+    probabilities = np.concatenate([model.probabilities(page.lines, counts) for page in pages])
+    forced = np.concatenate([model.forced(page.lines, counts) for page in pages])
+    boiler, article = _line_masks(pages)
+    text = boiler | article
+    threshold = pick_threshold(probabilities[text], boiler[text], max_article_marked, forced[text])
+    return _marks("learned", pages, replace(model, threshold=threshold))
 
 
 def _marks(marker: str, pages: list[WebPage], model: BoilerplateModel) -> list[np.ndarray]:

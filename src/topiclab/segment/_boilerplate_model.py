@@ -99,6 +99,13 @@ class BoilerplateModel:
         out[index] = self.page_marks(first)
         return out
 
+    def forced(self, lines: list[str], counts: Counter | None = None) -> np.ndarray:
+        """Lines marked whatever the threshold (a notice or menu cue with words), per line."""
+        first, index = page_matrix(lines, counts)
+        out = np.zeros(len(lines), dtype=bool)
+        out[index] = _forced(first)
+        return out
+
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float) -> dict:
     from sklearn.linear_model import LogisticRegression
