@@ -125,7 +125,8 @@ def boilerplate_section(rows: pd.DataFrame, synthetic: dict | None = None) -> tu
         "keeps title and byline in: each source's own definition is scored. English only: pages whose words "
         f"are at least {_ENGLISH_STOP_SHARE:.0%} English stop words. The ceiling row is an oracle, not a "
         "method: the same learned marker fitted on the scored source's own train half, its threshold set on the "
-        f"scored pages themselves to mark at most {MARKED_TARGET:.0%} of their article lines; it shows how much "
+        f"scored pages themselves to mark at most {MARKED_TARGET:.0%} of their article lines, the lines its notice "
+        "and menu cues mark whatever the threshold counted in (as the marker marks them); it shows how much "
         "boilerplate per-line features can find at that cost when nothing is held out.", "",
         markdown_table(table), "",
     ]
