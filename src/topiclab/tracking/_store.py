@@ -150,10 +150,14 @@ def tracked_run(experiment: str, run_name: str, nested: bool = False,
             status = "KILLED" if isinstance(error, (KeyboardInterrupt, Terminated)) else "FAILED"
             message = f"{type(error).__name__}: {error}"
             with closing_run(run.info.run_id):
-                if isinstance(error, (KeyboardInterrupt, Terminated)):
-                    mlflow.set_tag(SIGNAL_TAG, error.name if isinstance(error, Terminated) else "SIGINT")
-                mlflow.set_tag("error", message[:5000])
-                mlflow.log_text(message, "error.txt")
+                try:  # the note of why, retried while another process holds SQLite's lock (a parallel sweep)
+                    if isinstance(error, (KeyboardInterrupt, Terminated)):
+                        signal_name = error.name if isinstance(error, Terminated) else "SIGINT"
+                        retry_locked(lambda: mlflow.set_tag(SIGNAL_TAG, signal_name))
+                    retry_locked(lambda: mlflow.set_tag("error", message[:5000]))
+                    retry_locked(lambda: mlflow.log_text(message, "error.txt"))
+                except Exception:  # a note that cannot be written must not hide the error or keep the run open
+                    pass
                 retry_locked(lambda: mlflow.end_run(status=status))
             raise
         retry_locked(mlflow.end_run)
