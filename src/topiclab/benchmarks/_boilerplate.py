@@ -67,7 +67,7 @@ def ceiling_marks(pages: list[WebPage], model: BoilerplateModel, max_article_mar
 
 
 def _marks(marker: str, pages: list[WebPage], model) -> list[np.ndarray]:
-    """``model``: the learned marker (``BoilerplateModel``) or, for ``page states``, a ``PageStateModel``."""
+    """``model``: the fitted marker of that name (``BoilerplateModel``, ``PageStateModel``); None for the rules."""
     if marker == "jusText rule":
         return [justext_marks(page.lines) for page in pages]
     if marker == "regex cues (old marker)":
@@ -87,7 +87,8 @@ def held_out_rows(seed: int = 0, max_article_marked: float = MAX_ARTICLE_MARKED,
         model = fit_boilerplate_model(page_examples(train_pages), seed=seed, max_article_marked=max_article_marked)
         if on_fit is not None:
             on_fit(held_out, model)
-        states = fit_page_state_model([(page.lines, page.main) for page in train_pages], seed=seed)
+        fitted = {"learned": model,
+                  "page states": fit_page_state_model([(page.lines, page.main) for page in train_pages], seed=seed)}
         own = fit_boilerplate_model(page_examples(load_web_pages(held_out, "train")), seed=seed,
                                     max_article_marked=max_article_marked)
         scored = load_web_pages(held_out, "eval")
@@ -100,7 +101,7 @@ def held_out_rows(seed: int = 0, max_article_marked: float = MAX_ARTICLE_MARKED,
                 rows.append({"held out": held_out, "trained on": ", ".join(training) + " (train half)",
                              "pages": f"{name} ({len(pages)})", "marker": marker,
                              "threshold": model.threshold if marker == "learned" else float("nan"),
-                             **score_marks(pages, _marks(marker, pages, states if marker == "page states" else model))})
+                             **score_marks(pages, _marks(marker, pages, fitted.get(marker)))})
             rows.append({"held out": held_out, "trained on": f"{held_out} (train half)",
                          "pages": f"{name} ({len(pages)})", "marker": CEILING, "threshold": float("nan"),
                          **score_marks(pages, ceiling_marks(pages, own, MARKED_TARGET))})

@@ -28,8 +28,6 @@ from ..viz import markdown_table
 __all__ = ["SECTION", "SparkEmbedResult", "run_spark_embed_benchmark", "spark_embed_section", "spark_embed_row"]
 
 SECTION = "spark-embed"
-DEFAULT_DOCUMENTS = 50_000
-DEFAULT_MASTER = "local[2]"
 
 
 @dataclass
@@ -46,7 +44,7 @@ def _cores(master: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def run_spark_embed_benchmark(documents: int = DEFAULT_DOCUMENTS, master: str = DEFAULT_MASTER, seed: int = 0,
+def run_spark_embed_benchmark(documents: int, master: str, seed: int = 0,
                               progress=print) -> SparkEmbedResult:
     """Build (or reuse) the scale corpus of ``documents`` articles and time ``spark embed`` (backend auto) on it."""
     from ..config import DEFAULT_EMBEDDING_MODEL

@@ -7,6 +7,8 @@ import typer
 from ._app import app, report_file, report_left
 
 _DEFAULT_SIZES, _SPARK_DOCUMENTS, _MINILM_DOCUMENTS = "2k,8k,32k,128k", 1_000_000, 50_000
+# bench-spark-embed's defaults: the issue's size and master (only the default run writes BENCHMARKS.md).
+SPARK_EMBED_DOCUMENTS, SPARK_EMBED_MASTER = 50_000, "local[2]"
 
 
 def _sizes(text: str) -> list[int]:
@@ -62,8 +64,8 @@ def bench_scale(
 def bench_spark_embed(
     out: str = typer.Option(None, help="Markdown file whose `spark-embed` section is written (default: BENCHMARKS.md, "
                                         "by the default run only)"),
-    documents: int = typer.Option(50_000, min=100, help="Documents embedded (the time for 1M is projected)"),
-    master: str = typer.Option("local[2]", help="Spark master; local[N] is pinned to N cores"),
+    documents: int = typer.Option(SPARK_EMBED_DOCUMENTS, min=100, help="Documents embedded (the time for 1M is projected)"),
+    master: str = typer.Option(SPARK_EMBED_MASTER, help="Spark master; local[N] is pinned to N cores"),
     seed: int = typer.Option(0, help="Seed of the synthetic corpus"),
 ):
     """MiniLM through `topiclab spark embed` with the default backend (auto); writes section `spark-embed`.
@@ -76,7 +78,7 @@ def bench_spark_embed(
     from ..benchmarks._spark_embed import SECTION, run_spark_embed_benchmark, spark_embed_row, spark_embed_section
     from ..tracking import log_report
 
-    target = report_file(out, documents == 50_000 and master == "local[2]" and seed == 0)
+    target = report_file(out, documents == SPARK_EMBED_DOCUMENTS and master == SPARK_EMBED_MASTER and seed == 0)
     result = run_spark_embed_benchmark(documents, master, seed, progress=lambda line: typer.echo(line, err=True))
     row = spark_embed_row(result)
     body = spark_embed_section(result)
