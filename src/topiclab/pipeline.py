@@ -137,7 +137,7 @@ def segmentation_embedder(segmenter: BaseSegmenter, embedder: BaseEmbedder | Non
 def find_articles(lines: list[str], config: SegmentConfig, embedder: BaseEmbedder | None = None) -> list[Span]:
     """The articles of a dump given as its raw lines, by the segmenter ``config`` names."""
     segmenter = make_segmenter(config)
-    return segment_lines(lines, segmenter, segmentation_embedder(segmenter, embedder))
+    return segment_lines(lines, segmenter, segmentation_embedder(segmenter, embedder), pages=config.pages)
 
 
 def load_with_gold(data: DataConfig) -> tuple[Corpus, Gold | None]:
@@ -335,7 +335,8 @@ def segment_file(path: str | Path, method: str = "learned", overrides: list[str]
     lines, _ = read_lines(file)
     gold_spans = load_gold(gold) if gold is not None else None
     segmenter = make_segmenter(settings)
-    report = segment_report(lines, segmenter, segmentation_embedder(segmenter, embedder), gold_spans, str(gold))
+    report = segment_report(lines, segmenter, segmentation_embedder(segmenter, embedder), gold_spans, str(gold),
+                            pages=settings.pages)
     width = max(3, len(str(report["n_articles"])))
     out = [f"{report['n_articles']} article(s) in {path} (segmenter: {settings.method})"]
     for span in report["spans"]:

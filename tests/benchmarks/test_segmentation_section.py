@@ -60,19 +60,20 @@ def test_scaling_is_measured_on_big_dumps_and_judged_linear(tmp_path):
 def test_web_page_folds_give_tables_and_targets_per_held_out_source():
     from topiclab.config import WebEvalSpec
 
-    def fold(source, pk_page, found, pk_article):
+    def fold(source, pk_page, found, pk_article, marked=(0.4, 0.01)):
         rows = [{"held_out": source, "case": "whole pages", "pk": pk_page, "windowdiff": pk_page, "f1": 0.5,
-                 "n_articles": 32, "n_found": found, "article_ratio": found / 32, "boilerplate_recall": 0.4},
+                 "n_articles": 32, "n_found": found, "article_ratio": found / 32, "boilerplate_recall": marked[0],
+                 "boilerplate_fp_rate": marked[1]},
                 {"held_out": source, "case": "article only", "pk": pk_article, "windowdiff": pk_article, "f1": 0.7,
                  "n_articles": 32, "n_found": 30, "article_ratio": 30 / 32},
                 {"held_out": source, "case": "wire copy (BBC eval half, datelines)", "pk": 0.05, "windowdiff": 0.05,
                  "f1": 0.9, "n_articles": 60, "n_found": 61, "article_ratio": 61 / 60,
                  "continuation_cut_rate": 0.02}]
         return {"held_out": source, "chosen": "pages", "threshold": 0.5, "validation": {"bbc": 0.3, "pages": 0.2},
-                "rows": rows}
+                "rows": rows, "page_fit_pages": 85, "chrome_share": 0.3, "chrome_validation": {0.3: 0.1, 0.5: 0.2}}
 
     sentences, pages = rows(0.1, 100, 0.05)
-    folds = [fold("scrapinghub", 0.1, 36, 0.1), fold("dragnet", 0.3, 90, 0.2)]
+    folds = [fold("scrapinghub", 0.1, 36, 0.1, (0.9, 0.04)), fold("dragnet", 0.3, 90, 0.2, (0.9, 0.06))]
     body, targets = segmentation_section(sentences, pages, 5, web_folds=folds, web=WebEvalSpec())
     status = dict(zip(targets["target"], targets["status"]))
     assert status["segmentation: web pages, scrapinghub held out: whole-page dumps Pk <= 0.15"] == "met"
@@ -80,4 +81,10 @@ def test_web_page_folds_give_tables_and_targets_per_held_out_source():
     assert status["segmentation: web pages, scrapinghub held out: article-only dumps Pk <= 0.12"] == "met"
     for target in ("whole-page dumps Pk <= 0.15", "pages found within 20% of true", "article-only dumps Pk <= 0.12"):
         assert status[f"segmentation: web pages, dragnet held out: {target}"] == "missed"
+    marked = "whole-page dumps boilerplate recall >= 0.85 with <= 0.05 of article lines marked"
+    assert status[f"segmentation: web pages, scrapinghub held out: {marked} (the marker and the web pages' chrome)"] \
+        == "met"
+    assert status[f"segmentation: web pages, dragnet held out: {marked} (the marker and the web pages' chrome)"] \
+        == "missed"  # recall without false marks: both at once
     assert "Held out: dragnet (mix chosen: `pages`" in body and "continuation_cut_rate" in body
+    assert "page states fitted on 85 pages, chrome share chosen 0.3" in body

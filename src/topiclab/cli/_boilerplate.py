@@ -11,19 +11,25 @@ from ._app import app, report_file
 
 @app.command("boilerplate-train")
 def boilerplate_train(
-    output: Optional[str] = typer.Option(None, help="Where to write the model (default: the shipped one)"),
+    output: Optional[str] = typer.Option(None, help="Where to write the boilerplate model (default: the shipped one)"),
+    page_states: Optional[str] = typer.Option(None, "--page-states", help="Where to write the page-state model "
+                                              "(default: the shipped one)"),
     seed: int = typer.Option(0, help="Seed of the out-of-fold split that picks the threshold"),
 ):
-    """Refit the boilerplate marker on the train halves of ../shared/pages (never their eval halves).
+    """Refit the boilerplate marker and the page-state model (a web page's header / article / footer runs)
+    on the train halves of ../shared/pages (never their eval halves).
 
-    Example: topiclab boilerplate-train --output /tmp/boilerplate_model.json
+    Example: topiclab boilerplate-train --output /tmp/boilerplate_model.json --page-states /tmp/page_states.json
     """
-    from ..segment import default_boilerplate_model_path, train_boilerplate_model
+    from ..segment import (default_boilerplate_model_path, default_page_state_model_path, train_boilerplate_model,
+                           train_page_state_model)
 
     typer.echo("fitting on the train halves of ../shared/pages ...", err=True)
     model, path = train_boilerplate_model(seed=seed, output=output or default_boilerplate_model_path())
     typer.echo(f"boilerplate model written to {path}: threshold {model.threshold:.3f}, "
                f"{model.info['pages']} pages, {model.info['lines']} rows (lines and their lower-cased copies)")
+    states, path = train_page_state_model(seed=seed, output=page_states or default_page_state_model_path())
+    typer.echo(f"page-state model written to {path}: {states.info['pages']} pages")
 
 
 @app.command("bench-boilerplate")

@@ -86,6 +86,9 @@ class SegmentConfig(Section):
     cutoff: float = 1.0  # texttiling: depth > mean + cutoff * std
     model: str | None = None  # learned: boundary model JSON; None = the shipped one
     threshold: float | None = Field(default=None, gt=0.0, lt=1.0)  # learned: override
+    # Web pages run together: the page-state model marks their chrome (menus, related links, comments),
+    # cuts where a page starts, and keeps a page that is mostly chrome one article (segment/_pages.py).
+    pages: bool = True
     passage: PassageConfig = PassageConfig()
 
 

@@ -20,14 +20,19 @@ article run.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from ..errors import TopiclabError
 from ._line_features import line_counts, line_features, neighbour_features
+from ._model_files import read_model_file, save_model_file
 
-__all__ = ["HEADER", "ARTICLE", "FOOTER", "PageStateModel", "fit_page_state_model", "page_state_labels",
-           "viterbi"]
+__all__ = ["HEADER", "ARTICLE", "FOOTER", "PAGE_STATE_MODEL_RESOURCE", "PageStateModel", "fit_page_state_model",
+           "page_state_labels", "page_starts", "viterbi", "save_page_state_model", "load_page_state_model"]
+
+PAGE_STATE_MODEL_RESOURCE = "page_state_model.json"  # beside this module, inside the package
 
 HEADER, ARTICLE, FOOTER = 0, 1, 2
 HASHED_WORDS = 2 ** 12
@@ -42,6 +47,15 @@ def page_state_labels(main: np.ndarray) -> np.ndarray:
         states[:inside[0]] = HEADER
         states[inside[-1] + 1:] = FOOTER
     return states
+
+
+def page_starts(states: np.ndarray) -> np.ndarray:
+    """0-based lines where a decoded path opens a new page: a header after an article or footer line, or an
+    article line right after a footer (a page with no header)."""
+    states = np.asarray(states)
+    before, after = states[:-1], states[1:]
+    opens = ((after == HEADER) & (before != HEADER)) | ((after == ARTICLE) & (before == FOOTER))
+    return np.flatnonzero(opens) + 1
 
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -87,6 +101,7 @@ class PageStateModel:
     prior: np.ndarray
     transitions: np.ndarray
     start: np.ndarray
+    info: dict = field(default_factory=dict)  # how it was trained, for the record
 
     def _design(self, lines: list[str], counts: Counter):
         from scipy.sparse import csr_matrix, hstack
@@ -111,14 +126,17 @@ class PageStateModel:
                 out[i] = out[i - 1]
         return out
 
+    def chrome(self, states: np.ndarray, lines: list[str]) -> np.ndarray:
+        """Page chrome per line of decoded ``states``: a non-blank line outside the article run."""
+        return (np.asarray(states) != ARTICLE) & np.array([bool(line.strip()) for line in lines], dtype=bool)
+
     def marks(self, lines: list[str], counts: Counter | None = None) -> np.ndarray:
         """Boilerplate per line: a non-blank line outside the article run."""
-        blank = np.array([not line.strip() for line in lines], dtype=bool)
-        return (self.states(lines, counts) != ARTICLE) & ~blank
+        return self.chrome(self.states(lines, counts), lines)
 
 
-def fit_page_state_model(pages: list[tuple[list[str], np.ndarray]], seed: int = 0, c: float = 1.0
-                         ) -> PageStateModel:
+def fit_page_state_model(pages: list[tuple[list[str], np.ndarray]], seed: int = 0, c: float = 1.0,
+                         info: dict | None = None) -> PageStateModel:
     """Fit on ``pages``: (lines, gold article flag per line). Line repeats are counted over all the pages
     (as in one dump); the transitions on the pages run together in an order drawn with ``seed``."""
     from scipy.sparse import csr_matrix, hstack, vstack
@@ -149,4 +167,26 @@ def fit_page_state_model(pages: list[tuple[list[str], np.ndarray]], seed: int = 
     prior = np.bincount(y, minlength=3) / len(y)
     return PageStateModel(mean=mean, scale=scale, coef=classifier.coef_, intercept=classifier.intercept_,
                           prior=prior, transitions=counts_of / counts_of.sum(axis=1, keepdims=True),
-                          start=start / start.sum())
+                          start=start / start.sum(), info=dict(info or {}))
+
+
+_ARRAYS = ("mean", "scale", "coef", "intercept", "prior", "transitions", "start")
+
+
+def save_page_state_model(model: PageStateModel, path: str | Path) -> Path:
+    """Write atomically, one top-level key per line (``_model_files``)."""
+    as_lists = {name: np.asarray(getattr(model, name)).tolist() for name in _ARRAYS}
+    return save_model_file(PageStateModel(**as_lists, info=model.info), path)
+
+
+def load_page_state_model(path: str | Path | None = None) -> PageStateModel:
+    """The model at ``path``, or the one shipped with topiclab."""
+    data = read_model_file(path, PAGE_STATE_MODEL_RESOURCE, "page-state model", "topiclab boilerplate-train")
+    try:
+        model = PageStateModel(**{name: np.asarray(data[name], dtype=float) for name in _ARRAYS},
+                               info=data.get("info", {}))
+        if model.coef.shape != (3, len(model.mean) + HASHED_WORDS) or model.transitions.shape != (3, 3):
+            raise ValueError("wrong shape")
+    except (ValueError, TypeError, KeyError) as error:
+        raise TopiclabError(f"{path or PAGE_STATE_MODEL_RESOURCE} is not a page-state model: {error}") from None
+    return model

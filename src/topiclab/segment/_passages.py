@@ -85,7 +85,7 @@ def segment_corpus(corpus: Corpus, config: SegmentConfig, segmenter: BaseSegment
     # (as data.sample draws); otherwise only up to the last line the loader kept.
     last = None if corpus.limit is not None else max(d.line_end for d in corpus.documents
                                                      if d.line_end is not None)
-    spans = segment_lines(corpus.lines[:last], segmenter, embedder)
+    spans = segment_lines(corpus.lines[:last], segmenter, embedder, pages=config.pages)
     width = max(3, len(str(len(spans))))
     documents: list[Document] = []
     for span in spans:

@@ -62,8 +62,9 @@ class PageDump:
         return len(self.starts)
 
     def content_dump(self):
-        """The dump as the segmenter sees it: its content lines (``BoilerplateMarker``'s marks, as
-        at inference) with the gold boundaries between them, for training and threshold tuning."""
+        """The dump's content lines as the boundary model learns them (``BoilerplateMarker``'s marks, as
+        at inference; page chrome is cut around, not learned) with the gold boundaries between them,
+        for training and threshold tuning."""
         from ..data import Gold
         from ._boilerplate import BoilerplateMarker
         from ._report import gold_boundaries
@@ -187,22 +188,25 @@ def build_page_dump(articles: list[PageArticle], seed: int, unit: str = "paragra
     return PageDump(lines, starts, np.asarray(flags, dtype=bool), labels)
 
 
-def evaluate_page_dumps(segmenter, dumps: list[PageDump], embedder=None) -> dict[str, float]:
+def evaluate_page_dumps(segmenter, dumps: list[PageDump], embedder=None, pages=True,
+                        max_chrome_share: float | None = None) -> dict[str, float]:
     """Pk and WindowDiff (mean per dump), boundary P/R/F1 (pooled), articles found against true,
     and the boilerplate marks: share of generated boilerplate lines marked (recall) and share of
-    real (non-blank) lines marked (false-positive rate)."""
+    real (non-blank) lines marked (false-positive rate). Each dump is segmented as the pipeline does
+    (``segment_dump``; ``pages``: the page-state model, True = the shipped one, False = none;
+    ``max_chrome_share``: default ``MAX_CHROME_SHARE``)."""
     from ..data import Gold
-    from ._boilerplate import BoilerplateMarker
     from ._evaluate import score_segmentation
     from ._report import gold_boundaries
-    from ._segmenters import Dump
+    from ._pages import MAX_CHROME_SHARE
+    from ._segmenters import segment_dump
 
     per_dump, reference, hypothesis = [], [], []
     marked_boiler = n_boiler = marked_real = n_real = 0
     for page in dumps:
-        marks = BoilerplateMarker().transform(page.lines)
-        dump = Dump.from_lines(page.lines, marks)
-        predicted = segmenter.boundaries(dump, embedder) if dump.n_gaps else np.zeros(0, dtype=bool)
+        dump, predicted, _ = segment_dump(page.lines, segmenter, embedder, pages,
+                                       MAX_CHROME_SHARE if max_chrome_share is None else max_chrome_share)
+        marks = dump.boilerplate
         truth = gold_boundaries(dump, Gold(page.gold()["articles"]))
         per_dump.append(score_segmentation(truth, predicted))
         reference.append(truth)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..data import Gold, check_gold
-from ._boilerplate import BoilerplateMarker
 from ._evaluate import score_segmentation
 from ._features import LineEncoder
-from ._segmenters import BaseSegmenter, Dump, article_spans
+from ._page_states import PageStateModel
+from ._segmenters import BaseSegmenter, Dump, article_spans, segment_dump
 
 __all__ = ["gold_boundaries", "segment_report"]
 
@@ -29,21 +29,19 @@ def gold_boundaries(dump: Dump, gold: Gold) -> np.ndarray:
 
 
 def segment_report(lines: list[str], segmenter: BaseSegmenter, embedder: LineEncoder | None = None,
-                   gold: Gold | None = None, gold_name: str = "gold file") -> dict:
+                   gold: Gold | None = None, gold_name: str = "gold file",
+                   pages: bool | PageStateModel = True) -> dict:
     """Spans, per-gap scores and boundaries, boilerplate lines, and (with ``gold``) Pk, WindowDiff, P/R/F1.
 
     Gaps are those between consecutive content lines; ``gaps[i]`` lies after
-    raw line ``gaps[i]['after_line']``.
+    raw line ``gaps[i]['after_line']``. A gap's score is the segmenter's; its boundary may differ where a
+    web page starts or a page that is mostly chrome is kept whole (``pages``, see ``segment_dump``).
     """
     if gold is not None:
         check_gold(gold, len(lines), gold_name)
-    dump = Dump.from_lines(lines, BoilerplateMarker().transform(lines))
-    if dump.n_gaps:
-        scores = segmenter.gap_scores(dump, embedder)
-        boundaries = segmenter.boundaries(dump, embedder)
-    else:
-        scores, boundaries = np.zeros(0), np.zeros(0, dtype=bool)
-    spans = article_spans(dump, boundaries)
+    dump, boundaries, opens = segment_dump(lines, segmenter, embedder, pages)
+    scores = segmenter.gap_scores(dump, embedder) if dump.n_gaps else np.zeros(0)
+    spans = article_spans(dump, boundaries, opens)
     report = {
         "n_lines": len(lines),
         "n_articles": len(spans),

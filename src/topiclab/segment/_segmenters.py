@@ -33,6 +33,8 @@ from ..errors import TopiclabError
 from ._boilerplate import BoilerplateMarker
 from ._features import LineEncoder, depth_scores, gap_features, line_views, window_similarity
 from ._model import BoundaryModel, decode_boundaries, load_boundary_model
+from ._page_states import PageStateModel
+from ._pages import MAX_CHROME_SHARE, opening_lines, page_layout, shipped_page_state_model, web_page_boundaries
 from ._text import is_truncated
 
 __all__ = [
@@ -47,6 +49,8 @@ __all__ = [
     "SEGMENTERS",
     "make_segmenter",
     "article_spans",
+    "marked_dump",
+    "segment_dump",
     "segment_lines",
 ]
 
@@ -257,32 +261,66 @@ def make_segmenter(config: SegmentConfig) -> BaseSegmenter:
     return SEGMENTERS[config.method]()
 
 
-def article_spans(dump: Dump, boundaries: np.ndarray) -> list[Span]:
-    """Spans that partition all raw lines; a blank line joins the article before it."""
+def article_spans(dump: Dump, boundaries: np.ndarray, opens: np.ndarray | None = None) -> list[Span]:
+    """Spans that partition all raw lines; a blank line joins the article before it. ``opens``: per gap,
+    the 1-based raw line the article after it opens at (default: its first unit's line)."""
     boundaries = np.asarray(boundaries, dtype=bool)
     if boundaries.shape != (dump.n_gaps,):
         raise TopiclabError(f"expected {dump.n_gaps} boundary flags, got {boundaries.shape[0]}")
+    opens = dump.line_numbers[1:] if opens is None else np.asarray(opens)
     starts = np.concatenate([[0], np.flatnonzero(boundaries) + 1])  # unit index of each article
     ends = np.concatenate([starts[1:], [len(dump.units)]])
     spans = []
     for index, (first, stop) in enumerate(zip(starts, ends)):
-        line_start = 1 if index == 0 else int(dump.line_numbers[first])
-        line_end = len(dump.lines) if stop == len(dump.units) else int(dump.line_numbers[stop]) - 1
+        line_start = 1 if index == 0 else int(opens[first - 1])
+        line_end = len(dump.lines) if stop == len(dump.units) else int(opens[stop - 1]) - 1
         marked = () if dump.boilerplate is None else tuple(
             int(n) for n in np.flatnonzero(dump.boilerplate[line_start - 1:line_end]) + line_start)
         spans.append(Span(index, line_start, line_end, "\n".join(dump.units[first:stop]), marked))
     return spans
 
 
+def _page_model(pages: bool | PageStateModel) -> PageStateModel | None:
+    if pages is True:
+        return shipped_page_state_model()
+    return pages or None
+
+
+def marked_dump(lines: list[str], pages: bool | PageStateModel = True, max_chrome_share: float = MAX_CHROME_SHARE):
+    """The dump with its boilerplate marked (``BoilerplateMarker``) and, with ``pages``, its web pages'
+    chrome (``_pages``: True = the shipped page-state model); returns (dump, page layout or None).
+    Chrome that would leave no content line is ignored: it means a page of no article, not a page."""
+    marks = BoilerplateMarker().transform(lines)
+    model = _page_model(pages)
+    if model is not None:
+        layout = page_layout(lines, model, max_chrome_share)
+        with_chrome = marks | layout.web_chrome
+        if any(line.strip() for line, marked in zip(lines, with_chrome) if not marked):
+            return Dump.from_lines(lines, with_chrome), layout
+    return Dump.from_lines(lines, marks), None
+
+
+def segment_dump(lines: list[str], segmenter: BaseSegmenter, embedder: LineEncoder | None = None,
+                 pages: bool | PageStateModel = True, max_chrome_share: float = MAX_CHROME_SHARE):
+    """(dump, boundary per gap, opening line per gap): the segmenter's boundaries on ``marked_dump``, with
+    page starts cut and a page more than ``max_chrome_share`` chrome kept whole (``web_page_boundaries``);
+    an article opens at its first unit, or at its web page's first line (``opening_lines``)."""
+    dump, layout = marked_dump(lines, pages, max_chrome_share)
+    if dump.n_gaps == 0:  # a single line: one article, nothing to compare
+        return dump, np.zeros(0, dtype=bool), np.zeros(0, dtype=int)
+    boundaries = segmenter.boundaries(dump, embedder)
+    if layout is None:
+        return dump, boundaries, dump.line_numbers[1:]
+    return (dump, web_page_boundaries(dump.line_numbers, boundaries, layout),
+            opening_lines(dump.line_numbers, layout))
+
+
 def segment_lines(lines: list[str], segmenter: BaseSegmenter,
-                  embedder: LineEncoder | None = None) -> list[Span]:
-    """Articles of a dump given as its raw lines; boilerplate lines are marked
-    (``BoilerplateMarker``), kept in the spans and left out of their text.
+                  embedder: LineEncoder | None = None, pages: bool | PageStateModel = True) -> list[Span]:
+    """Articles of a dump given as its raw lines; boilerplate lines and web-page chrome are marked
+    (``marked_dump``), kept in the spans and left out of their text.
 
     ``embedder``: the one the segmenter was built for, when it needs one
-    (``pipeline.segmentation_embedder`` picks it).
+    (``pipeline.segmentation_embedder`` picks it). ``pages``: see ``segment_dump``.
     """
-    dump = Dump.from_lines(lines, BoilerplateMarker().transform(lines))
-    if dump.n_gaps == 0:  # a single line: one article, nothing to compare
-        return article_spans(dump, np.zeros(0, dtype=bool))
-    return article_spans(dump, segmenter.boundaries(dump, embedder))
+    return article_spans(*segment_dump(lines, segmenter, embedder, pages))

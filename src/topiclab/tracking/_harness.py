@@ -264,8 +264,10 @@ def track_web_eval(config, embedder=None, log=lambda message: None) -> list[dict
         tags = {"topiclab.segmentation": "eval-web", "held_out": fold["held_out"]}
         with tracked_run(config.tracking.experiment, f"learned (web pages, {fold['held_out']} held out)", tags=tags):
             log_params({"seed": config.seed, "mix": fold["chosen"], "held_out": fold["held_out"],
+                        "chrome_share": fold["chrome_share"], "page_fit_pages": fold["page_fit_pages"],
                         **flatten(config.web.model_dump(mode="json"), "web.")})
-            metrics = {"threshold": float(fold["threshold"])}
+            metrics = {"threshold": float(fold["threshold"]),
+                       **{f"chrome_validation_pk_{share}": value for share, value in fold["chrome_validation"].items()}}
             for number, row in enumerate(fold["rows"]):
                 metrics.update({f"case{number}_{key}": float(row[key]) for key in ("pk", "windowdiff", "f1")
                                 if key in row})

@@ -1,0 +1,112 @@
+"""Web pages in a dump: their chrome marked, their starts cut, and a page that is mostly chrome one article.
+
+A dump of web pages (the visible text of each page, pages run together) is
+mostly menus, related links, comments and footers around one article a page.
+The page-state model (``_page_states``) decodes every line as header, article
+or footer; this module turns that path into what the segmenter needs:
+
+- **decoded pages**: a header after an article or footer line (or an article
+  line right after a footer) opens a new page;
+- **web pages**: a decoded page whose non-blank lines are more than
+  ``MAX_CHROME_SHARE`` chrome (outside its article run) is a web page, if
+  its article run holds ``MIN_ARTICLE_WORDS`` words or more;
+- in a web page, its chrome is marked beside the boilerplate marker's own
+  marks (kept in the spans, left out of their text), the segmenter's
+  boundaries inside it are dropped (a web page carries one article), and its
+  start and end are article boundaries. Elsewhere (news dumps with a few
+  marked lines, article-only text, where the model decodes nearly every line
+  as article and its few headers and footers are noise) the marker and the
+  segmenter decide alone.
+
+Measured on the eval halves of both page sources with the model fitted on the
+other source (BENCHMARKS.md, section ``segmentation``); the share was chosen
+leave one source out among 0.2, 0.3, 0.5 and 0.7 (docs/segmentation.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._page_states import PageStateModel, load_page_state_model, page_starts
+
+__all__ = ["MAX_CHROME_SHARE", "MIN_ARTICLE_WORDS", "PageLayout", "page_layout", "web_page_boundaries", "opening_lines",
+           "shipped_page_state_model"]
+
+MAX_CHROME_SHARE = 0.5  # a decoded page more than half chrome is a web page: one article
+# ... and only if its article run holds this many words: 2-4% of the gold articles on the page sources'
+# train halves are shorter (5th percentile 91 and 60 words); a run of menus or teasers decoded as one
+# long footer has next to no article, and is no web page.
+MIN_ARTICLE_WORDS = 50
+
+_SHIPPED: PageStateModel | None = None
+
+
+def shipped_page_state_model() -> PageStateModel:
+    """The page-state model shipped with topiclab, read once per process."""
+    global _SHIPPED
+    if _SHIPPED is None:
+        _SHIPPED = load_page_state_model()
+    return _SHIPPED
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Decoded page structure of a dump's raw lines: ``chrome`` and ``region`` (the decoded page it lies
+    in) per line, ``web`` per decoded page (more than the chrome share of its non-blank lines is chrome)."""
+
+    chrome: np.ndarray
+    region: np.ndarray
+    web: np.ndarray
+
+    @property
+    def web_chrome(self) -> np.ndarray:
+        """Chrome lines of the web pages only: elsewhere a decoded header or footer is noise, not a menu."""
+        return self.chrome & self.web[self.region]
+
+
+def page_layout(lines: list[str], model: PageStateModel, max_chrome_share: float = MAX_CHROME_SHARE) -> PageLayout:
+    """The page structure ``model`` decodes along ``lines``. A decoded page whose article run holds fewer
+    than ``MIN_ARTICLE_WORDS`` words (a comment thread or link list decoded as a page of its own) is the
+    tail of the page before it, or, first in the dump, the head of the page after it."""
+    states = model.states(lines)
+    chrome = model.chrome(states, lines)
+    filled = np.array([bool(line.strip()) for line in lines], dtype=bool)
+    words = np.array([len(line.split()) for line in lines]) * (filled & ~chrome)
+    starts = page_starts(states)
+    article = np.add.reduceat(words, np.concatenate([[0], starts])) if len(lines) else np.zeros(0)
+    kept = [start for start, total in zip(starts, article[1:]) if total >= MIN_ARTICLE_WORDS]
+    if len(article) and article[0] < MIN_ARTICLE_WORDS and kept:
+        kept = kept[1:]
+    opens = np.zeros(len(lines), dtype=int)
+    opens[np.asarray(kept, dtype=int)] = 1
+    region = np.cumsum(opens)
+    n_regions = int(region[-1]) + 1 if len(lines) else 0
+    web = ((np.bincount(region, weights=chrome, minlength=n_regions)
+            > max_chrome_share * np.bincount(region, weights=filled, minlength=n_regions))
+           & (np.bincount(region, weights=words, minlength=n_regions) >= MIN_ARTICLE_WORDS))
+    return PageLayout(chrome, region, web)
+
+
+def web_page_boundaries(line_numbers: np.ndarray, boundaries: np.ndarray, layout: PageLayout) -> np.ndarray:
+    """The segmenter's ``boundaries`` (per gap between units; ``line_numbers``: 1-based raw line of each
+    unit) where no web page is involved; inside a web page none, and between a web page and the next
+    decoded page always one."""
+    before = layout.region[np.asarray(line_numbers[:-1]) - 1]
+    after = layout.region[np.asarray(line_numbers[1:]) - 1]
+    out = np.asarray(boundaries, dtype=bool).copy()
+    same = before == after
+    out[same & layout.web[before]] = False
+    out[~same & (layout.web[before] | layout.web[after])] = True
+    return out
+
+
+def opening_lines(line_numbers: np.ndarray, layout: PageLayout) -> np.ndarray:
+    """Per gap between units: the 1-based raw line an article after it opens at. A web page's article opens
+    at the page's first line (its menu goes with it, not with the page before); elsewhere at the unit."""
+    line_numbers = np.asarray(line_numbers)
+    before, after = layout.region[line_numbers[:-1] - 1], layout.region[line_numbers[1:] - 1]
+    page_edge = (before != after) & (layout.web[before] | layout.web[after])
+    page_first = np.searchsorted(layout.region, after) + 1  # regions only grow along the dump
+    return np.where(page_edge, page_first, line_numbers[1:])
