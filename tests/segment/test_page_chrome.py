@@ -109,3 +109,24 @@ def test_a_run_of_chrome_decoded_as_a_page_of_its_own_joins_the_page_before(mode
     layout = page_layout(lines, model)
     assert len(layout.web) == 2 and layout.web.all()
     assert len(segment_lines(lines, FixedSegmenter(2), pages=model)) == 2
+
+
+def test_the_train_command_fits_the_page_states_on_a_page_files_train_half(tmp_path):
+    import json
+
+    from topiclab.data import split_of
+    from topiclab.segment import train_page_state_model
+
+    rows, seed = [], 0
+    while len(rows) < 12:  # only the train half is read
+        if split_of(f"tiny-{seed}") == "train":
+            lines, main = synthetic_page(seed)
+            rows.append(json.dumps({"id": f"tiny-{seed}", "url": "", "lines": lines,
+                                    "main": [int(i) for i in np.flatnonzero(main)]}))
+        seed += 1
+    pages = tmp_path / "tiny.jsonl"
+    pages.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    model, written = train_page_state_model(sources=("tiny",), paths={"tiny": pages}, output=tmp_path / "s.json")
+    assert model.info["pages"] == 12 and written == tmp_path / "s.json"
+    lines, main = synthetic_page(1000)
+    assert load_page_state_model(written).marks(lines).tolist() == (~main).tolist()
