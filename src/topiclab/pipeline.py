@@ -27,8 +27,8 @@ from .data import Corpus, Gold, label_from_gold, load_data, load_gold, read_line
 from .errors import TopiclabError
 from .evaluation import PROTOCOL_TOP_N, label_accuracy, score_topics
 from .paths import resolve
-from .segment import (BaseSegmenter, Span, make_segmenter, needs_segmenting, segment_corpus, segment_lines,
-                      segment_report)
+from .segment import (BaseSegmenter, Span, line_ranges, make_segmenter, needs_segmenting, segment_corpus,
+                      segment_lines, segment_report)
 from .topics import (TaxonomyEntry, TimeBins, Topic, TopicModel, centre_similarity, ctfidf_weights, describe_topics,
                      learn_update_rules, load_taxonomy,
                      merge_topics, name_topics, parse_dates, reduce_topics, taxonomy_texts, topic_keywords, topic_tree,
@@ -341,10 +341,10 @@ def segment_file(path: str | Path, method: str = "learned", overrides: list[str]
     out = [f"{report['n_articles']} article(s) in {path} (segmenter: {settings.method})"]
     for span in report["spans"]:
         first, last = span["lines"]
-        content = [lines[n - 1] for n in range(first, last + 1)
-                   if lines[n - 1].strip() and n not in set(span["boilerplate_lines"])]
+        boilerplate = set(span["boilerplate_lines"])
+        content = [lines[n - 1] for n in range(first, last + 1) if lines[n - 1].strip() and n not in boilerplate]
         words = " ".join(" ".join(content)[:300].split()[:12])
-        marked = f", boilerplate: {', '.join(map(str, span['boilerplate_lines']))}" if span["boilerplate_lines"] else ""
+        marked = f", boilerplate: {line_ranges(boilerplate)}" if boilerplate else ""
         out.append(f"A{span['article']:0{width}d}  lines {first}-{last}  ({last - first + 1} lines{marked})  "
                    f"{words} ...")
     if gold_spans is not None:

@@ -130,3 +130,9 @@ def test_the_train_command_fits_the_page_states_on_a_page_files_train_half(tmp_p
     assert model.info["pages"] == 12 and written == tmp_path / "s.json"
     lines, main = synthetic_page(1000)
     assert load_page_state_model(written).marks(lines).tolist() == (~main).tolist()
+
+
+def test_marked_lines_read_as_runs():
+    from topiclab.segment import line_ranges
+
+    assert line_ranges([9, 1, 2, 3, 7, 10]) == "1-3, 7, 9-10" and line_ranges([5]) == "5" and line_ranges([]) == ""

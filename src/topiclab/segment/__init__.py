@@ -30,7 +30,7 @@ from ._pages import MAX_CHROME_SHARE, PageLayout, page_layout, shipped_page_stat
 from ._passages import needs_segmenting, segment_corpus, split_passages
 from ._realistic import (PageArticle, PageDump, build_page_dump, evaluate_page_dumps, load_page_articles,
                          spec_page_dumps)
-from ._report import gold_boundaries, segment_report
+from ._report import gold_boundaries, line_ranges, segment_report
 from ._segmenters import (SEGMENTERS, BaseSegmenter, BlankLineSegmenter, Dump, FixedSegmenter, LearnedSegmenter,
                           LineSegmenter, Span, TextTilingSegmenter, article_spans, make_segmenter, marked_dump,
                           segment_dump, segment_lines)
@@ -55,7 +55,7 @@ __all__ = [
     "BoilerplateMarker", "is_boilerplate", "BoilerplateModel", "fit_boilerplate_model", "load_boilerplate_model",
     "save_boilerplate_model", "BOILERPLATE_MODEL_RESOURCE", "justext_marks", "JUSTEXT_DEFAULTS",
     "default_boilerplate_model_path", "train_boilerplate_model", "LINE_FEATURE_NAMES", "line_features",
-    "gold_boundaries", "segment_report",
+    "gold_boundaries", "segment_report", "line_ranges",
     "PageArticle", "PageDump", "load_page_articles", "build_page_dump", "evaluate_page_dumps", "spec_page_dumps",
     "FEATURE_NAMES", "CUE_NAMES", "line_cues", "entity_sets", "entity_continuity", "line_views", "window_similarity", "depth_scores", "gap_features",
     "BoundaryModel", "decode_boundaries", "single_line_penalty", "fit_boundary_model", "load_boundary_model",

@@ -14,7 +14,18 @@ from ._features import LineEncoder
 from ._page_states import PageStateModel
 from ._segmenters import BaseSegmenter, Dump, article_spans, segment_dump
 
-__all__ = ["gold_boundaries", "segment_report"]
+__all__ = ["gold_boundaries", "segment_report", "line_ranges"]
+
+
+def line_ranges(numbers) -> str:
+    """Line numbers as runs, for reading: [1, 2, 3, 7, 9, 10] -> "1-3, 7, 9-10"."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def gold_boundaries(dump: Dump, gold: Gold) -> np.ndarray:
