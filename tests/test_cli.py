@@ -178,6 +178,9 @@ def test_a_users_minimal_config_names_no_topic_after_the_seeds_taxonomy(tmp_path
     assert completed.returncode == 0, completed.stderr
     assert not [name for name in SEED_NAMES if name in completed.stdout], completed.stdout
     run_id = completed.stdout.split("MLflow run id:")[1].split()[0]
+    # its runs go to an experiment of its own name, as README's `runs list --experiment my_news` says
+    assert run_id in [run.info.run_id for run in runs_of(shared_tracking_uri, "mine")]
+    assert "topic model: mine-topics version" in completed.stderr
     params = MlflowClient(shared_tracking_uri).get_run(run_id).data.params
     # a run logs the settings its method reads: with no taxonomy, guided seeding is not among them
     assert params.get("topics.taxonomy", "None") in ("None", "") and params.get("topics.guided", "False") == "False"

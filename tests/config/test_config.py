@@ -95,3 +95,13 @@ def test_topic_names_are_trimmed_and_an_empty_one_is_refused():
     assert config.topics.names == {3: "Energy markets"}
     with pytest.raises(TopiclabError, match="the name of topic 3 is empty"):
         config_from_dict({**base, "topics": {"names": {3: "  "}}})
+
+
+def test_a_config_that_names_no_experiment_logs_to_one_of_its_own_name():
+    from topiclab.config import config_from_dict
+
+    data = {"path": "data/raw/seed_news.txt"}
+    assert config_from_dict({"name": "my_news", "data": data}).tracking.experiment == "my_news"
+    assert config_from_dict({"name": "my_news", "data": data, "tracking": {}}).tracking.experiment == "my_news"
+    named = config_from_dict({"name": "my_news", "data": data, "tracking": {"experiment": "team"}})
+    assert named.tracking.experiment == "team"

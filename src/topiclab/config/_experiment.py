@@ -309,6 +309,20 @@ class ExperimentConfig(Section):
     # or nothing at all, not even the document map's UMAP (none). A sweep's trials draw none.
     figures: FigureSet = "all"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _experiment_named_after_config(cls, data: Any) -> Any:
+        """A config that names no ``tracking.experiment`` logs to an experiment of its own ``name``, so a
+        user's runs are found by the name they gave (``topiclab runs list --experiment NAME``)."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return data
+        tracking = data.get("tracking")
+        if tracking is None:
+            return {**data, "tracking": {"experiment": data["name"]}}
+        if isinstance(tracking, dict) and "experiment" not in tracking:
+            return {**data, "tracking": {**tracking, "experiment": data["name"]}}
+        return data
+
 
 def config_from_dict(raw: dict[str, Any], source: str = "config") -> ExperimentConfig:
     return validate_config(ExperimentConfig, raw, source)
