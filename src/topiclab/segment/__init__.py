@@ -3,11 +3,11 @@
 A dump is one paragraph (or sentence) per line, articles run together. A
 segmenter (``BaseSegmenter``) says which gaps between lines start a new
 article; spans keep the dump's line numbers. Boilerplate lines (menus,
-prompts, notices, captions) and web-page chrome (``_page_states``, ``_pages``:
-a page's header and footer runs) are marked, kept in the spans and left out of
-their text; a web page is one article. Also here: dumps of real web pages and the leave-one-source-out scoring on them (``_web_dumps``,
-``_web_eval``), the gap features and
-the learned boundary model, synthetic dumps with known boundaries, their
+prompts, notices, captions) and web-page chrome (``_page_states``,
+``_pages``: a page's header and footer runs) are marked, kept in the spans and
+left out of their text; a web page is one article. Also here: dumps of real
+web pages and the leave-one-source-out scoring on them (``_web_dumps``,
+``_web_eval``), the gap features and the learned boundary model, synthetic dumps with known boundaries, their
 scoring (Pk, WindowDiff) and the model's training.
 """
 

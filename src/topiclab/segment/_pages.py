@@ -26,6 +26,7 @@ leave one source out among 0.2, 0.3, 0.5 and 0.7 (docs/segmentation.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -40,15 +41,10 @@ MAX_CHROME_SHARE = 0.5  # a decoded page more than half chrome is a web page: on
 # long footer has next to no article, and is no web page.
 MIN_ARTICLE_WORDS = 50
 
-_SHIPPED: PageStateModel | None = None
-
-
+@cache
 def shipped_page_state_model() -> PageStateModel:
     """The page-state model shipped with topiclab, read once per process."""
-    global _SHIPPED
-    if _SHIPPED is None:
-        _SHIPPED = load_page_state_model()
-    return _SHIPPED
+    return load_page_state_model()
 
 
 @dataclass(frozen=True)
@@ -89,24 +85,28 @@ def page_layout(lines: list[str], model: PageStateModel, max_chrome_share: float
     return PageLayout(chrome, region, web)
 
 
-def web_page_boundaries(line_numbers: np.ndarray, boundaries: np.ndarray, layout: PageLayout) -> np.ndarray:
-    """The segmenter's ``boundaries`` (per gap between units; ``line_numbers``: 1-based raw line of each
-    unit) where no web page is involved; inside a web page none, and between a web page and the next
-    decoded page always one."""
-    before = layout.region[np.asarray(line_numbers[:-1]) - 1]
-    after = layout.region[np.asarray(line_numbers[1:]) - 1]
-    out = np.asarray(boundaries, dtype=bool).copy()
+def _page_edges(line_numbers: np.ndarray, layout: PageLayout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per gap between units (``line_numbers``: 1-based raw line of each unit): the decoded page after it,
+    whether the gap lies inside a web page, and whether it is a web page's edge."""
+    line_numbers = np.asarray(line_numbers)
+    before, after = layout.region[line_numbers[:-1] - 1], layout.region[line_numbers[1:] - 1]
     same = before == after
-    out[same & layout.web[before]] = False
-    out[~same & (layout.web[before] | layout.web[after])] = True
+    return after, same & layout.web[before], ~same & (layout.web[before] | layout.web[after])
+
+
+def web_page_boundaries(line_numbers: np.ndarray, boundaries: np.ndarray, layout: PageLayout) -> np.ndarray:
+    """The segmenter's ``boundaries`` (per gap between units) where no web page is involved; inside a web
+    page none, and between a web page and the next decoded page always one."""
+    _, inside, edge = _page_edges(line_numbers, layout)
+    out = np.asarray(boundaries, dtype=bool).copy()
+    out[inside] = False
+    out[edge] = True
     return out
 
 
 def opening_lines(line_numbers: np.ndarray, layout: PageLayout) -> np.ndarray:
     """Per gap between units: the 1-based raw line an article after it opens at. A web page's article opens
     at the page's first line (its menu goes with it, not with the page before); elsewhere at the unit."""
-    line_numbers = np.asarray(line_numbers)
-    before, after = layout.region[line_numbers[:-1] - 1], layout.region[line_numbers[1:] - 1]
-    page_edge = (before != after) & (layout.web[before] | layout.web[after])
+    after, _, edge = _page_edges(line_numbers, layout)
     page_first = np.searchsorted(layout.region, after) + 1  # regions only grow along the dump
-    return np.where(page_edge, page_first, line_numbers[1:])
+    return np.where(edge, page_first, np.asarray(line_numbers)[1:])
