@@ -136,3 +136,13 @@ def test_marked_lines_read_as_runs():
     from topiclab.segment import line_ranges
 
     assert line_ranges([9, 1, 2, 3, 7, 10]) == "1-3, 7, 9-10" and line_ranges([5]) == "5" and line_ranges([]) == ""
+
+
+def test_the_article_floor_is_learned_from_the_training_pages_and_makes_a_web_page(model):
+    from dataclasses import replace
+
+    lengths = [sum(len(line.split()) for line, inside in zip(*synthetic_page(seed)) if inside) for seed in range(40)]
+    assert model.min_article_words == pytest.approx(np.quantile(lengths, 0.05))
+    lines, _ = _dump([101, 102, 103])
+    assert page_layout(lines, model).web.sum() == 3
+    assert not page_layout(lines, replace(model, min_article_words=10_000)).web.any()

@@ -142,7 +142,8 @@ def boilerplate_section(rows: pd.DataFrame, synthetic: dict | None = None) -> tu
         "features and hashed words, the page then decoded with Viterbi under the transitions counted on the "
         "training pages; it marks every line outside the article run, with no threshold. The *pipeline* row is "
         "what topiclab marks (`segment/_pages.py`): the learned marker's lines, and, where the page reads as a "
-        "web page (more than half of its lines outside the decoded article run, which holds 50 words or more), "
+        "web page (more than 30% of its lines outside the decoded article run, which reaches the model's "
+        "article floor: the 5th percentile of its training pages' gold article lengths), "
         "the page-state model's lines outside that run; the targets are scored on it.", "",
         markdown_table(table), "",
     ]

@@ -36,6 +36,9 @@ PAGE_STATE_MODEL_RESOURCE = "page_state_model.json"  # beside this module, insid
 
 HEADER, ARTICLE, FOOTER = 0, 1, 2
 HASHED_WORDS = 2 ** 12
+# A page's article run needs at least the words of this share's shortest gold articles on the training
+# pages to make it a page (``_pages``): learned with the model, so a held-out source never sets it.
+ARTICLE_WORDS_QUANTILE = 0.05
 _TOKENS = r"(?u)\b\w+\b|\u00a9"
 
 
@@ -101,6 +104,7 @@ class PageStateModel:
     prior: np.ndarray
     transitions: np.ndarray
     start: np.ndarray
+    min_article_words: float = 0.0  # ARTICLE_WORDS_QUANTILE of the training pages' gold article lengths
     info: dict = field(default_factory=dict)  # how it was trained, for the record
 
     def _design(self, lines: list[str], counts: Counter):
@@ -165,9 +169,11 @@ def fit_page_state_model(pages: list[tuple[list[str], np.ndarray]], seed: int = 
         labels.append(states[-1])
     start = np.bincount(firsts, minlength=3) + 1.0
     prior = np.bincount(y, minlength=3) / len(y)
+    article_words = [sum(len(line.split()) for line, inside in zip(lines, main) if inside) for lines, main in pages]
+    floor = float(np.quantile([w for w in article_words if w > 0] or [0], ARTICLE_WORDS_QUANTILE))
     return PageStateModel(mean=mean, scale=scale, coef=classifier.coef_, intercept=classifier.intercept_,
                           prior=prior, transitions=counts_of / counts_of.sum(axis=1, keepdims=True),
-                          start=start / start.sum(), info=dict(info or {}))
+                          start=start / start.sum(), min_article_words=floor, info=dict(info or {}))
 
 
 _ARRAYS = ("mean", "scale", "coef", "intercept", "prior", "transitions", "start")
@@ -176,7 +182,8 @@ _ARRAYS = ("mean", "scale", "coef", "intercept", "prior", "transitions", "start"
 def save_page_state_model(model: PageStateModel, path: str | Path) -> Path:
     """Write atomically, one top-level key per line (``_model_files``)."""
     as_lists = {name: np.asarray(getattr(model, name)).tolist() for name in _ARRAYS}
-    return save_model_file(PageStateModel(**as_lists, info=model.info), path)
+    return save_model_file(PageStateModel(**as_lists, min_article_words=float(model.min_article_words),
+                                           info=model.info), path)
 
 
 def load_page_state_model(path: str | Path | None = None) -> PageStateModel:
@@ -184,7 +191,7 @@ def load_page_state_model(path: str | Path | None = None) -> PageStateModel:
     data = read_model_file(path, PAGE_STATE_MODEL_RESOURCE, "page-state model", "topiclab boilerplate-train")
     try:
         model = PageStateModel(**{name: np.asarray(data[name], dtype=float) for name in _ARRAYS},
-                               info=data.get("info", {}))
+                               min_article_words=float(data["min_article_words"]), info=data.get("info", {}))
         if model.coef.shape != (3, len(model.mean) + HASHED_WORDS) or model.transitions.shape != (3, 3):
             raise ValueError("wrong shape")
     except (ValueError, TypeError, KeyError) as error:
