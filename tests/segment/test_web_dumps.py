@@ -103,10 +103,11 @@ def test_scores_on_a_tiny_dump(pages):
     dump = web_page_dump(pages[:4], "page")
     content = Dump.from_lines(dump.lines, BoilerplateMarker().transform(dump.lines))
     truth = gold_boundaries(content, Gold(dump.gold()["articles"]))
-    perfect = evaluate_page_dumps(Oracle([truth.copy()]), [dump])
+    # the oracle knows the units of the marker's view: the page reading (which changes them) is left off
+    perfect = evaluate_page_dumps(Oracle([truth.copy()]), [dump], pages=False)
     assert perfect["pk"] == 0 and perfect["n_found"] == perfect["n_articles"] == 4
     assert 0 < perfect["boilerplate_recall"] < 1  # the marker takes "Sign in" and the footer, not "Home"
-    every_line = evaluate_page_dumps(LineSegmenter(), [dump])
+    every_line = evaluate_page_dumps(LineSegmenter(), [dump], pages=False)
     assert every_line["n_found"] == content.n_gaps + 1 and every_line["article_ratio"] > 5 and every_line["pk"] > 0.3
 
 
